@@ -1,0 +1,68 @@
+package io.siyu.app;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Every setting Siyu reads, taken from environment variables with the defaults documented in
+ * the README's configuration table. Tests build one directly to run several servers side by side.
+ */
+public record Config(
+    int httpPort,
+    String httpHost,
+    String dbUrl,
+    Path dataDir,
+    int embeddedDbPort,
+    String adminToken,
+    long bodyLimitBytes,
+    long importMaxBytes,
+    int dbPoolSize,
+    boolean eventsCreateUnknownContacts,
+    String defaultTimezone,
+    String defaultCountryCode) {
+
+  public static Config fromEnv() {
+    return fromMap(System.getenv());
+  }
+
+  public static Config fromMap(Map<String, String> env) {
+    return new Config(
+        intOf(env, "SIYU_HTTP_PORT", 8080),
+        env.getOrDefault("SIYU_HTTP_HOST", "0.0.0.0"),
+        blankToNull(env.get("SIYU_DB_URL")),
+        Path.of(env.getOrDefault("SIYU_DATA_DIR", "./data")).toAbsolutePath().normalize(),
+        intOf(env, "SIYU_EMBEDDED_DB_PORT", 0),
+        blankToNull(env.get("SIYU_ADMIN_TOKEN")),
+        longOf(env, "SIYU_HTTP_BODY_LIMIT", 2L * 1024 * 1024),
+        longOf(env, "SIYU_IMPORT_MAX_BYTES", 4L * 1024 * 1024 * 1024),
+        intOf(env, "SIYU_DB_POOL_SIZE", 16),
+        !"reject".equalsIgnoreCase(env.getOrDefault("SIYU_EVENTS_UNKNOWN_CONTACT", "create")),
+        env.getOrDefault("SIYU_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        env.getOrDefault("SIYU_DEFAULT_COUNTRY_CODE", "86"));
+  }
+
+  public Config withHttpPort(int port) {
+    return new Config(port, httpHost, dbUrl, dataDir, embeddedDbPort, adminToken, bodyLimitBytes,
+        importMaxBytes, dbPoolSize, eventsCreateUnknownContacts, defaultTimezone, defaultCountryCode);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static int intOf(Map<String, String> env, String key, int dflt) {
+    return (int) longOf(env, key, dflt);
+  }
+
+  private static long longOf(Map<String, String> env, String key, long dflt) {
+    String v = blankToNull(env.get(key));
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.siyu.app;
+
+import io.siyu.attribute.AttributeService;
+import io.siyu.auth.TokenService;
+import io.siyu.contact.ContactService;
+import io.siyu.db.Database;
+import io.siyu.event.EventService;
+import io.siyu.imports.ImportService;
+import io.siyu.segment.SegmentService;
+import io.siyu.tag.TagService;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+/** The feature services of one running Siyu, built once the database is ready. */
+public final class Services {
+  private final Config config;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Database database;
+  private final TokenService tokens;
+  private final AttributeService attributes;
+  private final ContactService contacts;
+  private final TagService tags;
+  private final SegmentService segments;
+  private final EventService events;
+  private final ImportService imports;
+
+  Services(Config config, Vertx vertx, Pool pool, Database database) {
+    this.config = config;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.database = database;
+    this.tokens = new TokenService(pool);
+    this.attributes = new AttributeService(pool);
+    this.segments = new SegmentService(pool, attributes);
+    this.contacts = new ContactService(pool, attributes, segments, config);
+    this.tags = new TagService(pool, segments);
+    this.events = new EventService(pool, contacts, attributes, config);
+    this.imports = new ImportService(vertx, pool, database.jdbc(), attributes, config);
+  }
+
+  public Config config() { return config; }
+  public Vertx vertx() { return vertx; }
+  public Pool pool() { return pool; }
+  public Database database() { return database; }
+  public TokenService tokens() { return tokens; }
+  public AttributeService attributes() { return attributes; }
+  public ContactService contacts() { return contacts; }
+  public TagService tags() { return tags; }
+  public SegmentService segments() { return segments; }
+  public EventService events() { return events; }
+  public ImportService imports() { return imports; }
+}

@@ -1,0 +1,180 @@
+package io.siyu.app;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.siyu.auth.TokenService;
+import io.siyu.db.Database;
+import io.siyu.db.Migrations;
+import io.siyu.health.HealthRoutes;
+import io.siyu.web.Problem;
+import io.siyu.web.ProblemHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Siyu: HTTP first (so {@code /health} can say "not yet"), then the database,
+ * migrations and the feature routes. {@link #stop()} drains in-flight requests before closing
+ * pools, which is what SIGTERM triggers.
+ */
+public final class Siyu {
+  private static final Logger log = LoggerFactory.getLogger(Siyu.class);
+
+  private final Config config;
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry metrics;
+  private final AtomicReference<Services> services = new AtomicReference<>();
+  private HttpServer http;
+  private Database database;
+
+  private Siyu(Config config) {
+    this.config = config;
+    this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ClassLoaderMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    this.vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
+  }
+
+  /** Starts everything; the future completes once the API is ready to serve. */
+  public static Future<Siyu> start(Config config) {
+    Siyu siyu = new Siyu(config);
+    return siyu.listen()
+        .compose(v -> siyu.openDatabase())
+        .compose(v -> siyu.wireFeatures())
+        .map(siyu)
+        .recover(err -> siyu.stop().transform(x -> Future.failedFuture(err)));
+  }
+
+  private Router api;
+
+  private Future<Void> listen() {
+    Router root = Router.router(vertx);
+    ProblemHandler.install(root);
+    HealthRoutes.mount(root, vertx, services::get, metrics);
+    api = Router.router(vertx);
+    ProblemHandler.install(api);
+    root.route("/api/*").handler(ctx -> {
+      if (services.get() == null) {
+        ctx.fail(new Problem(503, "starting", "Service unavailable", "Siyu is still starting", null));
+      } else {
+        ctx.next();
+      }
+    });
+    root.route("/api/*").subRouter(api);
+    http = vertx.createHttpServer(new HttpServerOptions()
+        .setCompressionSupported(true)
+        .setMaxFormAttributeSize(-1));
+    return http.requestHandler(root).listen(config.httpPort(), config.httpHost())
+        .onSuccess(s -> log.info("Siyu listening on http://{}:{}", config.httpHost(), s.actualPort()))
+        .mapEmpty();
+  }
+
+  private Future<Void> openDatabase() {
+    return vertx.executeBlocking(() -> {
+      database = Database.open(config);
+      String version = migrateWithRetry();
+      log.info("Database ready ({}), schema version {}", database.isEmbedded() ? "embedded" : "external", version);
+      return null;
+    }, false);
+  }
+
+  /** An external database may come up after Siyu does (compose, rolling restarts): keep trying. */
+  private String migrateWithRetry() throws InterruptedException {
+    long delay = 500;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Migrations.migrate(database.jdbc());
+      } catch (RuntimeException e) {
+        if (database.isEmbedded() || attempt >= 30) {
+          throw e;
+        }
+        log.warn("Database not ready (attempt {}): {}; retrying in {} ms", attempt, e.getMessage(), delay);
+        Thread.sleep(delay);
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+
+  private Future<Void> wireFeatures() {
+    Pool pool = database.reactivePool(vertx, config.dbPoolSize());
+    Services s = new Services(config, vertx, pool, database);
+    Features.mount(api, s);
+    return s.tokens().bootstrap(config.adminToken()).map(generated -> {
+      if (generated != null) {
+        // printed once, on the first start of an empty database; it is stored only as a hash
+        System.out.println("\n=== Siyu bootstrap admin token (shown once, keep it safe) ===\n"
+            + generated + "\n=============================================================\n");
+      }
+      s.imports().resumeInterrupted();
+      services.set(s);
+      return null;
+    });
+  }
+
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Services services() {
+    return services.get();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Graceful: stop taking requests, let in-flight ones finish (up to 30 s), then close pools. */
+  public Future<Void> stop() {
+    Promise<Void> done = Promise.promise();
+    Future<Void> drained = http == null ? Future.succeededFuture() : http.shutdown(30, TimeUnit.SECONDS);
+    drained.recover(e -> Future.succeededFuture())
+        .compose(v -> {
+          Services s = services.getAndSet(null);
+          if (s != null) {
+            s.imports().stop();
+            return s.pool().close().recover(e -> Future.succeededFuture());
+          }
+          return Future.succeededFuture();
+        })
+        .compose(v -> vertx.executeBlocking(() -> {
+          if (database != null) {
+            database.close();
+          }
+          return null;
+        }))
+        .compose(v -> vertx.close())
+        .onComplete(ar -> {
+          metrics.close();
+          done.complete();
+        });
+    return done.future();
+  }
+}

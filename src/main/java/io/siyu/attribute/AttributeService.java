@@ -1,0 +1,171 @@
+package io.siyu.attribute;
+
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Custom attribute declarations ({@code /api/v1/attributes}). */
+public final class AttributeService {
+  public static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
+  private static final String COLUMNS = "key, type, enum_values, description, created_at, updated_at";
+
+  private final Pool pool;
+
+  public AttributeService(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Every declaration by key; small enough to read whole for each validation. */
+  public Future<Map<String, AttributeDefinition>> catalog() {
+    return pool.query("SELECT " + COLUMNS + " FROM attribute_definitions ORDER BY key").execute()
+        .map(rows -> {
+          Map<String, AttributeDefinition> map = new LinkedHashMap<>();
+          rows.forEach(r -> map.put(r.getString("key"), definition(r)));
+          return map;
+        });
+  }
+
+  public Future<JsonArray> list() {
+    return pool.query("SELECT " + COLUMNS + " FROM attribute_definitions ORDER BY key").execute()
+        .map(rows -> {
+          JsonArray a = new JsonArray();
+          rows.forEach(r -> a.add(toJson(r)));
+          return a;
+        });
+  }
+
+  public Future<JsonObject> get(String key) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM attribute_definitions WHERE key = $1")
+        .execute(Tuple.of(key))
+        .map(rows -> one(rows, key));
+  }
+
+  public Future<JsonObject> create(JsonObject body) {
+    String key = body.getValue("key") instanceof String s ? s : null;
+    if (key == null || !KEY.matcher(key).matches()) {
+      throw Problem.invalid("key", "must start with a lowercase letter and use a-z, 0-9 and _ (at most 63)");
+    }
+    AttributeType type = body.getValue("type") instanceof String s ? AttributeType.fromWire(s) : null;
+    if (type == null) {
+      throw Problem.invalid("type", "must be one of string, number, integer, boolean, date, enum");
+    }
+    String[] enumValues = enumValues(body, type);
+    String description = description(body);
+    return pool.preparedQuery("INSERT INTO attribute_definitions (key, type, enum_values, description) "
+            + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS)
+        .execute(Tuple.of(key, type.wire(), enumValues, description))
+        .map(rows -> toJson(rows.iterator().next()))
+        .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(Problem.conflict("Attribute " + key + " is already declared", null))
+            : Future.failedFuture(err));
+  }
+
+  /** Only the description and the enum values may change: a type change would orphan stored values. */
+  public Future<JsonObject> update(String key, JsonObject body) {
+    if (body.containsKey("type") || body.containsKey("key")) {
+      throw Problem.invalid(body.containsKey("type") ? "type" : "key",
+          "cannot be changed; declare a new attribute instead");
+    }
+    return catalog().compose(all -> {
+      AttributeDefinition def = all.get(key);
+      if (def == null) {
+        return Future.failedFuture(Problem.notFound("Attribute " + key));
+      }
+      String[] enumValues = body.containsKey("enum_values")
+          ? enumValues(body, def.type())
+          : def.enumValues() == null ? null : def.enumValues().toArray(String[]::new);
+      String description = body.containsKey("description") ? description(body) : def.description();
+      return pool.preparedQuery("UPDATE attribute_definitions SET enum_values = $2, description = $3, "
+              + "updated_at = now() WHERE key = $1 RETURNING " + COLUMNS)
+          .execute(Tuple.of(key, enumValues, description))
+          .map(rows -> one(rows, key));
+    });
+  }
+
+  /** Refuses to drop a declaration that contacts still use. */
+  public Future<Void> delete(String key) {
+    return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM contacts WHERE attributes ? $1) AS used")
+        .execute(Tuple.of(key))
+        .compose(rows -> {
+          if (rows.iterator().next().getBoolean("used")) {
+            return Future.failedFuture(Problem.conflict(
+                "Attribute " + key + " is still set on contacts; clear it from them first", null));
+          }
+          return pool.preparedQuery("DELETE FROM attribute_definitions WHERE key = $1 RETURNING key")
+              .execute(Tuple.of(key))
+              .map(r -> {
+                if (r.size() == 0) {
+                  throw Problem.notFound("Attribute " + key);
+                }
+                return null;
+              });
+        });
+  }
+
+  private static String[] enumValues(JsonObject body, AttributeType type) {
+    Object raw = body.getValue("enum_values");
+    if (type != AttributeType.ENUM) {
+      if (raw != null) {
+        throw Problem.invalid("enum_values", "only applies to enum attributes");
+      }
+      return null;
+    }
+    if (!(raw instanceof JsonArray arr) || arr.isEmpty() || arr.size() > 500) {
+      throw Problem.invalid("enum_values", "must be a list of 1 to 500 strings");
+    }
+    String[] values = new String[arr.size()];
+    for (int i = 0; i < arr.size(); i++) {
+      if (!(arr.getValue(i) instanceof String s) || s.isEmpty() || s.length() > 200) {
+        throw Problem.invalid("enum_values[" + i + "]", "must be a string of 1 to 200 characters");
+      }
+      values[i] = s;
+    }
+    if (Arrays.stream(values).distinct().count() != values.length) {
+      throw Problem.invalid("enum_values", "must not repeat a value");
+    }
+    return values;
+  }
+
+  private static String description(JsonObject body) {
+    Object d = body.getValue("description");
+    if (d != null && (!(d instanceof String s) || s.length() > 1000)) {
+      throw Problem.invalid("description", "must be a string of at most 1000 characters");
+    }
+    return (String) d;
+  }
+
+  private static JsonObject one(RowSet<Row> rows, String key) {
+    if (rows.size() == 0) {
+      throw Problem.notFound("Attribute " + key);
+    }
+    return toJson(rows.iterator().next());
+  }
+
+  static AttributeDefinition definition(Row r) {
+    String[] ev = r.getArrayOfStrings("enum_values");
+    return new AttributeDefinition(r.getString("key"), AttributeType.fromWire(r.getString("type")),
+        ev == null ? List.of() : List.of(ev), r.getString("description"));
+  }
+
+  private static JsonObject toJson(Row r) {
+    String[] ev = r.getArrayOfStrings("enum_values");
+    return new JsonObject()
+        .put("key", r.getString("key"))
+        .put("type", r.getString("type"))
+        .put("enum_values", ev == null ? null : new JsonArray(List.of(ev)))
+        .put("description", r.getString("description"))
+        .put("created_at", r.getOffsetDateTime("created_at").toInstant().toString())
+        .put("updated_at", r.getOffsetDateTime("updated_at").toInstant().toString());
+  }
+}

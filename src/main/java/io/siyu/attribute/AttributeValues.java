@@ -1,0 +1,98 @@
+package io.siyu.attribute;
+
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+/**
+ * Checks custom attribute values against their declarations. Shared by the contacts API and the
+ * bulk import so that both accept exactly the same values.
+ */
+public final class AttributeValues {
+  private AttributeValues() {}
+
+  /**
+   * Validates every entry of {@code attrs}. Returns null when all are fine, else the message of the
+   * first problem prefixed with its key. A null value means "remove the attribute" and is allowed.
+   */
+  public static String firstProblem(JsonObject attrs, Map<String, AttributeDefinition> catalog) {
+    for (Map.Entry<String, Object> e : attrs) {
+      AttributeDefinition def = catalog.get(e.getKey());
+      if (def == null) {
+        return e.getKey() + ": is not a declared attribute";
+      }
+      if (e.getValue() == null) {
+        continue;
+      }
+      String problem = problem(def, e.getValue());
+      if (problem != null) {
+        return e.getKey() + ": " + problem;
+      }
+    }
+    return null;
+  }
+
+  /** Null when {@code value} fits {@code def}, else why not. */
+  public static String problem(AttributeDefinition def, Object value) {
+    return switch (def.type()) {
+      case STRING -> value instanceof String s ? (s.length() <= 2000 ? null : "is longer than 2000 characters") : "must be a string";
+      case NUMBER -> value instanceof Number ? null : "must be a number";
+      case INTEGER -> isWhole(value) ? null : "must be a whole number";
+      case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
+      case DATE -> value instanceof String s && isDate(s) ? null : "must be a date like 2026-02-28";
+      case ENUM -> value instanceof String s && def.enumValues().contains(s)
+          ? null : "must be one of " + String.join(", ", def.enumValues());
+    };
+  }
+
+  /**
+   * Converts text (a CSV cell) into the JSON value the declaration calls for, or throws
+   * IllegalArgumentException saying why it does not fit.
+   */
+  public static Object fromText(AttributeDefinition def, String text) {
+    Object value;
+    try {
+      value = switch (def.type()) {
+        case NUMBER -> new java.math.BigDecimal(text.trim());
+        case INTEGER -> Long.parseLong(text.trim());
+        case BOOLEAN -> parseBoolean(text.trim());
+        default -> text;
+      };
+    } catch (NumberFormatException e) {
+      value = text;
+    }
+    String problem = problem(def, value);
+    if (problem != null) {
+      throw new IllegalArgumentException("attributes." + def.key() + " " + problem);
+    }
+    return value;
+  }
+
+  private static Object parseBoolean(String s) {
+    return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes" -> Boolean.TRUE;
+      case "false", "0", "no" -> Boolean.FALSE;
+      default -> s;
+    };
+  }
+
+  private static boolean isWhole(Object v) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+      return true;
+    }
+    if (v instanceof java.math.BigDecimal b) {
+      return b.stripTrailingZeros().scale() <= 0;
+    }
+    return v instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d);
+  }
+
+  private static boolean isDate(String s) {
+    try {
+      LocalDate.parse(s);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.siyu.contact;
+
+import io.siyu.web.Problem;
+import io.vertx.core.MultiMap;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The filters of {@code GET /api/v1/contacts}, validated; an unknown parameter is a 422, not ignored. */
+public record ContactQuery(Map<String, String> identities, String name, String lifecycleStage,
+    OffsetDateTime updatedSince, Long tagId, Long segmentId) {
+
+  private static final Set<String> KNOWN = Set.of("external_userid", "unionid", "openid", "mobile", "email",
+      "name", "lifecycle_stage", "lifecycle", "updated_since", "tag", "segment", "limit", "cursor");
+
+  public static ContactQuery from(MultiMap params, String countryCode) {
+    for (String name : params.names()) {
+      if (!KNOWN.contains(name)) {
+        throw Problem.invalid(name, "is not a filter of this list; use one of " + new java.util.TreeSet<>(KNOWN));
+      }
+    }
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (String k : Identities.KEYS) {
+      String v = params.get(k);
+      if (v != null) {
+        try {
+          ids.put(k, Identities.normalise(k, v, countryCode));
+        } catch (IllegalArgumentException e) {
+          throw Problem.invalid(k, e.getMessage());
+        }
+      }
+    }
+    String stage = params.get("lifecycle_stage") != null ? params.get("lifecycle_stage") : params.get("lifecycle");
+    if (stage != null && !ContactInput.LIFECYCLE_STAGES.contains(stage)) {
+      throw Problem.invalid("lifecycle_stage", "must be one of " + new java.util.TreeSet<>(ContactInput.LIFECYCLE_STAGES));
+    }
+    String name = params.get("name");
+    if (name != null && (name.isBlank() || name.length() > 200)) {
+      throw Problem.invalid("name", "must be 1 to 200 characters");
+    }
+    return new ContactQuery(ids, name, stage, instant(params.get("updated_since")),
+        positive(params, "tag"), positive(params, "segment"));
+  }
+
+  private static OffsetDateTime instant(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s);
+    } catch (DateTimeParseException e) {
+      throw Problem.invalid("updated_since", "must be a timestamp like 2026-11-01T00:00:00Z");
+    }
+  }
+
+  private static Long positive(MultiMap params, String key) {
+    String s = params.get(key);
+    if (s == null) {
+      return null;
+    }
+    try {
+      long v = Long.parseLong(s);
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through
+    }
+    throw Problem.invalid(key, "must be a positive id");
+  }
+}

@@ -1,0 +1,261 @@
+package io.siyu.contact;
+
+import io.siyu.app.Config;
+import io.siyu.attribute.AttributeService;
+import io.siyu.db.SqlParams;
+import io.siyu.segment.SegmentService;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Contacts: upsert by any identity, read, PATCH, delete, and filtered keyset listing.
+ * Upserts lock the matching rows, so two requests naming the same person serialise; the unique
+ * identity indexes catch the one race locking cannot (two inserts of a new person), and the loser
+ * retries as an update.
+ */
+public final class ContactService {
+  private static final String FIND_BY_IDENTITY = "SELECT c.id, c.external_userid, c.unionid, c.openid, c.mobile, "
+      + "c.email FROM contacts c WHERE c.external_userid = $1 OR c.unionid = $2 OR c.openid = $3 "
+      + "OR c.mobile = $4 OR c.email = $5 ORDER BY c.id FOR UPDATE";
+
+  private final Pool pool;
+  private final AttributeService attributes;
+  private final SegmentService segments;
+  private final Config config;
+
+  public ContactService(Pool pool, AttributeService attributes, SegmentService segments, Config config) {
+    this.pool = pool;
+    this.attributes = attributes;
+    this.segments = segments;
+    this.config = config;
+  }
+
+  /** Country code assumed for mobiles typed without one. */
+  public String countryCode() {
+    return config.defaultCountryCode();
+  }
+
+  /** The result of an upsert: the contact as stored, and whether it was new. */
+  public record Upserted(JsonObject contact, boolean created) {}
+
+  /** Validates a request body against the current attribute declarations. */
+  public Future<ContactInput> parse(JsonObject body) {
+    return attributes.catalog().map(catalog -> ContactInput.parse(body, catalog, config.defaultCountryCode()));
+  }
+
+  public Future<Upserted> upsert(JsonObject body) {
+    return parse(body).compose(in -> {
+      if (in.identities().isEmpty()) {
+        return Future.failedFuture(Problem.invalid("identities",
+            "name at least one of " + String.join(", ", Identities.KEYS)));
+      }
+      return retryOnRace(() -> pool.withTransaction(conn -> upsert(conn, in)));
+    });
+  }
+
+  /** Inside the caller's transaction: update the one contact these identities name, or insert. */
+  public Future<Upserted> upsert(SqlConnection conn, ContactInput in) {
+    return matching(conn, in.identities()).compose(rows -> {
+      if (rows.isEmpty()) {
+        return insert(conn, in).map(c -> new Upserted(c, true));
+      }
+      return update(conn, rows.get(0).getLong("id"), in).map(c -> new Upserted(c, false));
+    });
+  }
+
+  /**
+   * The id of the contact these identities name; when there is none, creates it from {@code in}
+   * if {@code create}, else fails with 422. Used by event ingestion, which never changes profiles.
+   */
+  public Future<Long> resolve(SqlConnection conn, ContactInput in, boolean create, String field) {
+    return matching(conn, in.identities()).compose(rows -> {
+      if (!rows.isEmpty()) {
+        return Future.succeededFuture(rows.get(0).getLong("id"));
+      }
+      if (!create) {
+        return Future.failedFuture(Problem.invalid(field, "names no known contact"));
+      }
+      return insert(conn, in).map(c -> c.getLong("id"));
+    });
+  }
+
+  /** Rows matching any identity; more than one distinct contact is a conflict naming them all. */
+  private Future<List<Row>> matching(SqlClient conn, Map<String, String> ids) {
+    Tuple t = Tuple.tuple();
+    Identities.KEYS.forEach(k -> t.addValue(ids.get(k)));
+    return conn.preparedQuery(FIND_BY_IDENTITY).execute(t).map(rows -> {
+      List<Row> list = new ArrayList<>();
+      rows.forEach(list::add);
+      if (list.size() > 1) {
+        throw identityConflict(list, ids);
+      }
+      return list;
+    });
+  }
+
+  private static Problem identityConflict(List<Row> rows, Map<String, String> ids) {
+    JsonArray contacts = new JsonArray();
+    List<Long> idList = new ArrayList<>();
+    for (Row r : rows) {
+      JsonArray matched = new JsonArray();
+      ids.forEach((k, v) -> {
+        if (v.equals(r.getString(k))) {
+          matched.add(k);
+        }
+      });
+      idList.add(r.getLong("id"));
+      contacts.add(new JsonObject().put("id", r.getLong("id")).put("matched_on", matched));
+    }
+    return Problem.conflict("These identities belong to different contacts " + idList
+        + "; merge them or send identities of one contact", new JsonObject().put("contacts", contacts));
+  }
+
+  private Future<JsonObject> insert(SqlClient conn, ContactInput in) {
+    SqlParams p = new SqlParams();
+    List<String> cols = new ArrayList<>();
+    List<String> vals = new ArrayList<>();
+    in.columns().forEach((col, value) -> {
+      cols.add(col);
+      vals.add(p.add(value));
+    });
+    cols.add("attributes");
+    vals.add("jsonb_strip_nulls(" + p.add(in.attributes() == null ? new JsonObject() : in.attributes()) + "::jsonb)");
+    cols.add("consent");
+    vals.add("jsonb_strip_nulls(" + p.add(in.consent() == null ? new JsonObject() : in.consent()) + "::jsonb)");
+    if (!in.columns().containsKey("timezone")) {
+      cols.add("timezone");
+      vals.add(p.add(config.defaultTimezone()));
+    }
+    String sql = "INSERT INTO contacts AS c (" + String.join(", ", cols) + ") VALUES ("
+        + String.join(", ", vals) + ") RETURNING " + ContactRows.COLUMNS;
+    return conn.preparedQuery(sql).execute(p.tuple()).map(rows -> ContactRows.toJson(rows.iterator().next()));
+  }
+
+  private Future<JsonObject> update(SqlClient conn, long id, ContactInput in) {
+    SqlParams p = SqlParams.startingWith(id);
+    List<String> sets = new ArrayList<>();
+    in.columns().forEach((col, value) -> sets.add(col + " = " + p.add(value)));
+    if (in.attributes() != null) {
+      sets.add("attributes = jsonb_strip_nulls(c.attributes || " + p.add(in.attributes()) + "::jsonb)");
+    }
+    if (in.consent() != null) {
+      sets.add("consent = jsonb_strip_nulls(c.consent || " + p.add(in.consent()) + "::jsonb)");
+    }
+    sets.add("updated_at = now()");
+    String sql = "UPDATE contacts c SET " + String.join(", ", sets) + " WHERE c.id = $1 RETURNING " + ContactRows.COLUMNS;
+    return conn.preparedQuery(sql).execute(p.tuple()).map(rows -> {
+      if (rows.size() == 0) {
+        throw Problem.notFound("Contact " + id);
+      }
+      return ContactRows.toJson(rows.iterator().next());
+    });
+  }
+
+  public Future<JsonObject> get(long id) {
+    return pool.preparedQuery("SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE c.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Contact " + id);
+          }
+          return ContactRows.toJson(rows.iterator().next());
+        });
+  }
+
+  /** PATCH: only the fields sent change; an identity taken by another contact is a 409 naming both. */
+  public Future<JsonObject> patch(long id, JsonObject body) {
+    return parse(body).compose(in -> {
+      if (in.isEmpty()) {
+        return Future.failedFuture(Problem.invalid("body", "names no field to change"));
+      }
+      boolean clearsAllIds = Identities.KEYS.stream().allMatch(k -> in.columns().containsKey(k) && in.columns().get(k) == null);
+      if (clearsAllIds) {
+        return Future.failedFuture(Problem.invalid("identities", "a contact must keep at least one identity"));
+      }
+      return pool.withTransaction(conn -> update(conn, id, in))
+          .recover(err -> isUniqueViolation(err)
+              ? ownerOf(in.identities(), id).compose(other -> Future.failedFuture(Problem.conflict(
+                  "Another contact (" + other + ") already has one of these identities",
+                  new JsonObject().put("contacts", new JsonArray().add(id).add(other)))))
+              : Future.failedFuture(err));
+    });
+  }
+
+  private Future<Long> ownerOf(Map<String, String> ids, long self) {
+    Tuple t = Tuple.tuple();
+    Identities.KEYS.forEach(k -> t.addValue(ids.get(k)));
+    t.addValue(self);
+    return pool.preparedQuery("SELECT id FROM contacts c WHERE (c.external_userid = $1 OR c.unionid = $2 "
+            + "OR c.openid = $3 OR c.mobile = $4 OR c.email = $5) AND c.id <> $6 LIMIT 1")
+        .execute(t)
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("id"));
+  }
+
+  public Future<Void> delete(long id) {
+    return pool.preparedQuery("DELETE FROM contacts WHERE id = $1 RETURNING id").execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Contact " + id);
+          }
+          return null;
+        });
+  }
+
+  /** A filtered page of contacts, newest id last; every filter is bound, never spliced. */
+  public Future<JsonObject> list(ContactQuery query, Page page) {
+    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
+    List<String> where = new ArrayList<>(List.of("c.id > $1"));
+    query.identities().forEach((k, v) -> where.add("c." + k + " = " + p.add(v)));
+    if (query.name() != null) {
+      where.add("c.name ILIKE " + p.add("%" + Like.escape(query.name()) + "%"));
+    }
+    if (query.lifecycleStage() != null) {
+      where.add("c.lifecycle_stage = " + p.add(query.lifecycleStage()));
+    }
+    if (query.updatedSince() != null) {
+      where.add("c.updated_at >= " + p.add(query.updatedSince()));
+    }
+    if (query.tagId() != null) {
+      where.add("EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = "
+          + p.add(query.tagId()) + ")");
+    }
+    Future<Void> segmentCondition = query.segmentId() == null
+        ? Future.succeededFuture()
+        : segments.condition(query.segmentId(), p).map(sql -> {
+          where.add(sql);
+          return null;
+        });
+    return segmentCondition.compose(v -> pool.preparedQuery("SELECT " + ContactRows.COLUMNS
+            + " FROM contacts c WHERE " + String.join(" AND ", where) + " ORDER BY c.id LIMIT $2")
+        .execute(p.tuple()))
+        .map(rows -> page.wrap(toArray(rows)));
+  }
+
+  static JsonArray toArray(RowSet<Row> rows) {
+    JsonArray a = new JsonArray();
+    rows.forEach(r -> a.add(ContactRows.toJson(r)));
+    return a;
+  }
+
+  static boolean isUniqueViolation(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  /** Two first-time inserts of the same person race on a unique index; the loser retries once. */
+  private static <T> Future<T> retryOnRace(java.util.function.Supplier<Future<T>> attempt) {
+    return attempt.get().recover(err -> isUniqueViolation(err) ? attempt.get() : Future.failedFuture(err));
+  }
+}

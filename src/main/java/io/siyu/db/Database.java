@@ -1,0 +1,158 @@
+package io.siyu.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.siyu.app.Config;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one PostgreSQL Siyu keeps everything in: either the server named by {@code SIYU_DB_URL},
+ * or an embedded one whose files live under {@code SIYU_DATA_DIR/postgres} so data survives a
+ * restart. It hands out two doors to the same database: a reactive pool for request handlers and
+ * a JDBC pool for the blocking side (migrations, COPY-based imports, later Camunda and Quartz).
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final EmbeddedPostgres embedded;
+  private final DbCoordinates coordinates;
+  private final HikariDataSource jdbc;
+
+  private Database(EmbeddedPostgres embedded, DbCoordinates coordinates, int poolSize) {
+    this.embedded = embedded;
+    this.coordinates = coordinates;
+    this.jdbc = jdbcPool(coordinates, poolSize);
+  }
+
+  /** Blocking: starts the embedded server when needed. Call from a worker thread or main. */
+  public static Database open(Config config) {
+    if (config.dbUrl() != null) {
+      return new Database(null, DbCoordinates.parse(config.dbUrl()), config.dbPoolSize());
+    }
+    EmbeddedPostgres pg = startEmbedded(config.dataDir().resolve("postgres"), config.embeddedDbPort());
+    DbCoordinates c = new DbCoordinates("localhost", pg.getPort(), "postgres", "postgres", "");
+    return new Database(pg, c, config.dbPoolSize());
+  }
+
+  private static EmbeddedPostgres startEmbedded(Path dir, int port) {
+    try {
+      Files.createDirectories(dir);
+      log.info("Starting embedded PostgreSQL with data under {}", dir);
+      return EmbeddedPostgres.builder()
+          .setDataDirectory(dir)
+          // keep the data between runs: this is the user's database, not a scratch copy
+          .setCleanDataDirectory(false)
+          .setPort(port)
+          // the library's defaults are tuned for throwaway test databases; Siyu's
+          // promise that nothing acknowledged is lost needs durable commits
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("timezone", "UTC")
+          .setServerConfig("max_connections", "200")
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not start the embedded PostgreSQL under " + dir
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HikariDataSource jdbcPool(DbCoordinates c, int poolSize) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(c.jdbcUrl());
+    hc.setUsername(c.user());
+    hc.setPassword(c.password());
+    hc.setMaximumPoolSize(Math.max(2, poolSize / 2));
+    hc.setMinimumIdle(1);
+    hc.setPoolName("siyu-jdbc");
+    hc.setInitializationFailTimeout(-1);
+    return new HikariDataSource(hc);
+  }
+
+  /** The reactive pool used by HTTP handlers; one per Vert.x instance, shared by its verticles. */
+  public Pool reactivePool(Vertx vertx, int size) {
+    PgConnectOptions opts = new PgConnectOptions()
+        .setHost(coordinates.host())
+        .setPort(coordinates.port())
+        .setDatabase(coordinates.database())
+        .setUser(coordinates.user())
+        .setPassword(coordinates.password())
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(256);
+    PoolOptions po = new PoolOptions().setMaxSize(size).setShared(true).setName("siyu-pg");
+    return PgBuilder.pool().with(po).connectingTo(opts).using(vertx).build();
+  }
+
+  public DataSource jdbc() {
+    return jdbc;
+  }
+
+  public DbCoordinates coordinates() {
+    return coordinates;
+  }
+
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  @Override
+  public void close() {
+    jdbc.close();
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Where the database is, parsed once from a {@code postgresql://user:pass@host:port/db} URL. */
+  public record DbCoordinates(String host, int port, String database, String user, String password) {
+    public static DbCoordinates parse(String url) {
+      URI uri;
+      try {
+        uri = URI.create(url.startsWith("jdbc:") ? url.substring(5) : url);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("SIYU_DB_URL is not a valid URL");
+      }
+      String scheme = uri.getScheme();
+      if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
+        throw new IllegalArgumentException(
+            "SIYU_DB_URL must look like postgresql://user:password@host:5432/database");
+      }
+      String user = "postgres";
+      String password = "";
+      if (uri.getRawUserInfo() != null) {
+        String[] parts = uri.getRawUserInfo().split(":", 2);
+        user = decode(parts[0]);
+        password = parts.length > 1 ? decode(parts[1]) : "";
+      }
+      String db = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
+      String host = uri.getHost() == null ? "localhost" : uri.getHost();
+      return new DbCoordinates(host, uri.getPort() > 0 ? uri.getPort() : 5432, db, user, password);
+    }
+
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    private static String decode(String s) {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+  }
+}

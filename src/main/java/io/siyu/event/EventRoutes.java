@@ -1,0 +1,85 @@
+package io.siyu.event;
+
+import io.siyu.auth.Access;
+import io.siyu.web.Bodies;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * {@code /api/v1/events}: post one event ({@code 201}, or {@code 200} with the original and
+ * {@code Siyu-Duplicate: true} when its id was seen before) or a batch of up to 1,000.
+ */
+public final class EventRoutes {
+  private EventRoutes() {}
+
+  public static void mount(Router api, EventService events) {
+    api.post("/events").handler(Access.INGEST).handler(ctx ->
+        events.ingest(List.of(Bodies.object(ctx)), false).onSuccess(stored -> {
+          EventService.Stored s = stored.get(0);
+          ctx.response().putHeader("Siyu-Duplicate", String.valueOf(s.duplicate()));
+          if (s.duplicate()) {
+            Bodies.ok(ctx, s.event());
+          } else {
+            Bodies.created(ctx, "/api/v1/events/" + s.event().getString("id"), s.event());
+          }
+        }).onFailure(ctx::fail));
+    api.post("/events/batch").handler(Access.INGEST).handler(ctx -> {
+      Object list = Bodies.object(ctx).getValue("events");
+      if (!(list instanceof JsonArray arr) || arr.isEmpty() || arr.size() > EventService.MAX_BATCH) {
+        throw Problem.invalid("events", "must be a list of 1 to " + EventService.MAX_BATCH + " events");
+      }
+      List<Object> raw = new java.util.ArrayList<>();
+      arr.forEach(o -> raw.add(json(o)));
+      events.ingest(raw, true).onSuccess(stored -> {
+        JsonArray results = new JsonArray();
+        stored.forEach(s -> results.add(new JsonObject()
+            .put("status", s.duplicate() ? "duplicate" : "created").put("event", s.event())));
+        long created = stored.stream().filter(s -> !s.duplicate()).count();
+        Bodies.ok(ctx, new JsonObject().put("created", created).put("duplicates", stored.size() - created)
+            .put("results", results));
+      }).onFailure(ctx::fail);
+    });
+    api.get("/events").handler(Access.READ).handler(ctx -> list(ctx, events));
+    api.get("/events/:key").handler(Access.READ).handler(ctx ->
+        events.get(ctx.pathParam("key")).onSuccess(e -> Bodies.ok(ctx, e)).onFailure(ctx::fail));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object json(Object o) {
+    return o instanceof java.util.Map<?, ?> m ? new JsonObject((java.util.Map<String, Object>) m) : o;
+  }
+
+  private static void list(RoutingContext ctx, EventService events) {
+    Long contactId = null;
+    String rawContact = ctx.request().getParam("contact_id");
+    if (rawContact != null) {
+      try {
+        contactId = Long.parseLong(rawContact);
+      } catch (NumberFormatException e) {
+        throw Problem.invalid("contact_id", "must be a positive id");
+      }
+    }
+    String type = ctx.request().getParam("type");
+    if (type != null && !EventInput.TYPE.matcher(type).matches()) {
+      throw Problem.invalid("type", "is not an event type");
+    }
+    events.list(contactId, type, time(ctx, "since"), time(ctx, "until"), Page.of(ctx))
+        .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
+  }
+
+  private static OffsetDateTime time(RoutingContext ctx, String param) {
+    String s = ctx.request().getParam(param);
+    try {
+      return s == null ? null : OffsetDateTime.parse(s);
+    } catch (DateTimeParseException e) {
+      throw Problem.invalid(param, "must be a timestamp like 2026-11-01T00:00:00Z");
+    }
+  }
+}

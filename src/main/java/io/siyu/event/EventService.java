@@ -1,0 +1,249 @@
+package io.siyu.event;
+
+import io.siyu.app.Config;
+import io.siyu.attribute.AttributeService;
+import io.siyu.contact.ContactRows;
+import io.siyu.contact.ContactService;
+import io.siyu.db.SqlParams;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Member events: stored append-only, deduplicated by the sender's id, and folded into the
+ * contact's aggregates in the same statement that stores them, so a replayed event can never
+ * count a purchase twice.
+ */
+public final class EventService {
+  public static final int MAX_BATCH = 1000;
+  static final String COLUMNS = "e.id AS seq, e.event_key, e.contact_id, e.type, e.occurred_at, e.received_at, "
+      + "e.amount, e.properties, e.source";
+
+  /** Insert what is new, skip what was seen, and update aggregates from exactly what was inserted. */
+  private static final String INSERT = "WITH input AS ("
+      + "  SELECT t.event_key, t.contact_id, t.type, t.occurred_at::timestamptz AS occurred_at, "
+      + "         t.amount::numeric AS amount, t.properties::jsonb AS properties, t.source "
+      + "  FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) "
+      + "    AS t(event_key, contact_id, type, occurred_at, amount, properties, source)), "
+      + "ins AS (INSERT INTO events AS e (event_key, contact_id, type, occurred_at, amount, properties, source) "
+      + "  SELECT * FROM input ON CONFLICT (event_key) DO NOTHING RETURNING " + COLUMNS + "), "
+      + "agg AS (SELECT contact_id, min(occurred_at) AS first_at, max(occurred_at) AS last_at, "
+      + "    max(occurred_at) FILTER (WHERE type = 'purchase') AS last_purchase, "
+      + "    count(*) FILTER (WHERE type = 'purchase') AS purchases, "
+      + "    coalesce(sum(amount) FILTER (WHERE type = 'purchase'), 0) AS spent "
+      + "  FROM ins GROUP BY contact_id), "
+      + "upd AS (UPDATE contacts c SET first_seen_at = least(c.first_seen_at, agg.first_at), "
+      + "    last_interaction_at = greatest(c.last_interaction_at, agg.last_at), "
+      + "    last_purchase_at = greatest(c.last_purchase_at, agg.last_purchase), "
+      + "    purchase_count = c.purchase_count + agg.purchases, total_spent = c.total_spent + agg.spent, "
+      + "    updated_at = now() "
+      + "  FROM agg WHERE c.id = agg.contact_id) "
+      + "SELECT * FROM ins";
+
+  private final Pool pool;
+  private final ContactService contacts;
+  private final AttributeService attributes;
+  private final Config config;
+
+  public EventService(Pool pool, ContactService contacts, AttributeService attributes, Config config) {
+    this.pool = pool;
+    this.contacts = contacts;
+    this.attributes = attributes;
+    this.config = config;
+  }
+
+  /** One stored event and whether this request stored it or it had been stored before. */
+  public record Stored(JsonObject event, boolean duplicate) {}
+
+  /** Validates everything first: one bad event rejects the whole request and nothing is stored. */
+  public Future<List<Stored>> ingest(List<Object> raw, boolean batch) {
+    return attributes.catalog().compose(catalog -> {
+      JsonArray errors = new JsonArray();
+      List<EventInput> inputs = new ArrayList<>();
+      for (int i = 0; i < raw.size(); i++) {
+        inputs.add(EventInput.parse(raw.get(i), batch ? "events[" + i + "]." : "", catalog,
+            config.defaultCountryCode(), errors));
+      }
+      if (!errors.isEmpty()) {
+        return Future.failedFuture(Problem.invalid(errors));
+      }
+      return pool.withTransaction(conn -> store(conn, inputs, batch));
+    });
+  }
+
+  private Future<List<Stored>> store(SqlConnection conn, List<EventInput> inputs, boolean batch) {
+    List<String> keys = inputs.stream().map(EventInput::key).toList();
+    return existing(conn, keys).compose(seen -> resolveContacts(conn, inputs, seen, batch)
+        .compose(contactIds -> insert(conn, inputs, seen, contactIds))
+        .compose(inserted -> existing(conn, keys).map(all -> {
+          List<Stored> out = new ArrayList<>();
+          for (String k : keys) {
+            out.add(new Stored(all.get(k), !inserted.containsKey(k)));
+          }
+          return out;
+        })));
+  }
+
+  private Future<Map<String, JsonObject>> existing(SqlConnection conn, List<String> keys) {
+    return conn.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE e.event_key = ANY($1::text[])")
+        .execute(Tuple.of(keys.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, JsonObject> map = new HashMap<>();
+          rows.forEach(r -> map.put(r.getString("event_key"), toJson(r)));
+          return map;
+        });
+  }
+
+  /** Contact id per event index; events already stored need none (their replay must not create contacts). */
+  private Future<Map<Integer, Long>> resolveContacts(SqlConnection conn, List<EventInput> inputs,
+      Map<String, JsonObject> seen, boolean batch) {
+    Map<Integer, Long> ids = new HashMap<>();
+    Map<String, Long> byIdentity = new HashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < inputs.size(); i++) {
+      EventInput in = inputs.get(i);
+      int index = i;
+      String prefix = batch ? "events[" + i + "]." : "";
+      if (seen.containsKey(in.key())) {
+        continue;
+      }
+      if (in.contactId() != null) {
+        ids.put(index, in.contactId());
+        continue;
+      }
+      String identity = new JsonObject(new LinkedHashMap<>(in.contact().identities())).encode();
+      chain = chain.compose(v -> byIdentity.containsKey(identity)
+          ? Future.succeededFuture(byIdentity.get(identity))
+          : contacts.resolve(conn, in.contact(), config.eventsCreateUnknownContacts(), prefix + "contact"))
+          .map(id -> {
+            byIdentity.put(identity, id);
+            ids.put(index, id);
+            return null;
+          });
+    }
+    return chain.compose(v -> checkContactIds(conn, inputs, ids, batch)).map(ids);
+  }
+
+  private Future<Void> checkContactIds(SqlConnection conn, List<EventInput> inputs, Map<Integer, Long> ids,
+      boolean batch) {
+    List<Long> wanted = ids.values().stream().distinct().toList();
+    return conn.preparedQuery("SELECT array_agg(x) AS missing FROM unnest($1::bigint[]) x "
+            + "WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x)")
+        .execute(Tuple.of(wanted.toArray(Long[]::new)))
+        .map(rows -> {
+          Long[] missing = rows.iterator().next().getArrayOfLongs("missing");
+          if (missing == null || missing.length == 0) {
+            return null;
+          }
+          JsonArray errors = new JsonArray();
+          List<Long> miss = List.of(missing);
+          ids.forEach((i, id) -> {
+            if (miss.contains(id)) {
+              errors.add(Problem.fieldError((batch ? "events[" + i + "]." : "") + "contact_id", "names no contact"));
+            }
+          });
+          throw Problem.invalid(errors);
+        });
+  }
+
+  private Future<Map<String, JsonObject>> insert(SqlConnection conn, List<EventInput> inputs,
+      Map<String, JsonObject> seen, Map<Integer, Long> contactIds) {
+    List<String> keys = new ArrayList<>();
+    List<Long> cids = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    List<String> times = new ArrayList<>();
+    List<String> amounts = new ArrayList<>();
+    List<String> props = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      EventInput in = inputs.get(i);
+      if (seen.containsKey(in.key()) || keys.contains(in.key())) {
+        continue; // a batch may repeat an id: the first occurrence wins, like a replay would
+      }
+      keys.add(in.key());
+      cids.add(contactIds.get(i));
+      types.add(in.type());
+      times.add(in.occurredAt().toString());
+      amounts.add(in.amount() == null ? null : in.amount().toPlainString());
+      props.add(in.properties().encode());
+      sources.add(in.source());
+    }
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return conn.preparedQuery(INSERT)
+        .execute(Tuple.of(keys.toArray(String[]::new), cids.toArray(Long[]::new), types.toArray(String[]::new),
+            times.toArray(String[]::new), amounts.toArray(String[]::new), props.toArray(String[]::new),
+            sources.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, JsonObject> map = new HashMap<>();
+          rows.forEach(r -> map.put(r.getString("event_key"), toJson(r)));
+          return map;
+        });
+  }
+
+  public Future<JsonObject> get(String key) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE e.event_key = $1").execute(Tuple.of(key))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Event " + key);
+          }
+          return toJson(rows.iterator().next());
+        });
+  }
+
+  public Future<JsonObject> ofContact(long contactId, Page page) {
+    return list(contactId, null, null, null, page);
+  }
+
+  /** Events by internal sequence, optionally for one contact, one type, and a time window. */
+  public Future<JsonObject> list(Long contactId, String type, OffsetDateTime since, OffsetDateTime until, Page page) {
+    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
+    List<String> where = new ArrayList<>(List.of("e.id > $1"));
+    if (contactId != null) {
+      where.add("e.contact_id = " + p.add(contactId));
+    }
+    if (type != null) {
+      where.add("e.type = " + p.add(type));
+    }
+    if (since != null) {
+      where.add("e.occurred_at >= " + p.add(since));
+    }
+    if (until != null) {
+      where.add("e.occurred_at < " + p.add(until));
+    }
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE " + String.join(" AND ", where)
+            + " ORDER BY e.id LIMIT $2")
+        .execute(p.tuple())
+        .map(rows -> {
+          JsonArray a = new JsonArray();
+          rows.forEach(r -> a.add(toJson(r)));
+          return page.wrap(a, "seq");
+        });
+  }
+
+  static JsonObject toJson(Row r) {
+    return new JsonObject()
+        .put("id", r.getString("event_key"))
+        .put("seq", r.getLong("seq"))
+        .put("contact_id", r.getLong("contact_id"))
+        .put("type", r.getString("type"))
+        .put("occurred_at", ContactRows.instant(r.getOffsetDateTime("occurred_at")))
+        .put("received_at", ContactRows.instant(r.getOffsetDateTime("received_at")))
+        .put("amount", r.getBigDecimal("amount"))
+        .put("properties", r.getJsonObject("properties"))
+        .put("source", r.getString("source"));
+  }
+}

@@ -1,0 +1,47 @@
+package io.siyu.health;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.siyu.app.Services;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /health} for load balancers and {@code GET /metrics} for Prometheus. Neither needs
+ * a token: they say nothing about members. Health is UP only when the schema is migrated and a
+ * query round-trips within two seconds right now.
+ */
+public final class HealthRoutes {
+  private HealthRoutes() {}
+
+  public static void mount(Router root, Vertx vertx, Supplier<Services> services, PrometheusMeterRegistry registry) {
+    root.get("/health").handler(ctx -> health(ctx, vertx, services.get()));
+    root.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+  }
+
+  private static void health(RoutingContext ctx, Vertx vertx, Services s) {
+    if (s == null) {
+      reply(ctx, 503, new JsonObject().put("status", "DOWN").put("database", "STARTING"));
+      return;
+    }
+    s.pool().query("SELECT version FROM siyu_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")
+        .execute()
+        .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+        .onSuccess(rows -> reply(ctx, 200, new JsonObject()
+            .put("status", "UP")
+            .put("database", "UP")
+            .put("embedded_database", s.database().isEmbedded())
+            .put("schema_version", rows.iterator().next().getString("version"))))
+        .onFailure(err -> reply(ctx, 503, new JsonObject().put("status", "DOWN").put("database", "DOWN")));
+  }
+
+  private static void reply(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+}

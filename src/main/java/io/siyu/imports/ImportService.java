@@ -1,0 +1,189 @@
+package io.siyu.imports;
+
+import io.siyu.app.Config;
+import io.siyu.attribute.AttributeService;
+import io.siyu.contact.ContactRows;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bulk imports: an upload is stored on disk and recorded before it is acknowledged, then run as
+ * a job on a small dedicated thread pool (imports are long and blocking: they must not hold the
+ * shared worker pool). Jobs interrupted by a stop resume at the next start.
+ */
+public final class ImportService {
+  private static final Logger log = LoggerFactory.getLogger(ImportService.class);
+  private static final String COLUMNS = "id, format, status, file_bytes, total_rows, rows_done, rows_inserted, "
+      + "rows_updated, rows_rejected, error, created_by, created_at, started_at, finished_at";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final DataSource jdbc;
+  private final AttributeService attributes;
+  private final Config config;
+  private final Path dir;
+  private final ExecutorService runner;
+
+  public ImportService(Vertx vertx, Pool pool, DataSource jdbc, AttributeService attributes, Config config) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.jdbc = jdbc;
+    this.attributes = attributes;
+    this.config = config;
+    this.dir = config.dataDir().resolve("imports");
+    this.runner = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "siyu-import");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  Path directory() {
+    return dir;
+  }
+
+  long maxBytes() {
+    return config.importMaxBytes();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Checks a stored upload's header (CSV) or first line (NDJSON) before accepting it, so an
+   * obviously wrong file is a 422 now rather than a failed job later.
+   */
+  Future<Void> checkHeader(Path file, ImportFormat format) {
+    return attributes.catalog().compose(catalog -> vertx.executeBlocking(() -> {
+      if (format == ImportFormat.NDJSON) {
+        return null;
+      }
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+          CSVParser parser = CSVParser.parse(reader, CSVFormat.RFC4180.builder().setHeader().setTrim(true).get())) {
+        List<String> problems = ImportFormat.headerProblems(ImportJob.stripBom(parser.getHeaderNames()), catalog);
+        if (!problems.isEmpty()) {
+          JsonArray errors = new JsonArray();
+          problems.forEach(p -> errors.add(Problem.fieldError("header", p)));
+          throw Problem.invalid(errors);
+        }
+      } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+        throw Problem.invalid("header", "the first line is not a CSV header");
+      }
+      return null;
+    }, false));
+  }
+
+  /** Records a stored upload and starts it; the answer is the job as it stands. */
+  Future<JsonObject> accept(Path file, ImportFormat format, long bytes, String actor) {
+    return pool.preparedQuery("INSERT INTO imports (format, file_path, file_bytes, created_by) VALUES ($1, $2, $3, $4) "
+            + "RETURNING " + COLUMNS)
+        .execute(Tuple.of(format.wire, file.toString(), bytes, actor))
+        .map(rows -> {
+          JsonObject job = toJson(rows.iterator().next());
+          submit(job.getLong("id"), file, format);
+          return job;
+        });
+  }
+
+  private void submit(long id, Path file, ImportFormat format) {
+    attributes.catalog().onSuccess(catalog -> runner.submit(new ImportJob(id, file, format, jdbc, catalog,
+        config.defaultCountryCode(), config.defaultTimezone(), () -> log.info("Import {} finished", id))));
+  }
+
+  /** Picks up jobs a previous run of this instance accepted but did not finish. */
+  public void resumeInterrupted() {
+    pool.query("SELECT id, file_path, format FROM imports WHERE status IN ('queued', 'running') ORDER BY id").execute()
+        .onSuccess(rows -> rows.forEach(r -> {
+          Path file = Path.of(r.getString("file_path"));
+          if (file.startsWith(dir) && Files.exists(file)) {
+            log.info("Resuming import {}", r.getLong("id"));
+            submit(r.getLong("id"), file, ImportFormat.fromWire(r.getString("format")));
+          }
+        }))
+        .onFailure(e -> log.warn("Could not look for interrupted imports: {}", e.getMessage()));
+  }
+
+  public Future<JsonObject> get(long id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM imports WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Import " + id);
+          }
+          return toJson(rows.iterator().next());
+        });
+  }
+
+  public Future<JsonObject> list(Page page) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM imports WHERE id > $1 ORDER BY id LIMIT $2")
+        .execute(Tuple.of(page.afterId(), page.fetchSize()))
+        .map(rows -> {
+          JsonArray a = new JsonArray();
+          rows.forEach(r -> a.add(toJson(r)));
+          return page.wrap(a);
+        });
+  }
+
+  /** Rejected lines in file order; the cursor is the line number. */
+  public Future<JsonObject> rejections(long id, Page page) {
+    return get(id).compose(job -> pool.preparedQuery("SELECT line_no, reason FROM import_rejections "
+            + "WHERE import_id = $1 AND line_no > $2 ORDER BY line_no LIMIT $3")
+        .execute(Tuple.of(id, page.afterId(), page.fetchSize()))
+        .map(rows -> {
+          JsonArray a = new JsonArray();
+          rows.forEach(r -> a.add(new JsonObject().put("line", r.getLong("line_no")).put("reason", r.getString("reason"))));
+          return page.wrap(a, "line");
+        }));
+  }
+
+  public void stop() {
+    runner.shutdownNow();
+    try {
+      runner.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static JsonObject toJson(Row r) {
+    Long total = r.getLong("total_rows");
+    long done = r.getLong("rows_done");
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("format", r.getString("format"))
+        .put("status", r.getString("status"))
+        .put("file_bytes", r.getLong("file_bytes"))
+        .put("total_rows", total)
+        .put("rows_done", done)
+        .put("rows_inserted", r.getLong("rows_inserted"))
+        .put("rows_updated", r.getLong("rows_updated"))
+        .put("rows_rejected", r.getLong("rows_rejected"))
+        .put("percent", total == null || total == 0 ? null : Math.min(100.0, Math.floor(1000.0 * done / total) / 10))
+        .put("error", r.getString("error"))
+        .put("created_by", r.getString("created_by"))
+        .put("created_at", ContactRows.instant(r.getOffsetDateTime("created_at")))
+        .put("started_at", ContactRows.instant(r.getOffsetDateTime("started_at")))
+        .put("finished_at", ContactRows.instant(r.getOffsetDateTime("finished_at")));
+  }
+}

@@ -1,0 +1,203 @@
+package io.siyu.segment;
+
+import io.siyu.attribute.AttributeService;
+import io.siyu.contact.ContactRows;
+import io.siyu.db.SqlParams;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Set;
+
+/**
+ * Saved segments and ad-hoc previews. A filter is parsed into a validated tree and compiled to a
+ * parameterised condition over {@code contacts c} ({@link FilterParser}); everything that selects
+ * "contacts in a segment" — counts, previews, contact lists, bulk tagging — goes through
+ * {@link #condition}.
+ */
+public final class SegmentService {
+  public static final int DEFAULT_SAMPLE = 20;
+  public static final int MAX_SAMPLE = 100;
+  private static final String COLUMNS = "id, name, description, filter, created_at, updated_at";
+
+  private final Pool pool;
+  private final AttributeService attributes;
+
+  public SegmentService(Pool pool, AttributeService attributes) {
+    this.pool = pool;
+    this.attributes = attributes;
+  }
+
+  /** Validates a filter against today's attribute declarations and tags. */
+  public Future<FilterNode> compile(Object filter) {
+    if (filter == null) {
+      return Future.failedFuture(Problem.invalid("filter", "is required"));
+    }
+    return attributes.catalog().compose(catalog -> {
+      FilterNode node = FilterParser.parse(filter, catalog);
+      return checkTags(node.tagIds()).map(node);
+    });
+  }
+
+  private Future<Void> checkTags(Set<Long> tagIds) {
+    if (tagIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("SELECT array_agg(x) AS missing FROM unnest($1::bigint[]) x "
+            + "WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = x)")
+        .execute(Tuple.of(tagIds.toArray(Long[]::new)))
+        .map(rows -> {
+          Long[] missing = rows.iterator().next().getArrayOfLongs("missing");
+          if (missing != null && missing.length > 0) {
+            throw Problem.invalid("filter", "has_tag names tags that do not exist: " + java.util.Arrays.toString(missing));
+          }
+          return null;
+        });
+  }
+
+  /** The SQL condition selecting the saved segment's contacts, bound into {@code params}. */
+  public Future<String> condition(long segmentId, SqlParams params) {
+    return pool.preparedQuery("SELECT filter FROM segments WHERE id = $1").execute(Tuple.of(segmentId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Problem.invalid("segment", "segment " + segmentId + " does not exist"));
+          }
+          return attributes.catalog().map(catalog ->
+              FilterParser.parse(rows.iterator().next().getJsonObject("filter"), catalog).toSql(params));
+        });
+  }
+
+  /** {@code {"filter": ..., "sample_size": 20}} → how many contacts match, and a few of them. */
+  public Future<JsonObject> preview(JsonObject body) {
+    int sample = sampleSize(body);
+    return compile(body.getValue("filter")).compose(node -> count(node, sample));
+  }
+
+  private Future<JsonObject> count(FilterNode node, int sample) {
+    SqlParams p = new SqlParams();
+    String where = node.toSql(p);
+    Future<Long> count = pool.preparedQuery("SELECT count(*) AS n FROM contacts c WHERE " + where)
+        .execute(p.tuple()).map(rows -> rows.iterator().next().getLong("n"));
+    Future<JsonArray> rows = sample == 0 ? Future.succeededFuture(new JsonArray())
+        : pool.preparedQuery("SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE " + where
+                + " ORDER BY c.id LIMIT " + sample)
+            .execute(p.tuple())
+            .map(rs -> {
+              JsonArray a = new JsonArray();
+              rs.forEach(r -> a.add(ContactRows.toJson(r)));
+              return a;
+            });
+    return Future.all(count, rows).map(v -> new JsonObject().put("count", count.result()).put("sample", rows.result()));
+  }
+
+  public Future<JsonObject> countSaved(long id) {
+    return get(id).compose(seg -> compile(seg.getValue("filter")))
+        .compose(node -> count(node, 0))
+        .map(r -> new JsonObject().put("segment_id", id).put("count", r.getLong("count")));
+  }
+
+  public Future<JsonObject> create(JsonObject body) {
+    String name = name(body);
+    String description = description(body);
+    Object filter = body.getValue("filter");
+    return compile(filter)
+        .compose(node -> pool.preparedQuery("INSERT INTO segments (name, description, filter) VALUES ($1, $2, $3::jsonb) "
+                + "RETURNING " + COLUMNS)
+            .execute(Tuple.of(name, description, filter)))
+        .map(rows -> toJson(rows.iterator().next()))
+        .recover(err -> Future.failedFuture(isUnique(err)
+            ? Problem.conflict("A segment named " + name + " already exists", null) : err));
+  }
+
+  public Future<JsonObject> get(long id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM segments WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Segment " + id);
+          }
+          return toJson(rows.iterator().next());
+        });
+  }
+
+  public Future<JsonObject> list(Page page) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM segments WHERE id > $1 ORDER BY id LIMIT $2")
+        .execute(Tuple.of(page.afterId(), page.fetchSize()))
+        .map(rows -> {
+          JsonArray a = new JsonArray();
+          rows.forEach(r -> a.add(toJson(r)));
+          return page.wrap(a);
+        });
+  }
+
+  public Future<JsonObject> update(long id, JsonObject body) {
+    for (String k : body.fieldNames()) {
+      if (!Set.of("name", "description", "filter").contains(k)) {
+        throw Problem.invalid(k, "is not a segment field");
+      }
+    }
+    return get(id).compose(current -> {
+      String name = body.containsKey("name") ? name(body) : current.getString("name");
+      String description = body.containsKey("description") ? description(body) : current.getString("description");
+      Object filter = body.containsKey("filter") ? body.getValue("filter") : current.getValue("filter");
+      return compile(filter)
+          .compose(node -> pool.preparedQuery("UPDATE segments SET name = $2, description = $3, filter = $4::jsonb, "
+                  + "updated_at = now() WHERE id = $1 RETURNING " + COLUMNS)
+              .execute(Tuple.of(id, name, description, filter)))
+          .map(rows -> toJson(rows.iterator().next()))
+          .recover(err -> Future.failedFuture(isUnique(err)
+              ? Problem.conflict("A segment named " + name + " already exists", null) : err));
+    });
+  }
+
+  public Future<Void> delete(long id) {
+    return pool.preparedQuery("DELETE FROM segments WHERE id = $1 RETURNING id").execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Segment " + id);
+          }
+          return null;
+        });
+  }
+
+  private static int sampleSize(JsonObject body) {
+    Object v = body.getValue("sample_size", DEFAULT_SAMPLE);
+    if (v instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() >= 0 && n.intValue() <= MAX_SAMPLE) {
+      return n.intValue();
+    }
+    throw Problem.invalid("sample_size", "must be a whole number from 0 to " + MAX_SAMPLE);
+  }
+
+  private static String name(JsonObject body) {
+    if (!(body.getValue("name") instanceof String s) || s.isBlank() || s.trim().length() > 200) {
+      throw Problem.invalid("name", "is required, 1 to 200 characters");
+    }
+    return s.trim();
+  }
+
+  private static String description(JsonObject body) {
+    Object d = body.getValue("description");
+    if (d != null && (!(d instanceof String s) || s.length() > 2000)) {
+      throw Problem.invalid("description", "must be a string of at most 2000 characters");
+    }
+    return (String) d;
+  }
+
+  private static boolean isUnique(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  private static JsonObject toJson(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("name", r.getString("name"))
+        .put("description", r.getString("description"))
+        .put("filter", r.getValue("filter"))
+        .put("created_at", ContactRows.instant(r.getOffsetDateTime("created_at")))
+        .put("updated_at", ContactRows.instant(r.getOffsetDateTime("updated_at")));
+  }
+}

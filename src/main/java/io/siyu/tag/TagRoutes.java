@@ -1,0 +1,60 @@
+package io.siyu.tag;
+
+import io.siyu.auth.Access;
+import io.siyu.auth.Principal;
+import io.siyu.web.Bodies;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.ext.web.Router;
+
+/** {@code /api/v1/tag-groups} and {@code /api/v1/tags}, including bulk tagging. */
+public final class TagRoutes {
+  private TagRoutes() {}
+
+  public static void mount(Router api, TagService tags) {
+    api.post("/tag-groups").handler(Access.WRITE).handler(ctx ->
+        tags.createGroup(Bodies.object(ctx))
+            .onSuccess(g -> Bodies.created(ctx, "/api/v1/tag-groups/" + g.getLong("id"), g)).onFailure(ctx::fail));
+    api.get("/tag-groups").handler(Access.READ).handler(ctx ->
+        tags.listGroups(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+    api.get("/tag-groups/:id").handler(Access.READ).handler(ctx ->
+        tags.getGroup(Bodies.id(ctx, "id", "Tag group")).onSuccess(g -> Bodies.ok(ctx, g)).onFailure(ctx::fail));
+    api.patch("/tag-groups/:id").handler(Access.WRITE).handler(ctx ->
+        tags.renameGroup(Bodies.id(ctx, "id", "Tag group"), Bodies.object(ctx))
+            .onSuccess(g -> Bodies.ok(ctx, g)).onFailure(ctx::fail));
+    api.delete("/tag-groups/:id").handler(Access.WRITE).handler(ctx ->
+        tags.deleteGroup(Bodies.id(ctx, "id", "Tag group")).onSuccess(v -> Bodies.noContent(ctx)).onFailure(ctx::fail));
+
+    api.post("/tags").handler(Access.WRITE).handler(ctx ->
+        tags.createTag(Bodies.object(ctx))
+            .onSuccess(t -> Bodies.created(ctx, "/api/v1/tags/" + t.getLong("id"), t)).onFailure(ctx::fail));
+    api.get("/tags").handler(Access.READ).handler(ctx ->
+        tags.listTags(groupFilter(ctx.request().getParam("group_id")), Page.of(ctx))
+            .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+    api.get("/tags/:id").handler(Access.READ).handler(ctx ->
+        tags.getTag(Bodies.id(ctx, "id", "Tag")).onSuccess(t -> Bodies.ok(ctx, t)).onFailure(ctx::fail));
+    api.patch("/tags/:id").handler(Access.WRITE).handler(ctx ->
+        tags.renameTag(Bodies.id(ctx, "id", "Tag"), Bodies.object(ctx)).onSuccess(t -> Bodies.ok(ctx, t)).onFailure(ctx::fail));
+    api.delete("/tags/:id").handler(Access.WRITE).handler(ctx ->
+        tags.deleteTag(Bodies.id(ctx, "id", "Tag"), Principal.of(ctx).actor())
+            .onSuccess(v -> Bodies.noContent(ctx)).onFailure(ctx::fail));
+
+    api.post("/tags/:id/contacts").handler(Access.WRITE).handler(ctx ->
+        tags.bulk(Bodies.id(ctx, "id", "Tag"), Bodies.object(ctx), Principal.of(ctx).actor(), true)
+            .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
+    api.post("/tags/:id/contacts/remove").handler(Access.WRITE).handler(ctx ->
+        tags.bulk(Bodies.id(ctx, "id", "Tag"), Bodies.object(ctx), Principal.of(ctx).actor(), false)
+            .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
+  }
+
+  private static Long groupFilter(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw Problem.invalid("group_id", "must be a positive id");
+    }
+  }
+}

@@ -1,0 +1,317 @@
+package io.siyu.tag;
+
+import io.siyu.db.SqlParams;
+import io.siyu.segment.SegmentService;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Tag groups, tags, and putting tags on contacts: one contact, a list of contacts, or a whole
+ * segment. Each change is one SQL statement that also writes the history rows, so the history can
+ * never disagree with the tags.
+ */
+public final class TagService {
+  public static final int MAX_CONTACT_IDS = 10_000;
+  private static final String TAG_COLUMNS = "t.id, t.group_id, g.name AS group_name, t.name, t.created_at";
+
+  /** Adds the tag to the contacts the {@code %s} condition selects and records who did it. */
+  private static final String ADD = "WITH target AS (SELECT c.id FROM contacts c WHERE %s), "
+      + "added AS (INSERT INTO contact_tags (contact_id, tag_id, tagged_by) SELECT id, $1, $2 FROM target "
+      + "  ON CONFLICT DO NOTHING RETURNING contact_id), "
+      + "logged AS (INSERT INTO tag_changes (contact_id, tag_id, tag_name, action, actor) "
+      + "  SELECT contact_id, $1, (SELECT name FROM tags WHERE id = $1), 'added', $2 FROM added) "
+      + "SELECT (SELECT count(*) FROM target) AS matched, (SELECT count(*) FROM added) AS changed";
+
+  private static final String REMOVE = "WITH target AS (SELECT c.id FROM contacts c WHERE %s), "
+      + "removed AS (DELETE FROM contact_tags ct USING target WHERE ct.contact_id = target.id AND ct.tag_id = $1 "
+      + "  RETURNING ct.contact_id), "
+      + "logged AS (INSERT INTO tag_changes (contact_id, tag_id, tag_name, action, actor) "
+      + "  SELECT contact_id, $1, (SELECT name FROM tags WHERE id = $1), 'removed', $2 FROM removed) "
+      + "SELECT (SELECT count(*) FROM target) AS matched, (SELECT count(*) FROM removed) AS changed";
+
+  private final Pool pool;
+  private final SegmentService segments;
+
+  public TagService(Pool pool, SegmentService segments) {
+    this.pool = pool;
+    this.segments = segments;
+  }
+
+  // ---- groups -------------------------------------------------------------------------------
+
+  public Future<JsonObject> createGroup(JsonObject body) {
+    String name = Names.required(body, "name");
+    return pool.preparedQuery("INSERT INTO tag_groups (name) VALUES ($1) RETURNING id, name, created_at")
+        .execute(Tuple.of(name))
+        .map(rows -> group(rows.iterator().next()))
+        .recover(conflict("A tag group named " + name + " already exists"));
+  }
+
+  public Future<JsonObject> listGroups(Page page) {
+    return pool.preparedQuery("SELECT g.id, g.name, g.created_at, "
+            + "(SELECT count(*) FROM tags t WHERE t.group_id = g.id) AS tag_count "
+            + "FROM tag_groups g WHERE g.id > $1 ORDER BY g.id LIMIT $2")
+        .execute(Tuple.of(page.afterId(), page.fetchSize()))
+        .map(rows -> page.wrap(array(rows, r -> group(r).put("tag_count", r.getLong("tag_count")))));
+  }
+
+  public Future<JsonObject> getGroup(long id) {
+    return pool.preparedQuery("SELECT id, name, created_at FROM tag_groups WHERE id = $1").execute(Tuple.of(id))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Problem.notFound("Tag group " + id));
+          }
+          JsonObject g = group(rows.iterator().next());
+          return pool.preparedQuery("SELECT " + TAG_COLUMNS + " FROM tags t JOIN tag_groups g ON g.id = t.group_id "
+                  + "WHERE t.group_id = $1 ORDER BY t.id").execute(Tuple.of(id))
+              .map(tags -> g.put("tags", array(tags, TagService::tag)));
+        });
+  }
+
+  public Future<JsonObject> renameGroup(long id, JsonObject body) {
+    String name = Names.required(body, "name");
+    return pool.preparedQuery("UPDATE tag_groups SET name = $2 WHERE id = $1 RETURNING id, name, created_at")
+        .execute(Tuple.of(id, name))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Tag group " + id);
+          }
+          return group(rows.iterator().next());
+        })
+        .recover(conflict("A tag group named " + name + " already exists"));
+  }
+
+  /** Only an empty group may go: deleting tags in passing would be too easy to do by mistake. */
+  public Future<Void> deleteGroup(long id) {
+    return pool.preparedQuery("DELETE FROM tag_groups g WHERE g.id = $1 "
+            + "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.group_id = g.id) RETURNING id")
+        .execute(Tuple.of(id))
+        .compose(rows -> rows.size() > 0 ? Future.<Void>succeededFuture()
+            : getGroup(id).compose(g -> Future.failedFuture(Problem.conflict(
+                "Tag group " + id + " still has tags; delete them first", null))));
+  }
+
+  // ---- tags ---------------------------------------------------------------------------------
+
+  public Future<JsonObject> createTag(JsonObject body) {
+    String name = Names.required(body, "name");
+    long groupId = Names.positiveId(body, "group_id");
+    return pool.preparedQuery("INSERT INTO tags (group_id, name) SELECT id, $2 FROM tag_groups WHERE id = $1 "
+            + "RETURNING id")
+        .execute(Tuple.of(groupId, name))
+        .recover(conflict("The group already has a tag named " + name))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Problem.invalid("group_id", "names no tag group"));
+          }
+          return getTag(rows.iterator().next().getLong("id"));
+        });
+  }
+
+  public Future<JsonObject> getTag(long id) {
+    return pool.preparedQuery("SELECT " + TAG_COLUMNS + ", (SELECT count(*) FROM contact_tags ct WHERE ct.tag_id = t.id) "
+            + "AS contact_count FROM tags t JOIN tag_groups g ON g.id = t.group_id WHERE t.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Tag " + id);
+          }
+          Row r = rows.iterator().next();
+          return tag(r).put("contact_count", r.getLong("contact_count"));
+        });
+  }
+
+  public Future<JsonObject> listTags(Long groupId, Page page) {
+    return pool.preparedQuery("SELECT " + TAG_COLUMNS + " FROM tags t JOIN tag_groups g ON g.id = t.group_id "
+            + "WHERE t.id > $1 AND ($3::bigint IS NULL OR t.group_id = $3) ORDER BY t.id LIMIT $2")
+        .execute(Tuple.of(page.afterId(), page.fetchSize(), groupId))
+        .map(rows -> page.wrap(array(rows, TagService::tag)));
+  }
+
+  public Future<JsonObject> renameTag(long id, JsonObject body) {
+    String name = Names.required(body, "name");
+    return pool.preparedQuery("UPDATE tags SET name = $2 WHERE id = $1 RETURNING id")
+        .execute(Tuple.of(id, name))
+        .recover(conflict("The group already has a tag named " + name))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Tag " + id)) : getTag(id));
+  }
+
+  /** Deleting a tag takes it off every contact, and each contact's history says so. */
+  public Future<Void> deleteTag(long id, String actor) {
+    return pool.withTransaction(conn -> conn.preparedQuery(String.format(REMOVE,
+                "EXISTS (SELECT 1 FROM contact_tags x WHERE x.contact_id = c.id AND x.tag_id = $1)"))
+            .execute(Tuple.of(id, actor))
+            .compose(r -> conn.preparedQuery("DELETE FROM tags WHERE id = $1 RETURNING id").execute(Tuple.of(id))))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Tag " + id);
+          }
+          return null;
+        });
+  }
+
+  // ---- tagging ------------------------------------------------------------------------------
+
+  /** {@code {"tag_ids": [..]}} on one contact. */
+  public Future<JsonObject> tagContact(long contactId, JsonObject body, String actor) {
+    Set<Long> tagIds = Names.ids(body, "tag_ids", 100);
+    return pool.withTransaction(conn -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (long tagId : tagIds) {
+        chain = chain.compose(sum -> conn.preparedQuery(String.format(ADD, "c.id = $3"))
+            .execute(Tuple.of(tagId, actor, contactId))
+            .map(rows -> {
+              Row r = rows.iterator().next();
+              if (r.getLong("matched") == 0) {
+                throw Problem.notFound("Contact " + contactId);
+              }
+              return sum + r.getLong("changed").intValue();
+            }));
+      }
+      return chain;
+    }).recover(err -> isMissingTag(err)
+        ? Future.failedFuture(Problem.invalid("tag_ids", "names a tag that does not exist"))
+        : Future.failedFuture(err))
+        .map(added -> new JsonObject().put("added", added));
+  }
+
+  public Future<Void> untagContact(long contactId, long tagId, String actor) {
+    return pool.preparedQuery(String.format(REMOVE, "c.id = $3")).execute(Tuple.of(tagId, actor, contactId))
+        .map(rows -> {
+          if (rows.iterator().next().getLong("changed") == 0) {
+            throw Problem.notFound("Tag " + tagId + " on contact " + contactId);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Adds ({@code add}) or removes the tag for {@code {"contact_ids": [...]}} (up to 10,000) or a
+   * whole saved segment {@code {"segment_id": n}}. Answers how many contacts it matched and changed.
+   */
+  public Future<JsonObject> bulk(long tagId, JsonObject body, String actor, boolean add) {
+    boolean bySegment = body.containsKey("segment_id");
+    if (bySegment == body.containsKey("contact_ids")) {
+      throw Problem.invalid("body", "send exactly one of contact_ids or segment_id");
+    }
+    SqlParams p = SqlParams.startingWith(tagId, actor);
+    Future<String> condition = bySegment
+        ? segments.condition(Names.positiveId(body, "segment_id"), p)
+        : Future.succeededFuture("c.id = ANY(" + p.add(Names.ids(body, "contact_ids", MAX_CONTACT_IDS).toArray(Long[]::new))
+            + "::bigint[])");
+    return getTag(tagId)
+        .compose(t -> condition)
+        .compose(where -> pool.withTransaction(conn ->
+            conn.preparedQuery(String.format(add ? ADD : REMOVE, where)).execute(p.tuple())))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          long matched = r.getLong("matched");
+          long changed = r.getLong("changed");
+          return new JsonObject().put("matched", matched).put(add ? "added" : "removed", changed)
+              .put("unchanged", matched - changed);
+        });
+  }
+
+  public Future<JsonArray> ofContact(long contactId) {
+    return pool.preparedQuery("SELECT " + TAG_COLUMNS + ", ct.tagged_at, ct.tagged_by FROM contact_tags ct "
+            + "JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id "
+            + "WHERE ct.contact_id = $1 ORDER BY g.name, t.name")
+        .execute(Tuple.of(contactId))
+        .map(rows -> array(rows, r -> tag(r)
+            .put("tagged_at", instant(r.getOffsetDateTime("tagged_at")))
+            .put("tagged_by", r.getString("tagged_by"))));
+  }
+
+  public Future<JsonObject> history(long contactId, Page page) {
+    return pool.preparedQuery("SELECT id, tag_id, tag_name, action, actor, changed_at FROM tag_changes "
+            + "WHERE contact_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+        .execute(Tuple.of(contactId, page.afterId(), page.fetchSize()))
+        .map(rows -> page.wrap(array(rows, r -> new JsonObject()
+            .put("id", r.getLong("id"))
+            .put("tag_id", r.getLong("tag_id"))
+            .put("tag_name", r.getString("tag_name"))
+            .put("action", r.getString("action"))
+            .put("actor", r.getString("actor"))
+            .put("changed_at", instant(r.getOffsetDateTime("changed_at"))))));
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static <T> java.util.function.Function<Throwable, Future<T>> conflict(String detail) {
+    return err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
+        ? Future.failedFuture(Problem.conflict(detail, null))
+        : Future.failedFuture(err);
+  }
+
+  /** A missing tag shows up as a foreign-key (or, via the history's tag name, not-null) violation. */
+  private static boolean isMissingTag(Throwable err) {
+    return err instanceof PgException pg && ("23503".equals(pg.getSqlState()) || "23502".equals(pg.getSqlState()));
+  }
+
+  private static JsonArray array(RowSet<Row> rows, java.util.function.Function<Row, JsonObject> f) {
+    JsonArray a = new JsonArray();
+    rows.forEach(r -> a.add(f.apply(r)));
+    return a;
+  }
+
+  private static JsonObject group(Row r) {
+    return new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
+        .put("created_at", instant(r.getOffsetDateTime("created_at")));
+  }
+
+  private static JsonObject tag(Row r) {
+    return new JsonObject().put("id", r.getLong("id")).put("group_id", r.getLong("group_id"))
+        .put("group", r.getString("group_name")).put("name", r.getString("name"))
+        .put("created_at", instant(r.getOffsetDateTime("created_at")));
+  }
+
+  private static String instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+
+  /** Validation of the small inputs tags take. */
+  static final class Names {
+    private Names() {}
+
+    static String required(JsonObject body, String key) {
+      if (!(body.getValue(key) instanceof String s) || s.isBlank() || s.trim().length() > 100) {
+        throw Problem.invalid(key, "is required, 1 to 100 characters");
+      }
+      return s.trim();
+    }
+
+    static long positiveId(JsonObject body, String key) {
+      Object v = body.getValue(key);
+      if (v instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() > 0) {
+        return n.longValue();
+      }
+      throw Problem.invalid(key, "must be a positive id");
+    }
+
+    static Set<Long> ids(JsonObject body, String key, int max) {
+      if (!(body.getValue(key) instanceof JsonArray arr) || arr.isEmpty() || arr.size() > max) {
+        throw Problem.invalid(key, "must be a list of 1 to " + max + " ids");
+      }
+      Set<Long> ids = new LinkedHashSet<>();
+      for (int i = 0; i < arr.size(); i++) {
+        Object v = arr.getValue(i);
+        if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() <= 0) {
+          throw Problem.invalid(key + "[" + i + "]", "must be a positive id");
+        }
+        ids.add(n.longValue());
+      }
+      return ids;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.siyu.web;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into an {@code application/problem+json} answer. Client mistakes keep
+ * their detail; anything unexpected is logged here and answered with a bare 500, so neither SQL
+ * nor stack traces ever reach a client.
+ */
+public final class ProblemHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  private ProblemHandler() {}
+
+  public static void install(Router router) {
+    router.route().failureHandler(ProblemHandler::handle);
+    for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 415, 500}) {
+      router.errorHandler(status, ProblemHandler::handle);
+    }
+  }
+
+  public static void handle(RoutingContext ctx) {
+    send(ctx.response(), toProblem(ctx));
+  }
+
+  public static void send(HttpServerResponse response, Problem problem) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response.setStatusCode(problem.status())
+        .putHeader("Content-Type", "application/problem+json")
+        .end(problem.toJson().encode());
+  }
+
+  static Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof Problem p) {
+      return p;
+    }
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      return Problem.conflict("A record with the same unique value already exists", null);
+    }
+    int status = ctx.statusCode();
+    if (failure == null || status >= 400 && status < 500) {
+      return forStatus(status < 400 ? 500 : status, ctx);
+    }
+    log.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+    return forStatus(500, ctx);
+  }
+
+  private static Problem forStatus(int status, RoutingContext ctx) {
+    return switch (status) {
+      case 400 -> Problem.badRequest("The request could not be read");
+      case 401 -> Problem.unauthorized("A valid bearer token is required");
+      case 403 -> Problem.forbidden("This token's role may not do that");
+      case 404 -> new Problem(404, "not-found", "Not found", "No resource at " + ctx.request().path(), null);
+      case 405 -> new Problem(405, "method-not-allowed", "Method not allowed",
+          ctx.request().method() + " is not allowed on " + ctx.request().path(), null);
+      case 406 -> new Problem(406, "not-acceptable", "Not acceptable", "This resource answers in JSON", null);
+      case 413 -> Problem.tooLarge("The request body is larger than this endpoint accepts");
+      case 415 -> Problem.unsupportedMediaType("Send the body as application/json");
+      default -> new Problem(500, "internal", "Internal error", "Something went wrong on our side", null);
+    };
+  }
+}

@@ -1,0 +1,176 @@
+package io.siyu.imports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.siyu.support.Api;
+import io.siyu.support.Api.Reply;
+import io.siyu.support.TestSiyu;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bulk import through the API: streamed upload, upsert, rejected lines with reasons, progress. */
+class ImportApiTest {
+  private static final Api api = TestSiyu.admin();
+
+  @BeforeAll
+  static void attributes() {
+    api.post("/api/v1/attributes", new JsonObject().put("key", "level").put("type", "integer"));
+    api.post("/api/v1/attributes", new JsonObject().put("key", "city").put("type", "string"));
+  }
+
+  static Reply upload(String contentType, String body) {
+    return api.send(HttpMethod.POST, "/api/v1/imports", contentType, Buffer.buffer(body));
+  }
+
+  /** Polls until the job ends, checking that progress only ever moves forward. */
+  static JsonObject await(long id) throws InterruptedException {
+    long lastDone = -1;
+    for (int i = 0; i < 1200; i++) {
+      JsonObject job = api.get("/api/v1/imports/" + id).json();
+      assertTrue(job.getLong("rows_done") >= lastDone, "progress never goes back");
+      lastDone = job.getLong("rows_done");
+      if ("done".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
+        return job;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("import " + id + " did not finish");
+  }
+
+  @Test
+  void csvWithGoodAndBadLinesReportsEachRejectedLine() throws Exception {
+    String u = UUID.randomUUID().toString().substring(0, 8);
+    String m = "136" + String.format("%04d", new java.util.Random().nextInt(10_000));
+    String csv = "mobile,email,name,gender,birthday,attributes.level,attributes.city,consent.sms\n"
+        + m + "0001,a" + u + "@x.cn,张三,male,1990-02-28,3,上海,true\n"
+        + "12,b" + u + "@x.cn,bad mobile,,,,,\n"
+        + m + "0003,c" + u + "@x.cn,\"Quoted, Name\",female,2000-02-29,,杭州,no\n"
+        + m + "0004,d" + u + "@x.cn,bad level,,,high,,\n"
+        + m + "0005,e" + u + "@x.cn,bad date,,2001-02-29,,,\n"
+        + m + "0006,f" + u + "@x.cn,too,few\n";
+    Reply r = upload("text/csv", csv);
+    assertEquals(202, r.status(), r.toString());
+    assertNotNull(r.headers().get("Location"));
+    JsonObject job = await(r.json().getLong("id"));
+    assertEquals("done", job.getString("status"), job.encode());
+    assertEquals(6, job.getInteger("total_rows"));
+    assertEquals(6, job.getInteger("rows_done"));
+    assertEquals(2, job.getInteger("rows_inserted"));
+    assertEquals(4, job.getInteger("rows_rejected"));
+
+    JsonArray rejections = api.get("/api/v1/imports/" + job.getLong("id") + "/rejections").items();
+    assertEquals(4, rejections.size());
+    assertEquals(3, rejections.getJsonObject(0).getInteger("line"));
+    assertTrue(rejections.getJsonObject(0).getString("reason").contains("mobile"));
+    assertEquals(5, rejections.getJsonObject(1).getInteger("line"));
+    assertTrue(rejections.getJsonObject(1).getString("reason").contains("level"));
+    assertEquals(6, rejections.getJsonObject(2).getInteger("line"));
+    assertTrue(rejections.getJsonObject(2).getString("reason").contains("birthday"));
+    assertEquals(7, rejections.getJsonObject(3).getInteger("line"));
+
+    JsonObject c = api.get("/api/v1/contacts?email=c" + u + "@x.cn").items().getJsonObject(0);
+    assertEquals("Quoted, Name", c.getString("name"));
+    assertEquals("2000-02-29", c.getString("birthday"));
+    assertEquals(false, c.getJsonObject("consent").getBoolean("sms"));
+    assertEquals("import", c.getString("source"));
+  }
+
+  @Test
+  void reimportingUpdatesByIdentityAndEmptyCellsKeepValues() throws Exception {
+    String u = UUID.randomUUID().toString().substring(0, 8);
+    long first = upload("text/csv", "external_userid,name,attributes.city\nwx-" + u + ",Old,北京\n").json().getLong("id");
+    assertEquals(1, await(first).getInteger("rows_inserted"));
+    long second = upload("text/csv", "external_userid,name,attributes.city,mobile\nwx-" + u + ",New,,13512345" + "678\n")
+        .json().getLong("id");
+    JsonObject job = await(second);
+    assertEquals(1, job.getInteger("rows_updated"), job.encode());
+    JsonObject c = api.get("/api/v1/contacts?external_userid=wx-" + u).items().getJsonObject(0);
+    assertEquals("New", c.getString("name"));
+    assertEquals("北京", c.getJsonObject("attributes").getString("city"));
+  }
+
+  @Test
+  void theSamePersonTwiceInOneFileEndsAsOneContactWithTheLastValues() throws Exception {
+    String u = UUID.randomUUID().toString().substring(0, 8);
+    String csv = "unionid,email,name\n"
+        + "un-" + u + ",,first\n"
+        + "un-" + u + ",dup" + u + "@x.cn,second\n";
+    JsonObject job = await(upload("text/csv", csv).json().getLong("id"));
+    assertEquals(1, job.getInteger("rows_inserted"));
+    assertEquals(1, job.getInteger("rows_updated"));
+    JsonArray found = api.get("/api/v1/contacts?unionid=un-" + u).items();
+    assertEquals(1, found.size());
+    assertEquals("second", found.getJsonObject(0).getString("name"));
+    assertEquals("dup" + u + "@x.cn", found.getJsonObject(0).getString("email"));
+  }
+
+  @Test
+  void aRowNamingTwoExistingContactsIsRejectedNotMerged() throws Exception {
+    String u = UUID.randomUUID().toString().substring(0, 8);
+    long a = api.post("/api/v1/contacts", new JsonObject().put("openid", "oa-" + u)).json().getLong("id");
+    long b = api.post("/api/v1/contacts", new JsonObject().put("unionid", "ub-" + u)).json().getLong("id");
+    JsonObject job = await(upload("text/csv", "openid,unionid,name\noa-" + u + ",ub-" + u + ",x\n").json().getLong("id"));
+    assertEquals(1, job.getInteger("rows_rejected"), job.encode());
+    String reason = api.get("/api/v1/imports/" + job.getLong("id") + "/rejections").items().getJsonObject(0)
+        .getString("reason");
+    assertTrue(reason.contains(String.valueOf(a)) && reason.contains(String.valueOf(b)), reason);
+  }
+
+  @Test
+  void ndjsonUsesTheContactFieldsOfTheApi() throws Exception {
+    String u = UUID.randomUUID().toString().substring(0, 8);
+    String ndjson = new JsonObject().put("email", "nd" + u + "@x.cn").put("name", "ND")
+        .put("attributes", new JsonObject().put("level", 7)).encode() + "\n"
+        + "\n"
+        + "{not json}\n"
+        + new JsonObject().put("email", "nd2" + u + "@x.cn").put("attributes", new JsonObject().put("nope", 1)).encode() + "\n";
+    JsonObject job = await(upload("application/x-ndjson", ndjson).json().getLong("id"));
+    assertEquals("done", job.getString("status"));
+    assertEquals(1, job.getInteger("rows_inserted"));
+    assertEquals(2, job.getInteger("rows_rejected"));
+    JsonArray rej = api.get("/api/v1/imports/" + job.getLong("id") + "/rejections").items();
+    assertEquals(3, rej.getJsonObject(0).getInteger("line"));
+    assertEquals(4, rej.getJsonObject(1).getInteger("line"));
+    assertEquals(7, api.get("/api/v1/contacts?email=nd" + u + "@x.cn").items().getJsonObject(0)
+        .getJsonObject("attributes").getInteger("level"));
+  }
+
+  @Test
+  void aBadHeaderIs422AndNothingIsRecorded() {
+    int before = api.get("/api/v1/imports?limit=500").items().size();
+    Reply r = upload("text/csv", "name,colour,attributes.undeclared\nx,red,1\n");
+    assertEquals(422, r.status(), r.toString());
+    String all = r.json().getJsonArray("errors").encode();
+    assertTrue(all.contains("colour") && all.contains("undeclared") && all.contains("identity"), all);
+    assertEquals(415, upload("application/json", "{}").status());
+    assertEquals(422, upload("text/csv", "").status());
+    assertEquals(before, api.get("/api/v1/imports?limit=500").items().size());
+  }
+
+  @Test
+  void aLargeFileStreamsPastTheJsonBodyLimitAndReportsProgress() throws Exception {
+    int rows = 60_000; // about 4 MiB: twice the JSON body limit
+    String u = UUID.randomUUID().toString().substring(0, 6);
+    StringBuilder csv = new StringBuilder("external_userid,name,gender,attributes.level\n");
+    for (int i = 0; i < rows; i++) {
+      csv.append("big-").append(u).append('-').append(i).append(",会员").append(i).append(',')
+          .append(i % 2 == 0 ? "female" : "male").append(',').append(i % 10).append('\n');
+    }
+    assertTrue(csv.length() > 2 * 1024 * 1024);
+    Reply r = upload("text/csv", csv.toString());
+    assertEquals(202, r.status(), r.toString());
+    JsonObject job = await(r.json().getLong("id"));
+    assertEquals("done", job.getString("status"), job.encode());
+    assertEquals(rows, job.getInteger("rows_inserted"));
+    assertEquals(100.0, job.getDouble("percent"));
+    assertEquals("会员59999", api.get("/api/v1/contacts?external_userid=big-" + u + "-59999").items()
+        .getJsonObject(0).getString("name"));
+  }
+}

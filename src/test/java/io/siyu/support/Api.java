@@ -1,0 +1,91 @@
+package io.siyu.support;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.concurrent.TimeUnit;
+
+/** A small blocking HTTP client for tests: real requests over loopback, answers as {@link Reply}. */
+public final class Api {
+  private final WebClient client;
+  private final String token;
+
+  public Api(Vertx vertx, int port, String token) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setMaxPoolSize(16));
+    this.token = token;
+  }
+
+  public Reply get(String path) {
+    return send(HttpMethod.GET, path, null, null);
+  }
+
+  public Reply delete(String path) {
+    return send(HttpMethod.DELETE, path, null, null);
+  }
+
+  public Reply post(String path, Object json) {
+    return send(HttpMethod.POST, path, "application/json", json == null ? null : Buffer.buffer(Json.encode(json)));
+  }
+
+  public Reply patch(String path, Object json) {
+    return send(HttpMethod.PATCH, path, "application/json", Buffer.buffer(Json.encode(json)));
+  }
+
+  /** A raw body with any content type, for malformed-input tests. */
+  public Reply send(HttpMethod method, String path, String contentType, Buffer body) {
+    HttpRequest<Buffer> req = client.request(method, path);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      req.putHeader("Content-Type", contentType);
+    }
+    try {
+      HttpResponse<Buffer> resp = (body == null ? req.send() : req.sendBuffer(body))
+          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      return new Reply(resp.statusCode(), resp.headers(), resp.bodyAsString());
+    } catch (Exception e) {
+      throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+    }
+  }
+
+  /** An HTTP answer. */
+  public record Reply(int status, MultiMap headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonArray items() {
+      return json().getJsonArray("items");
+    }
+
+    public String contentType() {
+      return headers.get("Content-Type");
+    }
+
+    /** The {@code type} slug of a problem answer, e.g. {@code validation}. */
+    public String problemType() {
+      String type = json().getString("type");
+      return type.substring(type.lastIndexOf('/') + 1);
+    }
+
+    /** The field named by the first validation error. */
+    public String errorField() {
+      return json().getJsonArray("errors").getJsonObject(0).getString("field");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.siyu.support;
+
+import io.siyu.app.Config;
+import io.siyu.app.Siyu;
+import io.siyu.db.Database.DbCoordinates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The Siyu every test talks to, started once per test run (JVM) on a real PostgreSQL: the
+ * embedded one by default, or — when {@code SIYU_DB_URL} is set — a fresh database created on
+ * that server for this run and dropped at the end.
+ */
+public final class TestSiyu {
+  public static final String ADMIN_TOKEN = "siyu_test_admin_" + UUID.randomUUID();
+  private static Siyu instance;
+  private static Api admin;
+
+  private TestSiyu() {}
+
+  public static synchronized Siyu get() {
+    if (instance == null) {
+      try {
+        instance = start(freshConfig(Map.of()));
+        Runtime.getRuntime().addShutdownHook(new Thread(TestSiyu::shutdown));
+      } catch (Exception e) {
+        throw new IllegalStateException("Could not start Siyu for the tests", e);
+      }
+    }
+    return instance;
+  }
+
+  /** An HTTP client holding the bootstrap admin token. */
+  public static synchronized Api admin() {
+    if (admin == null) {
+      admin = new Api(get().vertx(), get().httpPort(), ADMIN_TOKEN);
+    }
+    return admin;
+  }
+
+  /** A client for the shared server with another token (or none). */
+  public static Api as(String token) {
+    return new Api(get().vertx(), get().httpPort(), token);
+  }
+
+  public static Siyu start(Config config) throws Exception {
+    return Siyu.start(config).toCompletionStage().toCompletableFuture().get();
+  }
+
+  /** A config on a free port and a new temp data dir; {@code overrides} are env-style keys. */
+  public static Config freshConfig(Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("SIYU_HTTP_PORT", "0");
+    env.put("SIYU_HTTP_HOST", "127.0.0.1");
+    env.put("SIYU_DATA_DIR", Files.createTempDirectory("siyu-test").toString());
+    env.put("SIYU_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("SIYU_DB_POOL_SIZE", "8");
+    String external = System.getenv("SIYU_DB_URL");
+    if (external != null && !external.isBlank() && !overrides.containsKey("SIYU_DB_URL")) {
+      env.put("SIYU_DB_URL", createDatabase(external));
+    }
+    env.putAll(overrides);
+    return Config.fromMap(env);
+  }
+
+  private static String createDatabase(String serverUrl) throws Exception {
+    DbCoordinates c = DbCoordinates.parse(serverUrl);
+    String name = "siyu_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.user(), c.password());
+        Statement st = conn.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    }
+    String auth = c.password().isEmpty() ? c.user() : c.user() + ":" + c.password();
+    return "postgresql://" + auth + "@" + c.host() + ":" + c.port() + "/" + name;
+  }
+
+  private static void shutdown() {
+    if (instance != null) {
+      try {
+        instance.stop().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception ignored) {
+        // the JVM is exiting
+      }
+    }
+  }
+
+  public static Path tempFile(String suffix) throws Exception {
+    return Files.createTempFile("siyu-test", suffix);
+  }
+}
