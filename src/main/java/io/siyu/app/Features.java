@@ -8,7 +8,10 @@ import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
+import io.siyu.web.ProblemHandler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /** The map of the API: every feature's routes under {@code /api/v1}, behind the token check. */
@@ -16,12 +19,22 @@ final class Features {
   private Features() {}
 
   static void mount(Router api, Services s) {
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(s.config().bodyLimitBytes());
+    // The body is read before the (asynchronous) token check, so no chunk can arrive while nobody
+    // listens. Import uploads are the exception: they stay paused through the check and are then
+    // streamed to disk by their own handler.
+    api.route("/v1/*").handler(ctx -> {
+      if (isImportUpload(ctx)) {
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        json.handle(ctx);
+      }
+    });
     api.route("/v1/*").handler(new AuthHandler(s.tokens()));
-    // imports stream their body to disk, so they are mounted before the buffering body handler
     Router v1 = Router.router(s.vertx());
-    io.siyu.web.ProblemHandler.install(v1);
+    ProblemHandler.install(v1);
     ImportRoutes.mount(v1, s.imports());
-    v1.route().handler(BodyHandler.create(false).setBodyLimit(s.config().bodyLimitBytes()));
     TokenRoutes.mount(v1, s.tokens());
     AttributeRoutes.mount(v1, s.attributes());
     ContactRoutes.mount(v1, s.contacts(), s.tags(), s.events());
@@ -29,5 +42,9 @@ final class Features {
     SegmentRoutes.mount(v1, s.segments());
     EventRoutes.mount(v1, s.events());
     api.route("/v1/*").subRouter(v1);
+  }
+
+  private static boolean isImportUpload(RoutingContext ctx) {
+    return ctx.request().method() == HttpMethod.POST && ctx.normalizedPath().endsWith("/v1/imports");
   }
 }

@@ -170,11 +170,24 @@ public final class Siyu {
           }
           return null;
         }))
-        .compose(v -> vertx.close())
-        .onComplete(ar -> {
-          metrics.close();
-          done.complete();
-        });
+        .onComplete(ar -> closeVertx(done));
     return done.future();
+  }
+
+  /**
+   * Closes Vert.x from a thread of its own: a close awaited from one of Vert.x's own event loops
+   * would wait for a loop that is itself shutting down.
+   */
+  private void closeVertx(Promise<Void> done) {
+    Thread closer = new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Vert.x did not close cleanly: {}", e.toString());
+      }
+      metrics.close();
+      done.complete();
+    }, "siyu-close");
+    closer.start();
   }
 }

@@ -88,9 +88,11 @@ public final class EventService {
     return existing(conn, keys).compose(seen -> resolveContacts(conn, inputs, seen, batch)
         .compose(contactIds -> insert(conn, inputs, seen, contactIds))
         .compose(inserted -> existing(conn, keys).map(all -> {
+          // an id repeated within the batch is new only at its first occurrence
+          java.util.Set<String> reported = new java.util.HashSet<>();
           List<Stored> out = new ArrayList<>();
           for (String k : keys) {
-            out.add(new Stored(all.get(k), !inserted.containsKey(k)));
+            out.add(new Stored(all.get(k), !inserted.containsKey(k) || !reported.add(k)));
           }
           return out;
         })));

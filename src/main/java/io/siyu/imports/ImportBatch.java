@@ -1,49 +1,47 @@
 package io.siyu.imports;
 
 import io.siyu.contact.ContactInput;
+import io.siyu.contact.Identities;
+import io.siyu.imports.ImportReader.Rejection;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.StringReader;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.postgresql.PGConnection;
 
 /**
- * Up to {@link #CAPACITY} valid rows, merged into {@code contacts} set-wise: COPY into a temp
- * stage, match every row to existing contacts by any identity in one statement, then one UPDATE
- * and one INSERT. Rows naming two different contacts are rejected, like the API's 409.
+ * Up to {@link #CAPACITY} valid rows, merged into {@code contacts} with as few passes over the
+ * data as possible: one indexed lookup finds the existing contacts the rows name, new contacts
+ * are COPYed straight into {@code contacts}, and only rows naming an existing contact go through a
+ * temp stage and one UPDATE. Rows naming two different contacts are rejected, like the API's 409.
  */
 final class ImportBatch {
-  static final int CAPACITY = 5_000;
+  static final int CAPACITY = 10_000;
 
-  static final String CREATE_STAGE = "CREATE TEMP TABLE IF NOT EXISTS import_stage ("
-      + "line_no bigint, external_userid text, unionid text, openid text, mobile text, email text, name text, "
-      + "gender text, birthday date, timezone text, owner_staff_id text, source text, lifecycle_stage text, "
-      + "attributes jsonb, consent jsonb, match_ids bigint[]) ON COMMIT DELETE ROWS";
+  /** The columns an import writes, in COPY order. */
+  private static final List<String> COLUMNS = List.of("external_userid", "unionid", "openid", "mobile", "email",
+      "name", "gender", "birthday", "timezone", "owner_staff_id", "source", "lifecycle_stage");
 
-  private static final String STAGE_COLUMNS = "line_no, external_userid, unionid, openid, mobile, email, name, "
-      + "gender, birthday, timezone, owner_staff_id, source, lifecycle_stage, attributes, consent";
-
-  private static final String MATCH = "UPDATE import_stage s SET match_ids = (SELECT array_agg(DISTINCT m.id) FROM ("
-      + " SELECT c.id FROM contacts c WHERE c.external_userid = s.external_userid"
-      + " UNION ALL SELECT c.id FROM contacts c WHERE c.unionid = s.unionid"
-      + " UNION ALL SELECT c.id FROM contacts c WHERE c.openid = s.openid"
-      + " UNION ALL SELECT c.id FROM contacts c WHERE c.mobile = s.mobile"
-      + " UNION ALL SELECT c.id FROM contacts c WHERE c.email = s.email) m)";
-
-  private static final String REJECT = "INSERT INTO import_rejections (import_id, line_no, reason) "
-      + "SELECT ?, line_no, 'identities belong to different contacts: ' || array_to_string(match_ids, ', ') "
-      + "FROM import_stage WHERE cardinality(match_ids) > 1 ON CONFLICT DO NOTHING";
+  static final String CREATE_STAGE = "CREATE TEMP TABLE IF NOT EXISTS import_stage (contact_id bigint, line_no bigint, "
+      + "external_userid text, unionid text, openid text, mobile text, email text, name text, gender text, "
+      + "birthday date, timezone text, owner_staff_id text, source text, lifecycle_stage text, "
+      + "attributes jsonb, consent jsonb) ON COMMIT DELETE ROWS";
 
   /**
    * One pass updates at most one row per contact; when a file names the same contact twice in a
    * batch (by different identities), later passes apply the later lines, so the last line wins.
+   * An empty cell is NULL in the stage and keeps the stored value.
    */
   private static final String UPDATE = "UPDATE contacts c SET "
       + "external_userid = coalesce(s.external_userid, c.external_userid), unionid = coalesce(s.unionid, c.unionid), "
@@ -54,23 +52,16 @@ final class ImportBatch {
       + "lifecycle_stage = coalesce(s.lifecycle_stage, c.lifecycle_stage), "
       + "attributes = jsonb_strip_nulls(c.attributes || coalesce(s.attributes, '{}')), "
       + "consent = jsonb_strip_nulls(c.consent || coalesce(s.consent, '{}')), updated_at = now() "
-      + "FROM (SELECT *, row_number() OVER (PARTITION BY match_ids[1] ORDER BY line_no) AS pass "
-      + "      FROM import_stage WHERE cardinality(match_ids) = 1) s "
-      + "WHERE c.id = s.match_ids[1] AND s.pass = ?";
+      + "FROM (SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY line_no) AS pass FROM import_stage) s "
+      + "WHERE c.id = s.contact_id AND s.pass = ?";
 
-  private static final String INSERT = "INSERT INTO contacts (external_userid, unionid, openid, mobile, email, name, "
-      + "gender, birthday, timezone, owner_staff_id, source, lifecycle_stage, attributes, consent) "
-      + "SELECT external_userid, unionid, openid, mobile, email, name, coalesce(gender, 'unknown'), birthday, "
-      + "coalesce(timezone, ?), owner_staff_id, coalesce(source, 'import'), coalesce(lifecycle_stage, 'new'), "
-      + "jsonb_strip_nulls(coalesce(attributes, '{}')), jsonb_strip_nulls(coalesce(consent, '{}')) "
-      + "FROM import_stage WHERE match_ids IS NULL ORDER BY line_no";
+  private record Row(long lineNo, ContactInput input) {}
 
-  private final StringBuilder csv = new StringBuilder(CAPACITY * 200);
+  private final List<Row> rows = new ArrayList<>(CAPACITY);
   private final Set<String> identities = new HashSet<>();
-  private int size;
 
-  /** Counts of one merged batch. */
-  record Merged(long inserted, long updated, long rejected) {}
+  /** Counts of one merged batch, and the rows rejected because they name two contacts. */
+  record Merged(long inserted, long updated, List<Rejection> conflicts) {}
 
   /**
    * False when the row repeats an identity already in this batch: the caller merges first, so
@@ -83,85 +74,163 @@ final class ImportBatch {
       return false;
     }
     identities.addAll(keys);
-    appendRow(lineNo, in);
-    size++;
+    rows.add(new Row(lineNo, in));
     return true;
   }
 
   boolean isFull() {
-    return size >= CAPACITY;
+    return rows.size() >= CAPACITY;
   }
 
   boolean isEmpty() {
-    return size == 0;
-  }
-
-  int size() {
-    return size;
-  }
-
-  void clear() {
-    csv.setLength(0);
-    identities.clear();
-    size = 0;
+    return rows.isEmpty();
   }
 
   /** Runs inside the caller's transaction. */
-  Merged merge(Connection conn, long importId, String defaultTimezone) throws SQLException {
-    conn.unwrap(PGConnection.class).getCopyAPI()
-        .copyIn("COPY import_stage (" + STAGE_COLUMNS + ") FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
-    try (Statement st = conn.createStatement()) {
-      st.execute("ANALYZE import_stage");
-      st.executeUpdate(MATCH);
-    }
-    long rejected = update(conn, REJECT, importId);
-    long updated = 0;
-    for (int pass = 1; ; pass++) {
-      long n = update(conn, UPDATE, pass);
-      if (n == 0) {
-        break;
+  Merged merge(Connection conn, String defaultTimezone) throws SQLException {
+    Map<String, Long> owners = existingOwners(conn);
+    List<Row> fresh = new ArrayList<>();
+    StringBuilder updates = new StringBuilder();
+    List<Rejection> conflicts = new ArrayList<>();
+    for (Row row : rows) {
+      Set<Long> matched = new LinkedHashSet<>();
+      row.input().identities().forEach((k, v) -> {
+        Long owner = owners.get(k + ":" + v);
+        if (owner != null) {
+          matched.add(owner);
+        }
+      });
+      if (matched.isEmpty()) {
+        fresh.add(row);
+      } else if (matched.size() == 1) {
+        updates.append(matched.iterator().next()).append(',').append(row.lineNo());
+        appendColumns(updates, row.input(), null, true);
+      } else {
+        conflicts.add(new Rejection(row.lineNo(), "identities belong to different contacts: " + matched));
       }
-      updated += n;
     }
-    long inserted;
-    try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
-      ps.setString(1, defaultTimezone);
-      inserted = ps.executeUpdate();
-    }
-    return new Merged(inserted, updated, rejected);
+    long inserted = insert(conn, fresh, defaultTimezone);
+    long updated = updates.isEmpty() ? 0 : update(conn, updates);
+    return new Merged(inserted, updated, conflicts);
   }
 
-  private static long update(Connection conn, String sql, Object param) throws SQLException {
+  /** "key:value" → contact id for every identity in this batch that some contact already has. */
+  private Map<String, Long> existingOwners(Connection conn) throws SQLException {
+    Map<String, List<String>> valuesByKey = new HashMap<>();
+    for (Row row : rows) {
+      row.input().identities().forEach((k, v) -> valuesByKey.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+    List<String> keys = Identities.KEYS.stream().filter(valuesByKey::containsKey).toList(); // whitelisted names
+    Map<String, Long> owners = new HashMap<>();
+    if (keys.isEmpty()) {
+      return owners;
+    }
+    // one index scan per identity column; an OR of the same conditions makes the planner scan the table
+    String cols = String.join(", ", Identities.KEYS);
+    String sql = String.join(" UNION ALL ", keys.stream()
+        .map(k -> "SELECT id, " + cols + " FROM contacts WHERE " + k + " = ANY(?)").toList());
     try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      ps.setObject(1, param);
-      return ps.executeLargeUpdate();
+      for (int i = 0; i < keys.size(); i++) {
+        Array array = conn.createArrayOf("text", valuesByKey.get(keys.get(i)).toArray());
+        ps.setArray(i + 1, array);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          for (String k : Identities.KEYS) {
+            String v = rs.getString(k);
+            if (v != null) {
+              owners.put(k + ":" + v, rs.getLong("id"));
+            }
+          }
+        }
+      }
+    }
+    return owners;
+  }
+
+  /** New contacts go straight into the table with COPY, defaults filled in here. */
+  private static long insert(Connection conn, List<Row> fresh, String defaultTimezone) throws SQLException {
+    if (fresh.isEmpty()) {
+      return 0;
+    }
+    StringBuilder csv = new StringBuilder(fresh.size() * 200);
+    for (Row row : fresh) {
+      appendColumns(csv, row.input(), defaultTimezone, false);
+    }
+    return copy(conn, "COPY contacts (" + String.join(", ", COLUMNS) + ", attributes, consent) FROM STDIN WITH (FORMAT csv)",
+        csv.toString());
+  }
+
+  /** Rows naming one existing contact: staged (emptied again at commit), then applied pass by pass. */
+  private static long update(Connection conn, StringBuilder staged) throws SQLException {
+    copy(conn, "COPY import_stage (contact_id, line_no, " + String.join(", ", COLUMNS) + ", attributes, consent) "
+        + "FROM STDIN WITH (FORMAT csv)", staged.toString());
+    long updated = 0;
+    try (PreparedStatement ps = conn.prepareStatement(UPDATE)) {
+      for (int pass = 1; ; pass++) {
+        ps.setInt(1, pass);
+        long n = ps.executeLargeUpdate();
+        if (n == 0) {
+          return updated;
+        }
+        updated += n;
+      }
     }
   }
 
-  private void appendRow(long lineNo, ContactInput in) {
-    csv.append(lineNo);
-    for (String col : List.of("external_userid", "unionid", "openid", "mobile", "email", "name", "gender", "birthday",
-        "timezone", "owner_staff_id", "source", "lifecycle_stage")) {
-      csv.append(',');
+  private static long copy(Connection conn, String sql, String csv) throws SQLException {
+    try {
+      return conn.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(csv));
+    } catch (IOException e) {
+      throw new SQLException("COPY failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The rest of one CSV record, ending in a newline; {@code afterPrefix} when the caller already
+   * wrote leading fields. With a {@code defaultTimezone} the record is a new contact and gets the
+   * table's defaults; without, absent fields stay NULL so the update keeps stored values.
+   */
+  private static void appendColumns(StringBuilder csv, ContactInput in, String defaultTimezone, boolean afterPrefix) {
+    boolean fresh = defaultTimezone != null;
+    boolean first = !afterPrefix;
+    for (String col : COLUMNS) {
+      if (!first) {
+        csv.append(',');
+      }
+      first = false;
       Object v = in.columns().get(col);
+      if (v == null && fresh) {
+        v = switch (col) {
+          case "gender" -> "unknown";
+          case "timezone" -> defaultTimezone;
+          case "source" -> "import";
+          case "lifecycle_stage" -> "new";
+          default -> null;
+        };
+      }
       if (v != null) {
-        quote(v.toString());
+        quote(csv, v.toString());
       }
     }
-    json(in.attributes());
-    json(in.consent());
+    json(csv, in.attributes(), fresh);
+    json(csv, in.consent(), fresh);
     csv.append('\n');
   }
 
-  private void json(JsonObject o) {
+  private static void json(StringBuilder csv, JsonObject o, boolean fresh) {
     csv.append(',');
     if (o != null) {
-      quote(o.encode());
+      JsonObject stripped = o.copy();
+      stripped.getMap().values().removeIf(java.util.Objects::isNull);
+      quote(csv, stripped.encode());
+    } else if (fresh) {
+      csv.append("{}");
     }
   }
 
   /** CSV-quotes a value; an unquoted empty field is NULL in COPY's CSV format, a quoted one is not. */
-  private void quote(String s) {
+  private static void quote(StringBuilder csv, String s) {
     csv.append('"');
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);

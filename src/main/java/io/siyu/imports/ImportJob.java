@@ -1,11 +1,10 @@
 package io.siyu.imports;
 
 import io.siyu.attribute.AttributeDefinition;
-import io.siyu.contact.ContactInput;
-import java.io.BufferedReader;
+import io.siyu.imports.ImportReader.Chunk;
+import io.siyu.imports.ImportReader.Rejection;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,20 +12,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.sql.DataSource;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One import, run on a worker thread with plain JDBC (COPY is not on the reactive client). The
- * file is read as a stream, never whole. Each batch commits together with the progress counters,
- * so after a crash the job resumes exactly after the last committed row.
+ * One import, run on a worker thread with plain JDBC (COPY is not on the reactive client). An
+ * {@link ImportReader} parses the file as a stream on a second thread; this one merges each chunk
+ * and commits it together with the progress counters, so after a crash the job resumes exactly
+ * after the last committed row.
  */
 final class ImportJob implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ImportJob.class);
@@ -36,8 +34,7 @@ final class ImportJob implements Runnable {
   private final Path file;
   private final ImportFormat format;
   private final DataSource jdbc;
-  private final Map<String, AttributeDefinition> catalog;
-  private final String countryCode;
+  private final ImportRows rows;
   private final String defaultTimezone;
   private final Runnable onFinish;
 
@@ -45,10 +42,6 @@ final class ImportJob implements Runnable {
   private long inserted;
   private long updated;
   private long rejected;
-  /** Rows that failed validation since the last commit; written with the next batch. */
-  private final List<Rejection> pendingRejections = new ArrayList<>();
-
-  private record Rejection(long lineNo, String reason) {}
 
   ImportJob(long id, Path file, ImportFormat format, DataSource jdbc, Map<String, AttributeDefinition> catalog,
       String countryCode, String defaultTimezone, Runnable onFinish) {
@@ -56,8 +49,7 @@ final class ImportJob implements Runnable {
     this.file = file;
     this.format = format;
     this.jdbc = jdbc;
-    this.catalog = catalog;
-    this.countryCode = countryCode;
+    this.rows = new ImportRows(catalog, countryCode);
     this.defaultTimezone = defaultTimezone;
     this.onFinish = onFinish;
   }
@@ -73,7 +65,7 @@ final class ImportJob implements Runnable {
         process(conn);
         finish(conn, "done", null);
         Files.deleteIfExists(file);
-      } catch (Stopped e) {
+      } catch (InterruptedException e) {
         rollbackQuietly(conn);
         log.info("Import {} paused at row {} by shutdown; it resumes at the next start", id, done);
       } catch (Exception e) {
@@ -99,21 +91,32 @@ final class ImportJob implements Runnable {
     }
   }
 
-  private void process(Connection conn) throws SQLException, IOException {
+  private void process(Connection conn) throws Exception {
     long resumeAfter = start(conn);
     conn.setAutoCommit(false);
     try (Statement st = conn.createStatement()) {
       st.execute(ImportBatch.CREATE_STAGE);
     }
     conn.commit();
-    ImportRows rows = new ImportRows(catalog, countryCode);
-    ImportBatch batch = new ImportBatch();
-    if (format == ImportFormat.CSV) {
-      readCsv(conn, rows, batch, resumeAfter);
-    } else {
-      readNdjson(conn, rows, batch, resumeAfter);
+    // two chunks in flight: one being merged, one being parsed
+    BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(2);
+    ImportReader reader = new ImportReader(file, format, rows, resumeAfter, chunks);
+    Thread readerThread = new Thread(reader, "siyu-import-read-" + id);
+    readerThread.setDaemon(true);
+    readerThread.start();
+    try {
+      for (Chunk chunk; (chunk = chunks.take()) != ImportReader.END; ) {
+        flush(conn, chunk);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("stopping");
+        }
+      }
+    } finally {
+      readerThread.interrupt();
     }
-    flush(conn, batch);
+    if (reader.failure() != null) {
+      throw reader.failure();
+    }
   }
 
   /** Marks the job running, counts its rows, and returns how many rows an earlier run committed. */
@@ -156,89 +159,15 @@ final class ImportJob implements Runnable {
     return format == ImportFormat.CSV ? Math.max(0, lines - 1) : lines;
   }
 
-  private void readCsv(Connection conn, ImportRows rows, ImportBatch batch, long resumeAfter)
-      throws SQLException, IOException {
-    CSVFormat csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-        .setIgnoreEmptyLines(true).get();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        CSVParser parser = CSVParser.parse(reader, csv)) {
-      List<String> header = stripBom(parser.getHeaderNames());
-      long rowNo = 0;
-      for (CSVRecord record : parser) {
-        rowNo++;
-        if (rowNo <= resumeAfter) {
-          continue;
-        }
-        long lineNo = rowNo + 1; // line 1 is the header
-        ContactInput in;
-        try {
-          in = rows.fromCsv(header, record.toList());
-        } catch (IllegalArgumentException e) {
-          reject(lineNo, e.getMessage());
-          continue;
-        }
-        add(conn, batch, lineNo, in);
-      }
-    }
-  }
-
-  private void readNdjson(Connection conn, ImportRows rows, ImportBatch batch, long resumeAfter)
-      throws SQLException, IOException {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      long lineNo = 0;
-      long rowNo = 0;
-      for (String line; (line = reader.readLine()) != null; ) {
-        lineNo++;
-        if (line.isBlank() || ++rowNo <= resumeAfter) {
-          continue;
-        }
-        ContactInput in;
-        try {
-          in = rows.fromJsonLine(line);
-        } catch (IllegalArgumentException e) {
-          reject(lineNo, e.getMessage());
-          continue;
-        }
-        add(conn, batch, lineNo, in);
-      }
-    }
-  }
-
-  private void add(Connection conn, ImportBatch batch, long lineNo, ContactInput in) throws SQLException {
-    if (!batch.add(lineNo, in)) {
-      flush(conn, batch);
-      batch.add(lineNo, in);
-    }
-    if (batch.isFull()) {
-      flush(conn, batch);
-      if (Thread.currentThread().isInterrupted()) {
-        throw new Stopped();
-      }
-    }
-  }
-
-  /** The server is stopping: leave the job "running" so the next start resumes it. */
-  private static final class Stopped extends RuntimeException {
-    Stopped() {
-      super(null, null, false, false);
-    }
-  }
-
-  private void reject(long lineNo, String reason) {
-    pendingRejections.add(new Rejection(lineNo, reason));
-    done++;
-    rejected++;
-  }
-
   /**
-   * Merges the batch and commits it together with the counters (and the rejected lines so far).
-   * A contact created through the API between our match and our insert makes the insert hit a
-   * unique index; the batch is then rolled back and merged again, now finding that contact.
+   * Merges a chunk and commits it with the counters and its rejected lines. A contact created
+   * through the API between our match and our insert makes the insert hit a unique index; the
+   * chunk is then rolled back and merged again, now finding that contact.
    */
-  private void flush(Connection conn, ImportBatch batch) throws SQLException {
+  private void flush(Connection conn, Chunk chunk) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try {
-        mergeAndCommit(conn, batch);
+        mergeAndCommit(conn, chunk);
         return;
       } catch (SQLException e) {
         conn.rollback();
@@ -249,36 +178,37 @@ final class ImportJob implements Runnable {
     }
   }
 
-  /** The counters change only once the commit has succeeded, so a retried batch counts once. */
-  private void mergeAndCommit(Connection conn, ImportBatch batch) throws SQLException {
-    ImportBatch.Merged m = batch.isEmpty() ? new ImportBatch.Merged(0, 0, 0) : batch.merge(conn, id, defaultTimezone);
-    writeRejections(conn);
+  /** The counters change only once the commit has succeeded, so a retried chunk counts once. */
+  private void mergeAndCommit(Connection conn, Chunk chunk) throws SQLException {
+    ImportBatch batch = chunk.batch();
+    ImportBatch.Merged m = batch.isEmpty() ? new ImportBatch.Merged(0, 0, List.of()) : batch.merge(conn, defaultTimezone);
+    writeRejections(conn, chunk.rejections());
+    writeRejections(conn, m.conflicts());
+    long rejectedNow = m.conflicts().size() + chunk.rejections().size();
     try (PreparedStatement ps = conn.prepareStatement("UPDATE imports SET rows_done = ?, rows_inserted = ?, "
         + "rows_updated = ?, rows_rejected = ? WHERE id = ?")) {
-      ps.setLong(1, done + batch.size());
+      ps.setLong(1, done + chunk.rows());
       ps.setLong(2, inserted + m.inserted());
       ps.setLong(3, updated + m.updated());
-      ps.setLong(4, rejected + m.rejected());
+      ps.setLong(4, rejected + rejectedNow);
       ps.setLong(5, id);
       ps.executeUpdate();
     }
     conn.commit();
-    done += batch.size();
+    done += chunk.rows();
     inserted += m.inserted();
     updated += m.updated();
-    rejected += m.rejected();
-    pendingRejections.clear();
-    batch.clear();
+    rejected += rejectedNow;
   }
 
-  private void writeRejections(Connection conn) throws SQLException {
-    if (pendingRejections.isEmpty()) {
+  private void writeRejections(Connection conn, List<Rejection> rejections) throws SQLException {
+    if (rejections.isEmpty()) {
       return;
     }
     try (PreparedStatement ps = conn.prepareStatement("INSERT INTO import_rejections (import_id, line_no, reason) "
         + "SELECT ?, ?, ? WHERE (SELECT count(*) FROM import_rejections WHERE import_id = ?) < ? "
         + "ON CONFLICT DO NOTHING")) {
-      for (Rejection r : pendingRejections) {
+      for (Rejection r : rejections) {
         ps.setLong(1, id);
         ps.setLong(2, r.lineNo());
         ps.setString(3, r.reason());
@@ -314,14 +244,5 @@ final class ImportJob implements Runnable {
     } catch (SQLException ignored) {
       // the connection is going away anyway
     }
-  }
-
-  /** Spreadsheet programs like to start UTF-8 CSV files with a byte-order mark. */
-  static List<String> stripBom(List<String> header) {
-    List<String> h = new ArrayList<>(header);
-    if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
-      h.set(0, h.get(0).substring(1));
-    }
-    return h;
   }
 }

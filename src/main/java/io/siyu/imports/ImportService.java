@@ -82,7 +82,7 @@ public final class ImportService {
       }
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
           CSVParser parser = CSVParser.parse(reader, CSVFormat.RFC4180.builder().setHeader().setTrim(true).get())) {
-        List<String> problems = ImportFormat.headerProblems(ImportJob.stripBom(parser.getHeaderNames()), catalog);
+        List<String> problems = ImportFormat.headerProblems(ImportReader.stripBom(parser.getHeaderNames()), catalog);
         if (!problems.isEmpty()) {
           JsonArray errors = new JsonArray();
           problems.forEach(p -> errors.add(Problem.fieldError("header", p)));

@@ -20,7 +20,7 @@ public final class Api {
 
   public Api(Vertx vertx, int port, String token) {
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-        .setMaxPoolSize(16));
+);
     this.token = token;
   }
 
