@@ -1,13 +1,12 @@
 package io.siyu.attribute;
 
+import io.siyu.db.Rows;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,17 +37,13 @@ public final class AttributeService {
 
   public Future<JsonArray> list() {
     return pool.query("SELECT " + COLUMNS + " FROM attribute_definitions ORDER BY key").execute()
-        .map(rows -> {
-          JsonArray a = new JsonArray();
-          rows.forEach(r -> a.add(toJson(r)));
-          return a;
-        });
+        .map(rows -> Rows.array(rows, AttributeService::toJson));
   }
 
   public Future<JsonObject> get(String key) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM attribute_definitions WHERE key = $1")
         .execute(Tuple.of(key))
-        .map(rows -> one(rows, key));
+        .map(rows -> Rows.one(rows, "Attribute " + key, AttributeService::toJson));
   }
 
   public Future<JsonObject> create(JsonObject body) {
@@ -66,9 +61,7 @@ public final class AttributeService {
             + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS)
         .execute(Tuple.of(key, type.wire(), enumValues, description))
         .map(rows -> toJson(rows.iterator().next()))
-        .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? Future.failedFuture(Problem.conflict("Attribute " + key + " is already declared", null))
-            : Future.failedFuture(err));
+        .recover(Rows.conflictOnDuplicate("Attribute " + key + " is already declared"));
   }
 
   /** Only the description and the enum values may change: a type change would orphan stored values. */
@@ -89,7 +82,7 @@ public final class AttributeService {
       return pool.preparedQuery("UPDATE attribute_definitions SET enum_values = $2, description = $3, "
               + "updated_at = now() WHERE key = $1 RETURNING " + COLUMNS)
           .execute(Tuple.of(key, enumValues, description))
-          .map(rows -> one(rows, key));
+          .map(rows -> Rows.one(rows, "Attribute " + key, AttributeService::toJson));
     });
   }
 
@@ -104,12 +97,7 @@ public final class AttributeService {
           }
           return pool.preparedQuery("DELETE FROM attribute_definitions WHERE key = $1 RETURNING key")
               .execute(Tuple.of(key))
-              .map(r -> {
-                if (r.size() == 0) {
-                  throw Problem.notFound("Attribute " + key);
-                }
-                return null;
-              });
+              .map(r -> Rows.deleted(r, "Attribute " + key));
         });
   }
 
@@ -145,13 +133,6 @@ public final class AttributeService {
     return (String) d;
   }
 
-  private static JsonObject one(RowSet<Row> rows, String key) {
-    if (rows.size() == 0) {
-      throw Problem.notFound("Attribute " + key);
-    }
-    return toJson(rows.iterator().next());
-  }
-
   static AttributeDefinition definition(Row r) {
     String[] ev = r.getArrayOfStrings("enum_values");
     return new AttributeDefinition(r.getString("key"), AttributeType.fromWire(r.getString("type")),
@@ -165,7 +146,7 @@ public final class AttributeService {
         .put("type", r.getString("type"))
         .put("enum_values", ev == null ? null : new JsonArray(List.of(ev)))
         .put("description", r.getString("description"))
-        .put("created_at", r.getOffsetDateTime("created_at").toInstant().toString())
-        .put("updated_at", r.getOffsetDateTime("updated_at").toInstant().toString());
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 }

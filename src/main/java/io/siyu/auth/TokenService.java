@@ -1,7 +1,7 @@
 package io.siyu.auth;
 
+import io.siyu.db.Rows;
 import io.siyu.web.Page;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -109,11 +108,7 @@ public final class TokenService {
             "SELECT id, name, role, token_prefix, created_at, revoked_at, last_used_at FROM api_tokens "
                 + "WHERE id > $1 ORDER BY id LIMIT $2")
         .execute(Tuple.of(page.afterId(), page.fetchSize()))
-        .map(rows -> {
-          JsonArray a = new JsonArray();
-          rows.forEach(r -> a.add(toJson(r)));
-          return page.wrap(a);
-        });
+        .map(rows -> page.wrap(Rows.array(rows, TokenService::toJson)));
   }
 
   public Future<Void> revoke(long id) {
@@ -121,9 +116,7 @@ public final class TokenService {
             "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id")
         .execute(Tuple.of(id))
         .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Token " + id);
-          }
+          Rows.first(rows, "Token " + id);
           // this instance forgets it at once; other instances within CACHE_MILLIS
           cache.values().removeIf(c -> c.principal.tokenId() == id);
           return null;
@@ -136,12 +129,8 @@ public final class TokenService {
         .put("name", r.getString("name"))
         .put("role", r.getString("role"))
         .put("token_prefix", r.getString("token_prefix"))
-        .put("created_at", str(r.getOffsetDateTime("created_at")))
-        .put("revoked_at", str(r.getOffsetDateTime("revoked_at")))
-        .put("last_used_at", str(r.getOffsetDateTime("last_used_at")));
-  }
-
-  private static String str(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("revoked_at", Rows.instant(r.getOffsetDateTime("revoked_at")))
+        .put("last_used_at", Rows.instant(r.getOffsetDateTime("last_used_at")));
   }
 }

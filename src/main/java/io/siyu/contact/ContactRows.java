@@ -1,8 +1,8 @@
 package io.siyu.contact;
 
+import io.siyu.db.Rows;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.time.OffsetDateTime;
 
 /** How a contact row reads, in SQL and in JSON; the one place that lists its columns. */
 public final class ContactRows {
@@ -27,16 +27,13 @@ public final class ContactRows {
         .put("consent", r.getJsonObject("consent"))
         .put("attributes", r.getJsonObject("attributes"))
         .put("lifecycle_stage", r.getString("lifecycle_stage"))
-        .put("first_seen_at", instant(r.getOffsetDateTime("first_seen_at")))
-        .put("last_interaction_at", instant(r.getOffsetDateTime("last_interaction_at")))
-        .put("last_purchase_at", instant(r.getOffsetDateTime("last_purchase_at")))
+        .put("first_seen_at", Rows.instant(r.getOffsetDateTime("first_seen_at")))
+        .put("last_interaction_at", Rows.instant(r.getOffsetDateTime("last_interaction_at")))
+        .put("last_purchase_at", Rows.instant(r.getOffsetDateTime("last_purchase_at")))
         .put("purchase_count", r.getInteger("purchase_count"))
         .put("total_spent", r.getBigDecimal("total_spent"))
-        .put("created_at", instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", instant(r.getOffsetDateTime("updated_at")));
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 
-  public static String instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
-  }
 }

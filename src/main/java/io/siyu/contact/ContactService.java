@@ -1,5 +1,6 @@
 package io.siyu.contact;
 
+import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
 import io.siyu.db.SqlParams;
@@ -9,10 +10,8 @@ import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -156,23 +155,13 @@ public final class ContactService {
     }
     sets.add("updated_at = now()");
     String sql = "UPDATE contacts c SET " + String.join(", ", sets) + " WHERE c.id = $1 RETURNING " + ContactRows.COLUMNS;
-    return conn.preparedQuery(sql).execute(p.tuple()).map(rows -> {
-      if (rows.size() == 0) {
-        throw Problem.notFound("Contact " + id);
-      }
-      return ContactRows.toJson(rows.iterator().next());
-    });
+    return conn.preparedQuery(sql).execute(p.tuple()).map(rows -> Rows.one(rows, "Contact " + id, ContactRows::toJson));
   }
 
   public Future<JsonObject> get(long id) {
     return pool.preparedQuery("SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE c.id = $1")
         .execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Contact " + id);
-          }
-          return ContactRows.toJson(rows.iterator().next());
-        });
+        .map(rows -> Rows.one(rows, "Contact " + id, ContactRows::toJson));
   }
 
   /** PATCH: only the fields sent change; an identity taken by another contact is a 409 naming both. */
@@ -186,7 +175,7 @@ public final class ContactService {
         return Future.failedFuture(Problem.invalid("identities", "a contact must keep at least one identity"));
       }
       return pool.withTransaction(conn -> update(conn, id, in))
-          .recover(err -> isUniqueViolation(err)
+          .recover(err -> Rows.isUniqueViolation(err)
               ? ownerOf(in.identities(), id).compose(other -> Future.failedFuture(Problem.conflict(
                   "Another contact (" + other + ") already has one of these identities",
                   new JsonObject().put("contacts", new JsonArray().add(id).add(other)))))
@@ -206,12 +195,7 @@ public final class ContactService {
 
   public Future<Void> delete(long id) {
     return pool.preparedQuery("DELETE FROM contacts WHERE id = $1 RETURNING id").execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Contact " + id);
-          }
-          return null;
-        });
+        .map(rows -> Rows.deleted(rows, "Contact " + id));
   }
 
   /** A filtered page of contacts, newest id last; every filter is bound, never spliced. */
@@ -241,21 +225,11 @@ public final class ContactService {
     return segmentCondition.compose(v -> pool.preparedQuery("SELECT " + ContactRows.COLUMNS
             + " FROM contacts c WHERE " + String.join(" AND ", where) + " ORDER BY c.id LIMIT $2")
         .execute(p.tuple()))
-        .map(rows -> page.wrap(toArray(rows)));
-  }
-
-  static JsonArray toArray(RowSet<Row> rows) {
-    JsonArray a = new JsonArray();
-    rows.forEach(r -> a.add(ContactRows.toJson(r)));
-    return a;
-  }
-
-  static boolean isUniqueViolation(Throwable err) {
-    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+        .map(rows -> page.wrap(Rows.array(rows, ContactRows::toJson)));
   }
 
   /** Two first-time inserts of the same person race on a unique index; the loser retries once. */
   private static <T> Future<T> retryOnRace(java.util.function.Supplier<Future<T>> attempt) {
-    return attempt.get().recover(err -> isUniqueViolation(err) ? attempt.get() : Future.failedFuture(err));
+    return attempt.get().recover(err -> Rows.isUniqueViolation(err) ? attempt.get() : Future.failedFuture(err));
   }
 }

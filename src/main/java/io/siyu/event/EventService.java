@@ -1,5 +1,6 @@
 package io.siyu.event;
 
+import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactRows;
@@ -198,12 +199,7 @@ public final class EventService {
 
   public Future<JsonObject> get(String key) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE e.event_key = $1").execute(Tuple.of(key))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Event " + key);
-          }
-          return toJson(rows.iterator().next());
-        });
+        .map(rows -> Rows.one(rows, "Event " + key, EventService::toJson));
   }
 
   public Future<JsonObject> ofContact(long contactId, Page page) {
@@ -229,11 +225,7 @@ public final class EventService {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE " + String.join(" AND ", where)
             + " ORDER BY e.id LIMIT $2")
         .execute(p.tuple())
-        .map(rows -> {
-          JsonArray a = new JsonArray();
-          rows.forEach(r -> a.add(toJson(r)));
-          return page.wrap(a, "seq");
-        });
+        .map(rows -> page.wrap(Rows.array(rows, EventService::toJson), "seq"));
   }
 
   static JsonObject toJson(Row r) {
@@ -242,8 +234,8 @@ public final class EventService {
         .put("seq", r.getLong("seq"))
         .put("contact_id", r.getLong("contact_id"))
         .put("type", r.getString("type"))
-        .put("occurred_at", ContactRows.instant(r.getOffsetDateTime("occurred_at")))
-        .put("received_at", ContactRows.instant(r.getOffsetDateTime("received_at")))
+        .put("occurred_at", Rows.instant(r.getOffsetDateTime("occurred_at")))
+        .put("received_at", Rows.instant(r.getOffsetDateTime("received_at")))
         .put("amount", r.getBigDecimal("amount"))
         .put("properties", r.getJsonObject("properties"))
         .put("source", r.getString("source"));

@@ -1,5 +1,6 @@
 package io.siyu.imports;
 
+import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactRows;
@@ -127,22 +128,13 @@ public final class ImportService {
 
   public Future<JsonObject> get(long id) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM imports WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Import " + id);
-          }
-          return toJson(rows.iterator().next());
-        });
+        .map(rows -> Rows.one(rows, "Import " + id, ImportService::toJson));
   }
 
   public Future<JsonObject> list(Page page) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM imports WHERE id > $1 ORDER BY id LIMIT $2")
         .execute(Tuple.of(page.afterId(), page.fetchSize()))
-        .map(rows -> {
-          JsonArray a = new JsonArray();
-          rows.forEach(r -> a.add(toJson(r)));
-          return page.wrap(a);
-        });
+        .map(rows -> page.wrap(Rows.array(rows, ImportService::toJson)));
   }
 
   /** Rejected lines in file order; the cursor is the line number. */
@@ -150,11 +142,8 @@ public final class ImportService {
     return get(id).compose(job -> pool.preparedQuery("SELECT line_no, reason FROM import_rejections "
             + "WHERE import_id = $1 AND line_no > $2 ORDER BY line_no LIMIT $3")
         .execute(Tuple.of(id, page.afterId(), page.fetchSize()))
-        .map(rows -> {
-          JsonArray a = new JsonArray();
-          rows.forEach(r -> a.add(new JsonObject().put("line", r.getLong("line_no")).put("reason", r.getString("reason"))));
-          return page.wrap(a, "line");
-        }));
+        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
+            .put("line", r.getLong("line_no")).put("reason", r.getString("reason"))), "line")));
   }
 
   public void stop() {
@@ -182,8 +171,8 @@ public final class ImportService {
         .put("percent", total == null || total == 0 ? null : Math.min(100.0, Math.floor(1000.0 * done / total) / 10))
         .put("error", r.getString("error"))
         .put("created_by", r.getString("created_by"))
-        .put("created_at", ContactRows.instant(r.getOffsetDateTime("created_at")))
-        .put("started_at", ContactRows.instant(r.getOffsetDateTime("started_at")))
-        .put("finished_at", ContactRows.instant(r.getOffsetDateTime("finished_at")));
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("started_at", Rows.instant(r.getOffsetDateTime("started_at")))
+        .put("finished_at", Rows.instant(r.getOffsetDateTime("finished_at")));
   }
 }

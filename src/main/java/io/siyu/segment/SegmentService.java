@@ -1,5 +1,6 @@
 package io.siyu.segment;
 
+import io.siyu.db.Rows;
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactRows;
 import io.siyu.db.SqlParams;
@@ -8,7 +9,6 @@ import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -87,11 +87,7 @@ public final class SegmentService {
         : pool.preparedQuery("SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE " + where
                 + " ORDER BY c.id LIMIT " + sample)
             .execute(p.tuple())
-            .map(rs -> {
-              JsonArray a = new JsonArray();
-              rs.forEach(r -> a.add(ContactRows.toJson(r)));
-              return a;
-            });
+            .map(rs -> Rows.array(rs, ContactRows::toJson));
     return Future.all(count, rows).map(v -> new JsonObject().put("count", count.result()).put("sample", rows.result()));
   }
 
@@ -110,28 +106,18 @@ public final class SegmentService {
                 + "RETURNING " + COLUMNS)
             .execute(Tuple.of(name, description, filter)))
         .map(rows -> toJson(rows.iterator().next()))
-        .recover(err -> Future.failedFuture(isUnique(err)
-            ? Problem.conflict("A segment named " + name + " already exists", null) : err));
+        .recover(Rows.conflictOnDuplicate("A segment named " + name + " already exists"));
   }
 
   public Future<JsonObject> get(long id) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM segments WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Segment " + id);
-          }
-          return toJson(rows.iterator().next());
-        });
+        .map(rows -> Rows.one(rows, "Segment " + id, SegmentService::toJson));
   }
 
   public Future<JsonObject> list(Page page) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM segments WHERE id > $1 ORDER BY id LIMIT $2")
         .execute(Tuple.of(page.afterId(), page.fetchSize()))
-        .map(rows -> {
-          JsonArray a = new JsonArray();
-          rows.forEach(r -> a.add(toJson(r)));
-          return page.wrap(a);
-        });
+        .map(rows -> page.wrap(Rows.array(rows, SegmentService::toJson)));
   }
 
   public Future<JsonObject> update(long id, JsonObject body) {
@@ -149,19 +135,13 @@ public final class SegmentService {
                   + "updated_at = now() WHERE id = $1 RETURNING " + COLUMNS)
               .execute(Tuple.of(id, name, description, filter)))
           .map(rows -> toJson(rows.iterator().next()))
-          .recover(err -> Future.failedFuture(isUnique(err)
-              ? Problem.conflict("A segment named " + name + " already exists", null) : err));
+          .recover(Rows.conflictOnDuplicate("A segment named " + name + " already exists"));
     });
   }
 
   public Future<Void> delete(long id) {
     return pool.preparedQuery("DELETE FROM segments WHERE id = $1 RETURNING id").execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Segment " + id);
-          }
-          return null;
-        });
+        .map(rows -> Rows.deleted(rows, "Segment " + id));
   }
 
   private static int sampleSize(JsonObject body) {
@@ -187,17 +167,13 @@ public final class SegmentService {
     return (String) d;
   }
 
-  private static boolean isUnique(Throwable err) {
-    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
-  }
-
   private static JsonObject toJson(Row r) {
     return new JsonObject()
         .put("id", r.getLong("id"))
         .put("name", r.getString("name"))
         .put("description", r.getString("description"))
         .put("filter", r.getValue("filter"))
-        .put("created_at", ContactRows.instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", ContactRows.instant(r.getOffsetDateTime("updated_at")));
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 }

@@ -1,5 +1,6 @@
 package io.siyu.tag;
 
+import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.segment.SegmentService;
 import io.siyu.web.Page;
@@ -10,9 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -55,7 +54,7 @@ public final class TagService {
     return pool.preparedQuery("INSERT INTO tag_groups (name) VALUES ($1) RETURNING id, name, created_at")
         .execute(Tuple.of(name))
         .map(rows -> group(rows.iterator().next()))
-        .recover(conflict("A tag group named " + name + " already exists"));
+        .recover(Rows.conflictOnDuplicate("A tag group named " + name + " already exists"));
   }
 
   public Future<JsonObject> listGroups(Page page) {
@@ -63,7 +62,7 @@ public final class TagService {
             + "(SELECT count(*) FROM tags t WHERE t.group_id = g.id) AS tag_count "
             + "FROM tag_groups g WHERE g.id > $1 ORDER BY g.id LIMIT $2")
         .execute(Tuple.of(page.afterId(), page.fetchSize()))
-        .map(rows -> page.wrap(array(rows, r -> group(r).put("tag_count", r.getLong("tag_count")))));
+        .map(rows -> page.wrap(Rows.array(rows, r -> group(r).put("tag_count", r.getLong("tag_count")))));
   }
 
   public Future<JsonObject> getGroup(long id) {
@@ -75,7 +74,7 @@ public final class TagService {
           JsonObject g = group(rows.iterator().next());
           return pool.preparedQuery("SELECT " + TAG_COLUMNS + " FROM tags t JOIN tag_groups g ON g.id = t.group_id "
                   + "WHERE t.group_id = $1 ORDER BY t.id").execute(Tuple.of(id))
-              .map(tags -> g.put("tags", array(tags, TagService::tag)));
+              .map(tags -> g.put("tags", Rows.array(tags, TagService::tag)));
         });
   }
 
@@ -83,13 +82,8 @@ public final class TagService {
     String name = Names.required(body, "name");
     return pool.preparedQuery("UPDATE tag_groups SET name = $2 WHERE id = $1 RETURNING id, name, created_at")
         .execute(Tuple.of(id, name))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Tag group " + id);
-          }
-          return group(rows.iterator().next());
-        })
-        .recover(conflict("A tag group named " + name + " already exists"));
+        .map(rows -> Rows.one(rows, "Tag group " + id, TagService::group))
+        .recover(Rows.conflictOnDuplicate("A tag group named " + name + " already exists"));
   }
 
   /** Only an empty group may go: deleting tags in passing would be too easy to do by mistake. */
@@ -110,7 +104,7 @@ public final class TagService {
     return pool.preparedQuery("INSERT INTO tags (group_id, name) SELECT id, $2 FROM tag_groups WHERE id = $1 "
             + "RETURNING id")
         .execute(Tuple.of(groupId, name))
-        .recover(conflict("The group already has a tag named " + name))
+        .recover(Rows.conflictOnDuplicate("The group already has a tag named " + name))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(Problem.invalid("group_id", "names no tag group"));
@@ -123,27 +117,21 @@ public final class TagService {
     return pool.preparedQuery("SELECT " + TAG_COLUMNS + ", (SELECT count(*) FROM contact_tags ct WHERE ct.tag_id = t.id) "
             + "AS contact_count FROM tags t JOIN tag_groups g ON g.id = t.group_id WHERE t.id = $1")
         .execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Tag " + id);
-          }
-          Row r = rows.iterator().next();
-          return tag(r).put("contact_count", r.getLong("contact_count"));
-        });
+        .map(rows -> Rows.one(rows, "Tag " + id, r -> tag(r).put("contact_count", r.getLong("contact_count"))));
   }
 
   public Future<JsonObject> listTags(Long groupId, Page page) {
     return pool.preparedQuery("SELECT " + TAG_COLUMNS + " FROM tags t JOIN tag_groups g ON g.id = t.group_id "
             + "WHERE t.id > $1 AND ($3::bigint IS NULL OR t.group_id = $3) ORDER BY t.id LIMIT $2")
         .execute(Tuple.of(page.afterId(), page.fetchSize(), groupId))
-        .map(rows -> page.wrap(array(rows, TagService::tag)));
+        .map(rows -> page.wrap(Rows.array(rows, TagService::tag)));
   }
 
   public Future<JsonObject> renameTag(long id, JsonObject body) {
     String name = Names.required(body, "name");
     return pool.preparedQuery("UPDATE tags SET name = $2 WHERE id = $1 RETURNING id")
         .execute(Tuple.of(id, name))
-        .recover(conflict("The group already has a tag named " + name))
+        .recover(Rows.conflictOnDuplicate("The group already has a tag named " + name))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Tag " + id)) : getTag(id));
   }
 
@@ -153,12 +141,7 @@ public final class TagService {
                 "EXISTS (SELECT 1 FROM contact_tags x WHERE x.contact_id = c.id AND x.tag_id = $1)"))
             .execute(Tuple.of(id, actor))
             .compose(r -> conn.preparedQuery("DELETE FROM tags WHERE id = $1 RETURNING id").execute(Tuple.of(id))))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Tag " + id);
-          }
-          return null;
-        });
+        .map(rows -> Rows.deleted(rows, "Tag " + id));
   }
 
   // ---- tagging ------------------------------------------------------------------------------
@@ -228,8 +211,8 @@ public final class TagService {
             + "JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id "
             + "WHERE ct.contact_id = $1 ORDER BY g.name, t.name")
         .execute(Tuple.of(contactId))
-        .map(rows -> array(rows, r -> tag(r)
-            .put("tagged_at", instant(r.getOffsetDateTime("tagged_at")))
+        .map(rows -> Rows.array(rows, r -> tag(r)
+            .put("tagged_at", Rows.instant(r.getOffsetDateTime("tagged_at")))
             .put("tagged_by", r.getString("tagged_by"))));
   }
 
@@ -237,47 +220,31 @@ public final class TagService {
     return pool.preparedQuery("SELECT id, tag_id, tag_name, action, actor, changed_at FROM tag_changes "
             + "WHERE contact_id = $1 AND id > $2 ORDER BY id LIMIT $3")
         .execute(Tuple.of(contactId, page.afterId(), page.fetchSize()))
-        .map(rows -> page.wrap(array(rows, r -> new JsonObject()
+        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
             .put("id", r.getLong("id"))
             .put("tag_id", r.getLong("tag_id"))
             .put("tag_name", r.getString("tag_name"))
             .put("action", r.getString("action"))
             .put("actor", r.getString("actor"))
-            .put("changed_at", instant(r.getOffsetDateTime("changed_at"))))));
+            .put("changed_at", Rows.instant(r.getOffsetDateTime("changed_at"))))));
   }
 
   // ---- helpers ------------------------------------------------------------------------------
-
-  private static <T> java.util.function.Function<Throwable, Future<T>> conflict(String detail) {
-    return err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        ? Future.failedFuture(Problem.conflict(detail, null))
-        : Future.failedFuture(err);
-  }
 
   /** A missing tag shows up as a foreign-key (or, via the history's tag name, not-null) violation. */
   private static boolean isMissingTag(Throwable err) {
     return err instanceof PgException pg && ("23503".equals(pg.getSqlState()) || "23502".equals(pg.getSqlState()));
   }
 
-  private static JsonArray array(RowSet<Row> rows, java.util.function.Function<Row, JsonObject> f) {
-    JsonArray a = new JsonArray();
-    rows.forEach(r -> a.add(f.apply(r)));
-    return a;
-  }
-
   private static JsonObject group(Row r) {
     return new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
-        .put("created_at", instant(r.getOffsetDateTime("created_at")));
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")));
   }
 
   private static JsonObject tag(Row r) {
     return new JsonObject().put("id", r.getLong("id")).put("group_id", r.getLong("group_id"))
         .put("group", r.getString("group_name")).put("name", r.getString("name"))
-        .put("created_at", instant(r.getOffsetDateTime("created_at")));
-  }
-
-  private static String instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")));
   }
 
   /** Validation of the small inputs tags take. */

@@ -3,7 +3,6 @@ package io.siyu.web;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,7 @@ public final class ProblemHandler {
     if (failure instanceof Problem p) {
       return p;
     }
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+    if (io.siyu.db.Rows.isUniqueViolation(failure)) {
       return Problem.conflict("A record with the same unique value already exists", null);
     }
     int status = ctx.statusCode();

@@ -20,6 +20,8 @@ import java.util.UUID;
 public final class TestSiyu {
   public static final String ADMIN_TOKEN = "siyu_test_admin_" + UUID.randomUUID();
   private static Siyu instance;
+  /** Databases this run created on an external server, dropped at the end. */
+  private static final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static Api admin;
 
   private TestSiyu() {}
@@ -76,6 +78,7 @@ public final class TestSiyu {
         Statement st = conn.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     }
+    created.add(name);
     String auth = c.password().isEmpty() ? c.user() : c.user() + ":" + c.password();
     return "postgresql://" + auth + "@" + c.host() + ":" + c.port() + "/" + name;
   }
@@ -87,6 +90,22 @@ public final class TestSiyu {
       } catch (Exception ignored) {
         // the JVM is exiting
       }
+    }
+    dropCreatedDatabases();
+  }
+
+  private static void dropCreatedDatabases() {
+    if (created.isEmpty()) {
+      return;
+    }
+    DbCoordinates c = DbCoordinates.parse(System.getenv("SIYU_DB_URL"));
+    try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.user(), c.password());
+        Statement st = conn.createStatement()) {
+      for (String name : created) {
+        st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      }
+    } catch (Exception e) {
+      System.err.println("Could not drop test databases " + created + ": " + e.getMessage());
     }
   }
 

@@ -1,0 +1,56 @@
+package io.siyu.db;
+
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.time.OffsetDateTime;
+import java.util.function.Function;
+
+/** The small things every service does with query results, done one way. */
+public final class Rows {
+  private Rows() {}
+
+  /** Every row through {@code toJson}. */
+  public static JsonArray array(RowSet<Row> rows, Function<Row, JsonObject> toJson) {
+    JsonArray a = new JsonArray();
+    rows.forEach(r -> a.add(toJson.apply(r)));
+    return a;
+  }
+
+  /** The first row through {@code toJson}, or a 404 naming {@code what} (e.g. "Segment 7"). */
+  public static JsonObject one(RowSet<Row> rows, String what, Function<Row, JsonObject> toJson) {
+    return toJson.apply(first(rows, what));
+  }
+
+  /** The first row, or a 404 naming {@code what}. */
+  public static Row first(RowSet<Row> rows, String what) {
+    if (rows.size() == 0) {
+      throw Problem.notFound(what);
+    }
+    return rows.iterator().next();
+  }
+
+  /** For {@code DELETE … RETURNING}: nothing returned means nothing was there. */
+  public static Void deleted(RowSet<Row> rows, String what) {
+    first(rows, what);
+    return null;
+  }
+
+  public static boolean isUniqueViolation(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  /** A {@code recover} step turning a unique-index violation into a 409 with {@code detail}. */
+  public static <T> Function<Throwable, Future<T>> conflictOnDuplicate(String detail) {
+    return err -> Future.failedFuture(isUniqueViolation(err) ? Problem.conflict(detail, null) : err);
+  }
+
+  /** Timestamps go out as ISO-8601 instants in UTC. */
+  public static String instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}
