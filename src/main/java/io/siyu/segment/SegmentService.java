@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Saved segments and ad-hoc previews. A filter is parsed into a validated tree and compiled to a
- * parameterised condition over {@code contacts c} ({@link FilterParser}); everything that selects
+ * parameterised condition over {@code contacts c} ({@link ConditionParser}); everything that selects
  * "contacts in a segment" — counts, previews, contact lists, bulk tagging — goes through
  * {@link #condition}.
  */
@@ -34,12 +34,12 @@ public final class SegmentService {
   }
 
   /** Validates a filter against today's attribute declarations and tags. */
-  public Future<FilterNode> compile(Object filter) {
+  public Future<Condition> compile(Object filter) {
     if (filter == null) {
       return Future.failedFuture(Problem.invalid("filter", "is required"));
     }
     return attributes.catalog().compose(catalog -> {
-      FilterNode node = FilterParser.parse(filter, catalog);
+      Condition node = ConditionParser.parse(filter, catalog);
       return checkTags(node.tagIds()).map(node);
     });
   }
@@ -68,7 +68,7 @@ public final class SegmentService {
             return Future.failedFuture(Problem.invalid("segment", "segment " + segmentId + " does not exist"));
           }
           return attributes.catalog().map(catalog ->
-              FilterParser.parse(rows.iterator().next().getJsonObject("filter"), catalog).toSql(params));
+              ConditionParser.parse(rows.iterator().next().getJsonObject("filter"), catalog).toSql(params));
         });
   }
 
@@ -78,7 +78,7 @@ public final class SegmentService {
     return compile(body.getValue("filter")).compose(node -> count(node, sample));
   }
 
-  private Future<JsonObject> count(FilterNode node, int sample) {
+  private Future<JsonObject> count(Condition node, int sample) {
     SqlParams p = new SqlParams();
     String where = node.toSql(p);
     Future<Long> count = pool.preparedQuery("SELECT count(*) AS n FROM contacts c WHERE " + where)
