@@ -21,10 +21,12 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,10 @@ public final class Siyu {
   private final PrometheusMeterRegistry metrics;
   private final AtomicReference<Services> services = new AtomicReference<>();
   private HttpServer http;
-  private Database database;
+  private volatile Database database;
+  private volatile boolean stopping;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private static final long DRAIN_MILLIS = 30_000;
 
   private Siyu(Config config) {
     this.config = config;
@@ -62,17 +67,27 @@ public final class Siyu {
   /** Starts everything; the future completes once the API is ready to serve. */
   public static Future<Siyu> start(Config config) {
     Siyu siyu = new Siyu(config);
-    return siyu.listen()
-        .compose(v -> siyu.openDatabase())
-        .compose(v -> siyu.wireFeatures())
-        .map(siyu)
-        .recover(err -> siyu.stop().transform(x -> Future.failedFuture(err)));
+    return siyu.start().recover(err -> siyu.stop().transform(x -> Future.failedFuture(err)));
+  }
+
+  /** A Siyu that is not started yet, for callers that watch it start (see {@link #start()}). */
+  public static Siyu create(Config config) {
+    return new Siyu(config);
+  }
+
+  /** HTTP first, then the database: {@code /health} answers 503 until the API is ready. */
+  public Future<Siyu> start() {
+    return listen()
+        .compose(v -> openDatabase())
+        .compose(v -> wireFeatures())
+        .map(this);
   }
 
   private Router api;
 
   private Future<Void> listen() {
     Router root = Router.router(vertx);
+    root.route().handler(this::countInFlight);
     ProblemHandler.install(root);
     HealthRoutes.mount(root, vertx, services::get, metrics);
     api = Router.router(vertx);
@@ -93,8 +108,18 @@ public final class Siyu {
         .mapEmpty();
   }
 
+  /** Counts requests between arrival and the end of their response, so a stop can wait for them. */
+  private void countInFlight(RoutingContext ctx) {
+    inFlight.incrementAndGet();
+    ctx.addEndHandler(v -> inFlight.decrementAndGet());
+    ctx.next();
+  }
+
   private Future<Void> openDatabase() {
     return vertx.executeBlocking(() -> {
+      if (stopping) {
+        throw new IllegalStateException("stopped while starting");
+      }
       database = Database.open(config);
       String version = migrateWithRetry();
       log.info("Database ready ({}), schema version {}", database.isEmbedded() ? "embedded" : "external", version);
@@ -109,7 +134,7 @@ public final class Siyu {
       try {
         return Migrations.migrate(database.jdbc());
       } catch (RuntimeException e) {
-        if (database.isEmbedded() || attempt >= 30) {
+        if (database.isEmbedded() || attempt >= 30 || stopping) {
           throw e;
         }
         log.warn("Database not ready (attempt {}): {}; retrying in {} ms", attempt, e.getMessage(), delay);
@@ -135,8 +160,13 @@ public final class Siyu {
     });
   }
 
+  /** The port HTTP listens on, once {@link #start()} has got that far. */
   public int httpPort() {
     return http.actualPort();
+  }
+
+  public Config config() {
+    return config;
   }
 
   public Vertx vertx() {
@@ -153,9 +183,11 @@ public final class Siyu {
 
   /** Graceful: stop taking requests, let in-flight ones finish (up to 30 s), then close pools. */
   public Future<Void> stop() {
+    stopping = true;
     Promise<Void> done = Promise.promise();
-    Future<Void> drained = http == null ? Future.succeededFuture() : http.shutdown(30, TimeUnit.SECONDS);
-    drained.recover(e -> Future.succeededFuture())
+    Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    closed.recover(e -> Future.succeededFuture())
+        .compose(v -> drain())
         .compose(v -> {
           Services s = services.getAndSet(null);
           if (s != null) {
@@ -172,6 +204,23 @@ public final class Siyu {
         }))
         .onComplete(ar -> closeVertx(done));
     return done.future();
+  }
+
+  /**
+   * Waits until every request already in flight has been answered (at most 30 s). The server's own
+   * shutdown stops new connections but does not wait for a request whose handler is still
+   * working, such as an upload being recorded.
+   */
+  private Future<Void> drain() {
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
+    vertx.setPeriodic(50, id -> {
+      if (inFlight.get() <= 0 || System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(id);
+        drained.tryComplete();
+      }
+    });
+    return drained.future();
   }
 
   /**

@@ -66,6 +66,8 @@ public final class Database implements AutoCloseable {
           // bulk imports write a lot of WAL; fewer forced checkpoints keep them steady
           .setServerConfig("max_wal_size", "4GB")
           .setPGStartupWait(Duration.ofSeconds(60))
+          // Siyu stops it itself, after draining requests; the library's own JVM hook would race that
+          .setRegisterShutdownHook(false)
           .start();
     } catch (IOException e) {
       throw new IllegalStateException("Could not start the embedded PostgreSQL under " + dir

@@ -110,7 +110,7 @@ public final class ImportService {
 
   private void submit(long id, Path file, ImportFormat format) {
     attributes.catalog().onSuccess(catalog -> runner.submit(new ImportJob(id, file, format, jdbc, catalog,
-        config.defaultCountryCode(), config.defaultTimezone(), () -> log.info("Import {} finished", id))));
+        config.defaultCountryCode(), config.defaultTimezone(), () -> log.debug("Import {} left its runner", id))));
   }
 
   /** Picks up jobs a previous run of this instance accepted but did not finish. */

@@ -1,0 +1,79 @@
+package io.siyu.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.siyu.support.Api;
+import io.siyu.support.TestSiyu;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stop that arrives while an upload is still streaming lets that request finish (and the upload
+ * is stored and acknowledged); the import it started resumes at the next start.
+ */
+class GracefulShutdownTest {
+
+  @Test
+  void aStopWaitsForTheRequestInFlight() throws Exception {
+    Config config = TestSiyu.freshConfig(Map.of("SIYU_DB_URL", ""));
+    Siyu siyu = TestSiyu.start(config);
+    Vertx clientVertx = Vertx.vertx(); // the client must outlive the server's Vert.x
+    try {
+      HttpClient client = clientVertx.createHttpClient();
+      HttpClientRequest upload = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+              .setHost("127.0.0.1").setPort(siyu.httpPort()).setURI("/api/v1/imports")
+              .putHeader("Authorization", "Bearer " + TestSiyu.ADMIN_TOKEN)
+              .putHeader("Content-Type", "text/csv"))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      upload.setChunked(true);
+      Future<HttpClientResponse> response = upload.response();
+      upload.write("email,name\n");
+      for (int i = 0; i < 500; i++) {
+        upload.write("drain" + i + "@x.cn,n" + i + "\n");
+      }
+      Thread.sleep(300); // the server is now inside the upload handler, waiting for more body
+
+      Future<Void> stopped = siyu.stop();
+      Thread.sleep(500);
+      assertFalse(stopped.isComplete(), "the stop waits for the upload in flight");
+      for (int i = 500; i < 1000; i++) {
+        upload.write("drain" + i + "@x.cn,n" + i + "\n");
+      }
+      upload.end();
+      HttpClientResponse resp = response.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Buffer body = resp.body().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(202, resp.statusCode(), body.toString());
+      stopped.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } finally {
+      clientVertx.close();
+    }
+
+    Siyu again = TestSiyu.start(config);
+    try {
+      Api api = new Api(again.vertx(), again.httpPort(), TestSiyu.ADMIN_TOKEN);
+      JsonObject job = null;
+      for (int i = 0; i < 100; i++) {
+        job = api.get("/api/v1/imports").items().getJsonObject(0);
+        if ("done".equals(job.getString("status"))) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertEquals("done", job.getString("status"), job.encode());
+      assertEquals(1000, job.getInteger("rows_inserted"));
+    } finally {
+      again.stop().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+}
