@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.siyu.auth.TokenService;
 import io.siyu.db.Database;
 import io.siyu.db.Migrations;
 import io.siyu.health.HealthRoutes;

@@ -19,20 +19,40 @@ public final class AttributeService {
   public static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
   private static final String COLUMNS = "key, type, enum_values, description, created_at, updated_at";
 
+  /**
+   * Every request that validates contact data or a filter needs the declarations; they change
+   * rarely, so they are kept for a moment. A change on this instance drops the copy at once; other
+   * instances see it within {@link #CATALOG_MILLIS}.
+   */
+  private static final long CATALOG_MILLIS = 2_000;
+
   private final Pool pool;
+  private volatile Cached cached;
+
+  private record Cached(Map<String, AttributeDefinition> catalog, long until) {}
 
   public AttributeService(Pool pool) {
     this.pool = pool;
   }
 
-  /** Every declaration by key; small enough to read whole for each validation. */
+  /** Every declaration by key. */
   public Future<Map<String, AttributeDefinition>> catalog() {
+    Cached c = cached;
+    if (c != null && c.until > System.currentTimeMillis()) {
+      return Future.succeededFuture(c.catalog);
+    }
     return pool.query("SELECT " + COLUMNS + " FROM attribute_definitions ORDER BY key").execute()
         .map(rows -> {
           Map<String, AttributeDefinition> map = new LinkedHashMap<>();
           rows.forEach(r -> map.put(r.getString("key"), definition(r)));
-          return map;
+          Map<String, AttributeDefinition> catalog = java.util.Collections.unmodifiableMap(map);
+          cached = new Cached(catalog, System.currentTimeMillis() + CATALOG_MILLIS);
+          return catalog;
         });
+  }
+
+  private <T> Future<T> invalidating(Future<T> change) {
+    return change.andThen(ar -> cached = null);
   }
 
   public Future<JsonArray> list() {
@@ -57,9 +77,9 @@ public final class AttributeService {
     }
     String[] enumValues = enumValues(body, type);
     String description = description(body);
-    return pool.preparedQuery("INSERT INTO attribute_definitions (key, type, enum_values, description) "
+    return invalidating(pool.preparedQuery("INSERT INTO attribute_definitions (key, type, enum_values, description) "
             + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS)
-        .execute(Tuple.of(key, type.wire(), enumValues, description))
+        .execute(Tuple.of(key, type.wire(), enumValues, description)))
         .map(rows -> toJson(rows.iterator().next()))
         .recover(Rows.conflictOnDuplicate("Attribute " + key + " is already declared"));
   }
@@ -79,9 +99,9 @@ public final class AttributeService {
           ? enumValues(body, def.type())
           : def.enumValues() == null ? null : def.enumValues().toArray(String[]::new);
       String description = body.containsKey("description") ? description(body) : def.description();
-      return pool.preparedQuery("UPDATE attribute_definitions SET enum_values = $2, description = $3, "
+      return invalidating(pool.preparedQuery("UPDATE attribute_definitions SET enum_values = $2, description = $3, "
               + "updated_at = now() WHERE key = $1 RETURNING " + COLUMNS)
-          .execute(Tuple.of(key, enumValues, description))
+          .execute(Tuple.of(key, enumValues, description)))
           .map(rows -> Rows.one(rows, "Attribute " + key, AttributeService::toJson));
     });
   }
@@ -95,8 +115,8 @@ public final class AttributeService {
             return Future.failedFuture(Problem.conflict(
                 "Attribute " + key + " is still set on contacts; clear it from them first", null));
           }
-          return pool.preparedQuery("DELETE FROM attribute_definitions WHERE key = $1 RETURNING key")
-              .execute(Tuple.of(key))
+          return invalidating(pool.preparedQuery("DELETE FROM attribute_definitions WHERE key = $1 RETURNING key")
+              .execute(Tuple.of(key)))
               .map(r -> Rows.deleted(r, "Attribute " + key));
         });
   }

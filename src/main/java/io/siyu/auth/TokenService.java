@@ -3,7 +3,6 @@ package io.siyu.auth;
 import io.siyu.db.Rows;
 import io.siyu.web.Page;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

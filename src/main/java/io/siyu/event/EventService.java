@@ -3,7 +3,6 @@ package io.siyu.event;
 import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
-import io.siyu.contact.ContactRows;
 import io.siyu.contact.ContactService;
 import io.siyu.db.SqlParams;
 import io.siyu.web.Page;

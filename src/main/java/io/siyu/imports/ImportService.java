@@ -3,7 +3,6 @@ package io.siyu.imports;
 import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
-import io.siyu.contact.ContactRows;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
