@@ -144,4 +144,23 @@ class EventApiTest {
     assertEquals("新会员", c.getString("name"));
     assertTrue(c.getString("last_interaction_at") != null);
   }
+
+  @Test
+  void eventsListByTypeAndTimeWindowInPages() {
+    String m = mobile();
+    for (int day = 1; day <= 5; day++) {
+      api.post("/api/v1/events", new JsonObject().put("id", key()).put("type", "sign_in")
+          .put("occurred_at", "2026-10-0" + day + "T08:00:00Z").put("contact", new JsonObject().put("mobile", m)));
+    }
+    long contactId = api.get("/api/v1/contacts?mobile=" + m).items().getJsonObject(0).getLong("id");
+    String base = "/api/v1/events?contact_id=" + contactId + "&type=sign_in";
+    assertEquals(3, api.get(base + "&since=2026-10-02T00:00:00Z&until=2026-10-05T00:00:00Z").items().size());
+    Reply first = api.get(base + "&limit=2");
+    assertEquals(2, first.items().size());
+    Reply second = api.get(base + "&limit=2&cursor=" + first.json().getString("next_cursor"));
+    assertEquals("2026-10-03T08:00:00Z", second.items().getJsonObject(0).getString("occurred_at"));
+    assertEquals(5, api.get("/api/v1/contacts/" + contactId + "/events").items().size());
+    assertEquals("since", api.get(base + "&since=yesterday").errorField());
+    assertEquals("type", api.get("/api/v1/events?type=Not%20A%20Type").errorField());
+  }
 }
