@@ -284,26 +284,34 @@ public final class SiyuBench {
   }
 
   static double copyShapedBaseline(Connection db, Path shaped, int expectedRows) throws SQLException, IOException {
+    return timedCopy(db, "bench_copy_shaped", "CREATE TABLE bench_copy_shaped (LIKE contacts INCLUDING ALL)",
+        "COPY bench_copy_shaped (mobile, email, name, gender, birthday, lifecycle_stage, timezone, source, "
+            + "attributes, consent) FROM STDIN WITH (FORMAT csv)", shaped, expectedRows);
+  }
+
+  /** Creates {@code table}, times one COPY of {@code file} into it, drops it, checks the row count. */
+  static double timedCopy(Connection db, String table, String ddl, String copySql, Path file, int expectedRows)
+      throws SQLException, IOException {
     try (Statement st = db.createStatement()) {
-      st.execute("DROP TABLE IF EXISTS bench_copy_shaped");
-      st.execute("CREATE TABLE bench_copy_shaped (LIKE contacts INCLUDING ALL)");
+      st.execute("DROP TABLE IF EXISTS " + table);
+      st.execute(ddl);
     }
     CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
     long t0 = System.nanoTime();
     long copied;
-    try (Reader in = Files.newBufferedReader(shaped, StandardCharsets.UTF_8)) {
-      copied = copy.copyIn("COPY bench_copy_shaped (mobile, email, name, gender, birthday, lifecycle_stage, timezone, "
-          + "source, attributes, consent) FROM STDIN WITH (FORMAT csv)", in, 1 << 16);
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      copied = copy.copyIn(copySql, in, 1 << 16);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     try (Statement st = db.createStatement()) {
-      st.execute("DROP TABLE bench_copy_shaped");
+      st.execute("DROP TABLE " + table);
     }
     if (copied != expectedRows) {
-      throw new BenchFailure("COPY LIKE contacts loaded " + copied + " rows, the file has " + expectedRows);
+      throw new BenchFailure("COPY into " + table + " loaded " + copied + " rows, the file has " + expectedRows);
     }
     return seconds;
   }
+
 
   JsonNode waitForImport(Api api, long id) throws Exception {
     long lastPrint = 0;
@@ -349,24 +357,8 @@ public final class SiyuBench {
 
   /** COPY of the very same file into a plain logged table without indexes, through the JDBC driver. */
   static double copyBaseline(Connection db, Path csv, int expectedRows) throws SQLException, IOException {
-    try (Statement st = db.createStatement()) {
-      st.execute("DROP TABLE IF EXISTS bench_copy_contacts");
-      st.execute(COPY_TABLE_DDL);
-    }
-    CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
-    long t0 = System.nanoTime();
-    long copied;
-    try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      copied = copy.copyIn("COPY bench_copy_contacts FROM STDIN WITH (FORMAT csv, HEADER true)", in, 1 << 16);
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    try (Statement st = db.createStatement()) {
-      st.execute("DROP TABLE bench_copy_contacts");
-    }
-    if (copied != expectedRows) {
-      throw new BenchFailure("COPY loaded " + copied + " rows, the file has " + expectedRows);
-    }
-    return seconds;
+    return timedCopy(db, "bench_copy_contacts", COPY_TABLE_DDL,
+        "COPY bench_copy_contacts FROM STDIN WITH (FORMAT csv, HEADER true)", csv, expectedRows);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.siyu.auth;
 
 import io.siyu.db.Rows;
+import io.siyu.db.Table;
 import io.siyu.web.Page;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -103,11 +104,8 @@ public final class TokenService {
   }
 
   public Future<JsonObject> list(Page page) {
-    return pool.preparedQuery(
-            "SELECT id, name, role, token_prefix, created_at, revoked_at, last_used_at FROM api_tokens "
-                + "WHERE id > $1 ORDER BY id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize()))
-        .map(rows -> page.wrap(Rows.array(rows, TokenService::toJson)));
+    return new Table(pool, "api_tokens", "id, name, role, token_prefix, created_at, revoked_at, last_used_at",
+        "Token", TokenService::toJson).page(page);
   }
 
   public Future<Void> revoke(long id) {

@@ -1,9 +1,9 @@
 package io.siyu.contact;
 
+import io.siyu.web.Params;
 import io.siyu.web.Problem;
 import io.vertx.core.MultiMap;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,34 +40,7 @@ public record ContactQuery(Map<String, String> identities, String name, String l
     if (name != null && (name.isBlank() || name.length() > 200)) {
       throw Problem.invalid("name", "must be 1 to 200 characters");
     }
-    return new ContactQuery(ids, name, stage, instant(params.get("updated_since")),
-        positive(params, "tag"), positive(params, "segment"));
-  }
-
-  private static OffsetDateTime instant(String s) {
-    if (s == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(s);
-    } catch (DateTimeParseException e) {
-      throw Problem.invalid("updated_since", "must be a timestamp like 2026-11-01T00:00:00Z");
-    }
-  }
-
-  private static Long positive(MultiMap params, String key) {
-    String s = params.get(key);
-    if (s == null) {
-      return null;
-    }
-    try {
-      long v = Long.parseLong(s);
-      if (v > 0) {
-        return v;
-      }
-    } catch (NumberFormatException ignored) {
-      // fall through
-    }
-    throw Problem.invalid(key, "must be a positive id");
+    return new ContactQuery(ids, name, stage, Params.timestamp(params, "updated_since"),
+        Params.positiveId(params, "tag"), Params.positiveId(params, "segment"));
   }
 }

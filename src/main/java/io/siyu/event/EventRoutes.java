@@ -3,13 +3,12 @@ package io.siyu.event;
 import io.siyu.auth.Access;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
+import io.siyu.web.Params;
 import io.siyu.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -57,29 +56,13 @@ public final class EventRoutes {
   }
 
   private static void list(RoutingContext ctx, EventService events) {
-    Long contactId = null;
-    String rawContact = ctx.request().getParam("contact_id");
-    if (rawContact != null) {
-      try {
-        contactId = Long.parseLong(rawContact);
-      } catch (NumberFormatException e) {
-        throw Problem.invalid("contact_id", "must be a positive id");
-      }
-    }
+    Long contactId = Params.positiveId(ctx.queryParams(), "contact_id");
     String type = ctx.request().getParam("type");
     if (type != null && !EventInput.TYPE.matcher(type).matches()) {
       throw Problem.invalid("type", "is not an event type");
     }
-    events.list(contactId, type, time(ctx, "since"), time(ctx, "until"), Page.of(ctx))
+    events.list(contactId, type, Params.timestamp(ctx.queryParams(), "since"),
+            Params.timestamp(ctx.queryParams(), "until"), Page.of(ctx))
         .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
-  }
-
-  private static OffsetDateTime time(RoutingContext ctx, String param) {
-    String s = ctx.request().getParam(param);
-    try {
-      return s == null ? null : OffsetDateTime.parse(s);
-    } catch (DateTimeParseException e) {
-      throw Problem.invalid(param, "must be a timestamp like 2026-11-01T00:00:00Z");
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.siyu.imports;
 
 import io.siyu.db.Rows;
 import io.siyu.app.Config;
+import io.siyu.db.Table;
 import io.siyu.attribute.AttributeService;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
@@ -44,6 +45,7 @@ public final class ImportService {
   private final Config config;
   private final Path dir;
   private final ExecutorService runner;
+  private final Table table;
 
   public ImportService(Vertx vertx, Pool pool, DataSource jdbc, AttributeService attributes, Config config) {
     this.vertx = vertx;
@@ -52,6 +54,7 @@ public final class ImportService {
     this.attributes = attributes;
     this.config = config;
     this.dir = config.dataDir().resolve("imports");
+    this.table = new Table(pool, "imports", COLUMNS, "Import", ImportService::toJson);
     this.runner = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "siyu-import");
       t.setDaemon(true);
@@ -126,14 +129,11 @@ public final class ImportService {
   }
 
   public Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM imports WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> Rows.one(rows, "Import " + id, ImportService::toJson));
+    return table.get(id);
   }
 
   public Future<JsonObject> list(Page page) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM imports WHERE id > $1 ORDER BY id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize()))
-        .map(rows -> page.wrap(Rows.array(rows, ImportService::toJson)));
+    return table.page(page);
   }
 
   /** Rejected lines in file order; the cursor is the line number. */

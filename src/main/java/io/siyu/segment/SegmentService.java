@@ -4,6 +4,7 @@ import io.siyu.db.Rows;
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactRows;
 import io.siyu.db.SqlParams;
+import io.siyu.db.Table;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
@@ -27,10 +28,12 @@ public final class SegmentService {
 
   private final Pool pool;
   private final AttributeService attributes;
+  private final Table table;
 
   public SegmentService(Pool pool, AttributeService attributes) {
     this.pool = pool;
     this.attributes = attributes;
+    this.table = new Table(pool, "segments", COLUMNS, "Segment", SegmentService::toJson);
   }
 
   /** Validates a filter against today's attribute declarations and tags. */
@@ -110,14 +113,11 @@ public final class SegmentService {
   }
 
   public Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM segments WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> Rows.one(rows, "Segment " + id, SegmentService::toJson));
+    return table.get(id);
   }
 
   public Future<JsonObject> list(Page page) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM segments WHERE id > $1 ORDER BY id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize()))
-        .map(rows -> page.wrap(Rows.array(rows, SegmentService::toJson)));
+    return table.page(page);
   }
 
   public Future<JsonObject> update(long id, JsonObject body) {

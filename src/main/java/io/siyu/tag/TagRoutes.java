@@ -4,7 +4,7 @@ import io.siyu.auth.Access;
 import io.siyu.auth.Principal;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
-import io.siyu.web.Problem;
+import io.siyu.web.Params;
 import io.vertx.ext.web.Router;
 
 /** {@code /api/v1/tag-groups} and {@code /api/v1/tags}, including bulk tagging. */
@@ -29,7 +29,7 @@ public final class TagRoutes {
         tags.createTag(Bodies.object(ctx))
             .onSuccess(t -> Bodies.created(ctx, "/api/v1/tags/" + t.getLong("id"), t)).onFailure(ctx::fail));
     api.get("/tags").handler(Access.READ).handler(ctx ->
-        tags.listTags(groupFilter(ctx.request().getParam("group_id")), Page.of(ctx))
+        tags.listTags(Params.positiveId(ctx.queryParams(), "group_id"), Page.of(ctx))
             .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/tags/:id").handler(Access.READ).handler(ctx ->
         tags.getTag(Bodies.id(ctx, "id", "Tag")).onSuccess(t -> Bodies.ok(ctx, t)).onFailure(ctx::fail));
@@ -45,16 +45,5 @@ public final class TagRoutes {
     api.post("/tags/:id/contacts/remove").handler(Access.WRITE).handler(ctx ->
         tags.bulk(Bodies.id(ctx, "id", "Tag"), Bodies.object(ctx), Principal.of(ctx).actor(), false)
             .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
-  }
-
-  private static Long groupFilter(String raw) {
-    if (raw == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw Problem.invalid("group_id", "must be a positive id");
-    }
   }
 }

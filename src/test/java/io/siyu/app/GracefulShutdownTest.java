@@ -63,14 +63,7 @@ class GracefulShutdownTest {
     Siyu again = TestSiyu.start(config);
     try {
       Api api = new Api(again.vertx(), again.httpPort(), TestSiyu.ADMIN_TOKEN);
-      JsonObject job = null;
-      for (int i = 0; i < 100; i++) {
-        job = api.get("/api/v1/imports").items().getJsonObject(0);
-        if ("done".equals(job.getString("status"))) {
-          break;
-        }
-        Thread.sleep(100);
-      }
+      JsonObject job = api.awaitImport(api.latestImportId());
       assertEquals("done", job.getString("status"), job.encode());
       assertEquals(1000, job.getInteger("rows_inserted"));
     } finally {

@@ -55,14 +55,7 @@ class RestartTest {
       assertEquals(200, again.status(), again.toString());
       assertEquals("持久", again.json().getString("name"));
 
-      JsonObject job = null;
-      for (int i = 0; i < 100; i++) {
-        job = api.get("/api/v1/imports").items().getJsonObject(0);
-        if ("done".equals(job.getString("status"))) {
-          break;
-        }
-        Thread.sleep(100);
-      }
+      JsonObject job = api.awaitImport(api.latestImportId());
       assertEquals("done", job.getString("status"), job.encode());
       assertEquals(4, job.getInteger("rows_done"));
       assertEquals(4, job.getInteger("rows_inserted"));

@@ -29,19 +29,8 @@ class ImportApiTest {
     return api.send(HttpMethod.POST, "/api/v1/imports", contentType, Buffer.buffer(body));
   }
 
-  /** Polls until the job ends, checking that progress only ever moves forward. */
-  static JsonObject await(long id) throws InterruptedException {
-    long lastDone = -1;
-    for (int i = 0; i < 1200; i++) {
-      JsonObject job = api.get("/api/v1/imports/" + id).json();
-      assertTrue(job.getLong("rows_done") >= lastDone, "progress never goes back");
-      lastDone = job.getLong("rows_done");
-      if ("done".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
-        return job;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("import " + id + " did not finish");
+  static JsonObject await(long id) {
+    return api.awaitImport(id);
   }
 
   @Test

@@ -58,6 +58,34 @@ public final class Api {
     }
   }
 
+  /** Polls an import until it is done or failed, checking that its progress only moves forward. */
+  public JsonObject awaitImport(long id) {
+    long lastDone = -1;
+    for (int i = 0; i < 1200; i++) {
+      JsonObject job = get("/api/v1/imports/" + id).json();
+      if (job.getLong("rows_done") < lastDone) {
+        throw new AssertionError("import progress went back: " + job.encode());
+      }
+      lastDone = job.getLong("rows_done");
+      if ("done".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
+        return job;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("import " + id + " did not finish");
+  }
+
+  /** The newest import's id. */
+  public long latestImportId() {
+    JsonArray items = get("/api/v1/imports?limit=500").items();
+    return items.getJsonObject(items.size() - 1).getLong("id");
+  }
+
   /** An HTTP answer. */
   public record Reply(int status, MultiMap headers, String body) {
     public JsonObject json() {
