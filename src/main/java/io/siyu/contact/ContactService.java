@@ -28,7 +28,7 @@ import java.util.Map;
 public final class ContactService {
   private static final String FIND_BY_IDENTITY = "SELECT c.id, c.external_userid, c.unionid, c.openid, c.mobile, "
       + "c.email FROM contacts c WHERE c.external_userid = $1 OR c.unionid = $2 OR c.openid = $3 "
-      + "OR c.mobile = $4 OR c.email = $5 ORDER BY c.id FOR UPDATE";
+      + "OR c.mobile = $4 OR c.email = $5 ORDER BY c.id";
 
   private final Pool pool;
   private final AttributeService attributes;
@@ -61,15 +61,15 @@ public final class ContactService {
         return Future.failedFuture(Problem.invalid("identities",
             "name at least one of " + String.join(", ", Identities.KEYS)));
       }
-      return retryOnRace(() -> pool.withTransaction(conn -> upsert(conn, in)));
+      return Rows.retryingRaces(() -> pool.withTransaction(conn -> upsert(conn, in)));
     });
   }
 
   /** Inside the caller's transaction: update the one contact these identities name, or insert. */
   public Future<Upserted> upsert(SqlConnection conn, ContactInput in) {
-    return matching(conn, in.identities()).compose(rows -> {
+    return matching(conn, in.identities(), true).compose(rows -> {
       if (rows.isEmpty()) {
-        return insert(conn, in).map(c -> new Upserted(c, true));
+        return insert(conn, in, false).map(c -> new Upserted(c, true));
       }
       return update(conn, rows.get(0).getLong("id"), in).map(c -> new Upserted(c, false));
     });
@@ -80,22 +80,34 @@ public final class ContactService {
    * if {@code create}, else fails with 422. Used by event ingestion, which never changes profiles.
    */
   public Future<Long> resolve(SqlConnection conn, ContactInput in, boolean create, String field) {
-    return matching(conn, in.identities()).compose(rows -> {
+    return matching(conn, in.identities(), false).compose(rows -> {
       if (!rows.isEmpty()) {
         return Future.succeededFuture(rows.get(0).getLong("id"));
       }
       if (!create) {
         return Future.failedFuture(Problem.invalid(field, "names no known contact"));
       }
-      return insert(conn, in).map(c -> c.getLong("id"));
+      // another request may be creating the same person right now: let it win, then use its row
+      return insert(conn, in, true).compose(c -> c != null
+          ? Future.succeededFuture(c.getLong("id"))
+          : matching(conn, in.identities(), false).map(again -> {
+            if (again.isEmpty()) {
+              throw new IllegalStateException("a contact conflicted on insert but cannot be found");
+            }
+            return again.get(0).getLong("id");
+          }));
     });
   }
 
-  /** Rows matching any identity; more than one distinct contact is a conflict naming them all. */
-  private Future<List<Row>> matching(SqlClient conn, Map<String, String> ids) {
+  /**
+   * Rows matching any identity; more than one distinct contact is a conflict naming them all.
+   * An upsert locks them ({@code lock}) because it is about to change them; event ingestion only
+   * needs the id and locks in id order later, so concurrent batches cannot deadlock.
+   */
+  private Future<List<Row>> matching(SqlClient conn, Map<String, String> ids, boolean lock) {
     Tuple t = Tuple.tuple();
     Identities.KEYS.forEach(k -> t.addValue(ids.get(k)));
-    return conn.preparedQuery(FIND_BY_IDENTITY).execute(t).map(rows -> {
+    return conn.preparedQuery(FIND_BY_IDENTITY + (lock ? " FOR UPDATE" : "")).execute(t).map(rows -> {
       List<Row> list = new ArrayList<>();
       rows.forEach(list::add);
       if (list.size() > 1) {
@@ -122,7 +134,8 @@ public final class ContactService {
         + "; merge them or send identities of one contact", new JsonObject().put("contacts", contacts));
   }
 
-  private Future<JsonObject> insert(SqlClient conn, ContactInput in) {
+  /** With {@code orNothing}, an identity taken meanwhile yields null instead of an error. */
+  private Future<JsonObject> insert(SqlClient conn, ContactInput in, boolean orNothing) {
     SqlParams p = new SqlParams();
     List<String> cols = new ArrayList<>();
     List<String> vals = new ArrayList<>();
@@ -139,8 +152,9 @@ public final class ContactService {
       vals.add(p.add(config.defaultTimezone()));
     }
     String sql = "INSERT INTO contacts AS c (" + String.join(", ", cols) + ") VALUES ("
-        + String.join(", ", vals) + ") RETURNING " + ContactRows.COLUMNS;
-    return conn.preparedQuery(sql).execute(p.tuple()).map(rows -> ContactRows.toJson(rows.iterator().next()));
+        + String.join(", ", vals) + ")" + (orNothing ? " ON CONFLICT DO NOTHING" : "") + " RETURNING " + ContactRows.COLUMNS;
+    return conn.preparedQuery(sql).execute(p.tuple())
+        .map(rows -> rows.size() == 0 ? null : ContactRows.toJson(rows.iterator().next()));
   }
 
   private Future<JsonObject> update(SqlClient conn, long id, ContactInput in) {
@@ -226,10 +240,5 @@ public final class ContactService {
             + " FROM contacts c WHERE " + String.join(" AND ", where) + " ORDER BY c.id LIMIT $2")
         .execute(p.tuple()))
         .map(rows -> page.wrap(Rows.array(rows, ContactRows::toJson)));
-  }
-
-  /** Two first-time inserts of the same person race on a unique index; the loser retries once. */
-  private static <T> Future<T> retryOnRace(java.util.function.Supplier<Future<T>> attempt) {
-    return attempt.get().recover(err -> Rows.isUniqueViolation(err) ? attempt.get() : Future.failedFuture(err));
   }
 }

@@ -40,6 +40,24 @@ public final class Rows {
     return null;
   }
 
+  /**
+   * Runs {@code attempt} again (up to five times in all) when it lost a race: a unique index
+   * another transaction filled first, a deadlock, or a serialization failure. Each attempt must be
+   * a whole transaction, so a retry starts from a clean state and sees the winner's rows.
+   */
+  public static <T> Future<T> retryingRaces(java.util.function.Supplier<Future<T>> attempt) {
+    return retrying(attempt, 5);
+  }
+
+  private static <T> Future<T> retrying(java.util.function.Supplier<Future<T>> attempt, int left) {
+    return attempt.get().recover(err -> isRace(err) && left > 1
+        ? retrying(attempt, left - 1) : Future.failedFuture(err));
+  }
+
+  private static boolean isRace(Throwable err) {
+    return err instanceof PgException pg && java.util.Set.of("23505", "40P01", "40001").contains(pg.getSqlState());
+  }
+
   public static boolean isUniqueViolation(Throwable err) {
     return err instanceof PgException pg && "23505".equals(pg.getSqlState());
   }

@@ -79,7 +79,8 @@ public final class EventService {
       if (!errors.isEmpty()) {
         return Future.failedFuture(Problem.invalid(errors));
       }
-      return pool.withTransaction(conn -> store(conn, inputs, batch));
+      // two batches may create the same new member at once: the loser retries and finds it
+      return Rows.retryingRaces(() -> pool.withTransaction(conn -> store(conn, inputs, batch)));
     });
   }
 
@@ -108,30 +109,35 @@ public final class EventService {
         });
   }
 
-  /** Contact id per event index; events already stored need none (their replay must not create contacts). */
+  /**
+   * Contact id per event index; events already stored need none (their replay must not create
+   * contacts). Identities are resolved in sorted order: two batches creating the same new members
+   * then take their index locks in the same order and queue up instead of deadlocking.
+   */
   private Future<Map<Integer, Long>> resolveContacts(SqlConnection conn, List<EventInput> inputs,
       Map<String, JsonObject> seen, boolean batch) {
     Map<Integer, Long> ids = new HashMap<>();
-    Map<String, Long> byIdentity = new HashMap<>();
-    Future<Void> chain = Future.succeededFuture();
+    java.util.TreeMap<String, List<Integer>> byIdentity = new java.util.TreeMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       EventInput in = inputs.get(i);
-      int index = i;
-      String prefix = batch ? "events[" + i + "]." : "";
       if (seen.containsKey(in.key())) {
         continue;
       }
       if (in.contactId() != null) {
-        ids.put(index, in.contactId());
-        continue;
+        ids.put(i, in.contactId());
+      } else {
+        String identity = new JsonObject(new LinkedHashMap<>(in.contact().identities())).encode();
+        byIdentity.computeIfAbsent(identity, k -> new ArrayList<>()).add(i);
       }
-      String identity = new JsonObject(new LinkedHashMap<>(in.contact().identities())).encode();
-      chain = chain.compose(v -> byIdentity.containsKey(identity)
-          ? Future.succeededFuture(byIdentity.get(identity))
-          : contacts.resolve(conn, in.contact(), config.eventsCreateUnknownContacts(), prefix + "contact"))
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (List<Integer> indexes : byIdentity.values()) {
+      int first = indexes.get(0);
+      String field = (batch ? "events[" + first + "]." : "") + "contact";
+      chain = chain.compose(v -> contacts.resolve(conn, inputs.get(first).contact(),
+              config.eventsCreateUnknownContacts(), field))
           .map(id -> {
-            byIdentity.put(identity, id);
-            ids.put(index, id);
+            indexes.forEach(i -> ids.put(i, id));
             return null;
           });
     }
@@ -185,10 +191,15 @@ public final class EventService {
     if (keys.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return conn.preparedQuery(INSERT)
+    // lock the contacts whose aggregates change in id order, so two batches touching the same
+    // contacts queue up instead of deadlocking
+    Long[] ordered = cids.stream().distinct().sorted().toArray(Long[]::new);
+    return conn.preparedQuery("SELECT id FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE")
+        .execute(Tuple.of(ordered))
+        .compose(locked -> conn.preparedQuery(INSERT)
         .execute(Tuple.of(keys.toArray(String[]::new), cids.toArray(Long[]::new), types.toArray(String[]::new),
             times.toArray(String[]::new), amounts.toArray(String[]::new), props.toArray(String[]::new),
-            sources.toArray(String[]::new)))
+            sources.toArray(String[]::new))))
         .map(rows -> {
           Map<String, JsonObject> map = new HashMap<>();
           rows.forEach(r -> map.put(r.getString("event_key"), toJson(r)));

@@ -163,4 +163,35 @@ class EventApiTest {
     assertEquals("since", api.get(base + "&since=yesterday").errorField());
     assertEquals("type", api.get("/api/v1/events?type=Not%20A%20Type").errorField());
   }
+
+  @Test
+  void concurrentBatchesOverTheSameContactsCountEveryPurchaseOnce() throws Exception {
+    String[] mobiles = {mobile(), mobile(), mobile()};
+    int threads = 8;
+    int perBatch = 30;
+    java.util.List<Reply> replies = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      int offset = t;
+      workers[t] = new Thread(() -> {
+        JsonArray batch = new JsonArray();
+        for (int i = 0; i < perBatch; i++) {
+          // each thread walks the contacts in its own order
+          String m = mobiles[(i + offset) % mobiles.length];
+          batch.add(purchase(key(), m, "1.00", "2026-11-01T00:00:00Z"));
+        }
+        replies.add(api.post("/api/v1/events/batch", new JsonObject().put("events", batch)));
+      });
+      workers[t].start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    replies.forEach(r -> assertEquals(200, r.status(), r.toString()));
+    int total = 0;
+    for (String m : mobiles) {
+      total += api.get("/api/v1/contacts?mobile=" + m).items().getJsonObject(0).getInteger("purchase_count");
+    }
+    assertEquals(threads * perBatch, total);
+  }
 }
