@@ -168,6 +168,11 @@ public final class Siyu {
     return config;
   }
 
+  /** Requests received and not yet answered. */
+  public int requestsInFlight() {
+    return inFlight.get();
+  }
+
   public Vertx vertx() {
     return vertx;
   }

@@ -61,6 +61,8 @@ public final class Database implements AutoCloseable {
           // the library's defaults are tuned for throwaway test databases; Siyu's
           // promise that nothing acknowledged is lost needs durable commits
           .setServerConfig("synchronous_commit", "on")
+          // the library starts the server with -F (no fsync); a later -c fsync=on wins over it
+          .setServerConfig("fsync", "on")
           .setServerConfig("timezone", "UTC")
           .setServerConfig("max_connections", "200")
           // bulk imports write a lot of WAL; fewer forced checkpoints keep them steady

@@ -44,7 +44,10 @@ class GracefulShutdownTest {
       for (int i = 0; i < 500; i++) {
         upload.write("drain" + i + "@x.cn,n" + i + "\n");
       }
-      Thread.sleep(300); // the server is now inside the upload handler, waiting for more body
+      for (int i = 0; i < 200 && siyu.requestsInFlight() == 0; i++) {
+        Thread.sleep(25); // until the server is inside the upload handler, waiting for more body
+      }
+      assertEquals(1, siyu.requestsInFlight());
 
       Future<Void> stopped = siyu.stop();
       Thread.sleep(500);

@@ -31,6 +31,7 @@ class RestartTest {
     long contactId;
     Path pending = config.dataDir().resolve("imports").resolve("interrupted.csv");
     try {
+      assertDurable(first);
       Api api = new Api(first.vertx(), first.httpPort(), TestSiyu.ADMIN_TOKEN);
       Reply created = api.post("/api/v1/contacts", new JsonObject().put("mobile", "13811112222").put("name", "持久"));
       assertEquals(201, created.status());
@@ -65,6 +66,18 @@ class RestartTest {
       assertTrue(Files.notExists(pending), "a finished import's file is removed");
     } finally {
       second.stop().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  /** What was acknowledged must survive a crash: the embedded server syncs every commit to disk. */
+  private static void assertDurable(Siyu siyu) throws Exception {
+    try (Connection c = siyu.database().jdbc().getConnection();
+        var st = c.createStatement()) {
+      for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes"}) {
+        var rs = st.executeQuery("SHOW " + setting);
+        rs.next();
+        assertEquals("on", rs.getString(1), setting);
+      }
     }
   }
 }
