@@ -312,7 +312,6 @@ public final class SiyuBench {
     return seconds;
   }
 
-
   JsonNode waitForImport(Api api, long id) throws Exception {
     long lastPrint = 0;
     while (true) {
