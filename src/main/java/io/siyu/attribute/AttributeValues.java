@@ -36,7 +36,9 @@ public final class AttributeValues {
   /** Null when {@code value} fits {@code def}, else why not. */
   public static String problem(AttributeDefinition def, Object value) {
     return switch (def.type()) {
-      case STRING -> value instanceof String s ? (s.length() <= 2000 ? null : "is longer than 2000 characters") : "must be a string";
+      case STRING -> !(value instanceof String s) ? "must be a string"
+          : s.length() > 2000 ? "is longer than 2000 characters"
+          : s.indexOf('\u0000') >= 0 ? "must not contain a NUL character" : null;
       case NUMBER -> value instanceof Number ? null : "must be a number";
       case INTEGER -> isWhole(value) ? null : "must be a whole number";
       case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";

@@ -93,6 +93,9 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
     if (!(value instanceof String s)) {
       throw new IllegalArgumentException("must be a string");
     }
+    if (s.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException("must not contain a NUL character"); // PostgreSQL text cannot hold one
+    }
     return s;
   }
 

@@ -25,20 +25,36 @@ public final class Bodies {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw Problem.badRequest("The body is empty");
     }
+    Object v;
     try {
-      Object v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-      if (v instanceof java.util.Map<?, ?> || v instanceof java.util.List<?>) {
-        return v instanceof java.util.Map<?, ?> m ? new JsonObject(cast(m)) : new JsonArray((java.util.List<?>) v);
-      }
-      return v;
+      v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
     } catch (DecodeException e) {
       throw Problem.badRequest("The body is not valid JSON");
     }
+    if (containsNul(v)) {
+      // PostgreSQL text and jsonb cannot hold U+0000; refuse it here rather than fail in SQL
+      throw Problem.invalid("body", "strings must not contain the NUL character (\\u0000)");
+    }
+    return v; // objects and arrays arrive as JsonObject and JsonArray
   }
 
-  @SuppressWarnings("unchecked")
-  private static java.util.Map<String, Object> cast(java.util.Map<?, ?> m) {
-    return (java.util.Map<String, Object>) m;
+  private static boolean containsNul(Object v) {
+    if (v instanceof String s) {
+      return s.indexOf('\u0000') >= 0;
+    }
+    if (v instanceof JsonObject o) {
+      return containsNul(o.getMap());
+    }
+    if (v instanceof JsonArray a) {
+      return containsNul(a.getList());
+    }
+    if (v instanceof java.util.Map<?, ?> m) {
+      return m.entrySet().stream().anyMatch(e -> containsNul(e.getKey()) || containsNul(e.getValue()));
+    }
+    if (v instanceof java.util.List<?> l) {
+      return l.stream().anyMatch(Bodies::containsNul);
+    }
+    return false;
   }
 
   public static void json(RoutingContext ctx, int status, Object body) {

@@ -78,4 +78,16 @@ class ServerTest {
     assertFalse(r.body().contains("at io.siyu"), r.body());
     assertFalse(r.body().toLowerCase().contains("select "), r.body());
   }
+
+  @Test
+  void aNulCharacterIsRefusedBeforeItReachesTheDatabase() {
+    Reply r = api.send(HttpMethod.POST, "/api/v1/tag-groups", "application/json",
+        Buffer.buffer("{\"name\": \"bad\\u0000name\"}"));
+    assertEquals(422, r.status(), r.toString());
+    Reply csv = api.send(HttpMethod.POST, "/api/v1/imports", "text/csv",
+        Buffer.buffer("email,name\nnul@x.cn,bad\u0000name\n"));
+    assertEquals(202, csv.status(), csv.toString());
+    JsonObject job = api.awaitImport(csv.json().getLong("id"));
+    assertEquals(1, job.getInteger("rows_rejected"), job.encode());
+  }
 }
