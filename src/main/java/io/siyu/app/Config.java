@@ -19,7 +19,9 @@ public record Config(
     int dbPoolSize,
     boolean eventsCreateUnknownContacts,
     String defaultTimezone,
-    String defaultCountryCode) {
+    String defaultCountryCode,
+    int pointsValidityMonths,
+    int pointsExpiryNoticeDays) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -38,12 +40,9 @@ public record Config(
         intOf(env, "SIYU_DB_POOL_SIZE", 16),
         !"reject".equalsIgnoreCase(env.getOrDefault("SIYU_EVENTS_UNKNOWN_CONTACT", "create")),
         env.getOrDefault("SIYU_DEFAULT_TIMEZONE", "Asia/Shanghai"),
-        env.getOrDefault("SIYU_DEFAULT_COUNTRY_CODE", "86"));
-  }
-
-  public Config withHttpPort(int port) {
-    return new Config(port, httpHost, dbUrl, dataDir, embeddedDbPort, adminToken, bodyLimitBytes,
-        importMaxBytes, dbPoolSize, eventsCreateUnknownContacts, defaultTimezone, defaultCountryCode);
+        env.getOrDefault("SIYU_DEFAULT_COUNTRY_CODE", "86"),
+        intOf(env, "SIYU_POINTS_VALIDITY_MONTHS", 12),
+        intOf(env, "SIYU_POINTS_EXPIRY_NOTICE_DAYS", 30));
   }
 
   private static String blankToNull(String s) {

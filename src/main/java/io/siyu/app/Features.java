@@ -6,6 +6,7 @@ import io.siyu.auth.TokenRoutes;
 import io.siyu.contact.ContactRoutes;
 import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
+import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
 import io.siyu.web.ProblemHandler;
@@ -41,6 +42,7 @@ final class Features {
     TagRoutes.mount(v1, s.tags());
     SegmentRoutes.mount(v1, s.segments());
     EventRoutes.mount(v1, s.events());
+    PointsRoutes.mount(v1, s.points(), s.pointsExpiry());
     api.route("/v1/*").subRouter(v1);
   }
 

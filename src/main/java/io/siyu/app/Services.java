@@ -6,6 +6,8 @@ import io.siyu.contact.ContactService;
 import io.siyu.db.Database;
 import io.siyu.event.EventService;
 import io.siyu.imports.ImportService;
+import io.siyu.loyalty.points.PointsExpiry;
+import io.siyu.loyalty.points.PointsService;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Vertx;
@@ -24,6 +26,8 @@ public final class Services {
   private final SegmentService segments;
   private final EventService events;
   private final ImportService imports;
+  private final PointsService points;
+  private final PointsExpiry pointsExpiry;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -37,6 +41,8 @@ public final class Services {
     this.tags = new TagService(pool, segments);
     this.events = new EventService(pool, contacts, attributes, config);
     this.imports = new ImportService(vertx, pool, database.jdbc(), attributes, config);
+    this.points = new PointsService(pool, config.pointsValidityMonths());
+    this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
   }
 
   public Config config() { return config; }
@@ -50,4 +56,6 @@ public final class Services {
   public SegmentService segments() { return segments; }
   public EventService events() { return events; }
   public ImportService imports() { return imports; }
+  public PointsService points() { return points; }
+  public PointsExpiry pointsExpiry() { return pointsExpiry; }
 }

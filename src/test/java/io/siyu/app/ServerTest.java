@@ -22,7 +22,7 @@ class ServerTest {
     assertEquals(200, r.status());
     assertEquals("UP", r.json().getString("status"));
     assertEquals("UP", r.json().getString("database"));
-    assertEquals("1", r.json().getString("schema_version"));
+    assertTrue(r.json().getString("schema_version").matches("\\d+"), r.body());
   }
 
   @Test
