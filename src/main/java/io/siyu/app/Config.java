@@ -1,5 +1,6 @@
 package io.siyu.app;
 
+import io.siyu.loyalty.lifecycle.LifecycleRules;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -21,7 +22,8 @@ public record Config(
     String defaultTimezone,
     String defaultCountryCode,
     int pointsValidityMonths,
-    int pointsExpiryNoticeDays) {
+    int pointsExpiryNoticeDays,
+    LifecycleRules lifecycle) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -42,7 +44,12 @@ public record Config(
         env.getOrDefault("SIYU_DEFAULT_TIMEZONE", "Asia/Shanghai"),
         env.getOrDefault("SIYU_DEFAULT_COUNTRY_CODE", "86"),
         intOf(env, "SIYU_POINTS_VALIDITY_MONTHS", 12),
-        intOf(env, "SIYU_POINTS_EXPIRY_NOTICE_DAYS", 30));
+        intOf(env, "SIYU_POINTS_EXPIRY_NOTICE_DAYS", 30),
+        new LifecycleRules(
+            intOf(env, "SIYU_LIFECYCLE_MATURE_PURCHASES", 2),
+            longOf(env, "SIYU_LIFECYCLE_MATURE_SPENT", 500),
+            intOf(env, "SIYU_LIFECYCLE_DORMANT_DAYS", 90),
+            intOf(env, "SIYU_LIFECYCLE_CHURNED_DAYS", 180)));
   }
 
   private static String blankToNull(String s) {

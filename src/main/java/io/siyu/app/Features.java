@@ -42,7 +42,7 @@ final class Features {
     TagRoutes.mount(v1, s.tags());
     SegmentRoutes.mount(v1, s.segments());
     EventRoutes.mount(v1, s.events());
-    PointsRoutes.mount(v1, s.points(), s.pointsExpiry());
+    PointsRoutes.mount(v1, s.points(), s.pointsExpiry(), s.recompute());
     api.route("/v1/*").subRouter(v1);
   }
 

@@ -6,6 +6,7 @@ import io.siyu.contact.ContactService;
 import io.siyu.db.Database;
 import io.siyu.event.EventService;
 import io.siyu.imports.ImportService;
+import io.siyu.loyalty.lifecycle.Recompute;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
 import io.siyu.segment.SegmentService;
@@ -28,6 +29,7 @@ public final class Services {
   private final ImportService imports;
   private final PointsService points;
   private final PointsExpiry pointsExpiry;
+  private final Recompute recompute;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -43,6 +45,7 @@ public final class Services {
     this.imports = new ImportService(vertx, pool, database.jdbc(), attributes, config);
     this.points = new PointsService(pool, config.pointsValidityMonths());
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
+    this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry);
   }
 
   public Config config() { return config; }
@@ -58,4 +61,5 @@ public final class Services {
   public ImportService imports() { return imports; }
   public PointsService points() { return points; }
   public PointsExpiry pointsExpiry() { return pointsExpiry; }
+  public Recompute recompute() { return recompute; }
 }

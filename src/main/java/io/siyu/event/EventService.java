@@ -87,7 +87,8 @@ public final class EventService {
   private Future<List<Stored>> store(SqlConnection conn, List<EventInput> inputs, boolean batch) {
     List<String> keys = inputs.stream().map(EventInput::key).toList();
     return existing(conn, keys).compose(seen -> resolveContacts(conn, inputs, seen, batch)
-        .compose(contactIds -> insert(conn, inputs, seen, contactIds))
+        .compose(contactIds -> insert(conn, inputs, seen, contactIds)
+            .compose(inserted -> restage(conn, inserted).map(inserted)))
         .compose(inserted -> existing(conn, keys).map(all -> {
           // an id repeated within the batch is new only at its first occurrence
           java.util.Set<String> reported = new java.util.HashSet<>();
@@ -97,6 +98,17 @@ public final class EventService {
           }
           return out;
         })));
+  }
+
+  /** New events move aggregates, and aggregates move the lifecycle stage: recompute it for those contacts. */
+  private Future<Void> restage(SqlConnection conn, Map<String, JsonObject> inserted) {
+    if (inserted.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] ids = inserted.values().stream().map(e -> e.getLong("contact_id")).distinct().toArray(Long[]::new);
+    SqlParams p = new SqlParams();
+    String scope = "c.id = ANY(" + p.add(ids) + "::bigint[])";
+    return config.lifecycle().recompute(conn, scope, p).mapEmpty();
   }
 
   private Future<Map<String, JsonObject>> existing(SqlConnection conn, List<String> keys) {

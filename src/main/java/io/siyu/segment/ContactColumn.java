@@ -15,6 +15,7 @@ enum ContactColumn {
   EMAIL(ValueType.TEXT),
   GENDER(ValueType.ENUM, "male", "female", "unknown"),
   LIFECYCLE_STAGE(ValueType.ENUM, "new", "growing", "mature", "dormant", "churned"),
+  RFM_CLASS(ValueType.ENUM, "重要价值", "重要发展", "重要保持", "重要挽留", "一般价值", "一般发展", "一般保持", "一般挽留"),
   BIRTHDAY(ValueType.DATE),
   FIRST_SEEN_AT(ValueType.TIMESTAMP), LAST_INTERACTION_AT(ValueType.TIMESTAMP), LAST_PURCHASE_AT(ValueType.TIMESTAMP),
   CREATED_AT(ValueType.TIMESTAMP), UPDATED_AT(ValueType.TIMESTAMP),

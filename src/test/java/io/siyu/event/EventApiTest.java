@@ -46,7 +46,7 @@ class EventApiTest {
     assertEquals(1, contact.getInteger("purchase_count"));
     assertEquals(0, new BigDecimal("99.90").compareTo(new BigDecimal(contact.getValue("total_spent").toString())));
     assertEquals("2026-11-01T10:00:00Z", contact.getString("last_purchase_at"));
-    assertEquals(1, api.get("/api/v1/events?contact_id=" + contact.getLong("id")).items().size());
+    assertEquals(1, api.get("/api/v1/events?type=purchase&contact_id=" + contact.getLong("id")).items().size());
   }
 
   @Test
