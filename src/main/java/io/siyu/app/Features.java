@@ -7,6 +7,7 @@ import io.siyu.contact.ContactRoutes;
 import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
+import io.siyu.loyalty.rights.RightRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
 import io.siyu.web.ProblemHandler;
@@ -43,6 +44,7 @@ final class Features {
     SegmentRoutes.mount(v1, s.segments());
     EventRoutes.mount(v1, s.events());
     PointsRoutes.mount(v1, s.points(), s.pointsExpiry(), s.recompute());
+    RightRoutes.mount(v1, s.rights());
     api.route("/v1/*").subRouter(v1);
   }
 

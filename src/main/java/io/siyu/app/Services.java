@@ -9,6 +9,7 @@ import io.siyu.imports.ImportService;
 import io.siyu.loyalty.lifecycle.Recompute;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
+import io.siyu.loyalty.rights.RightService;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ public final class Services {
   private final PointsService points;
   private final PointsExpiry pointsExpiry;
   private final Recompute recompute;
+  private final RightService rights;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -46,6 +48,7 @@ public final class Services {
     this.points = new PointsService(pool, config.pointsValidityMonths());
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
     this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry);
+    this.rights = new RightService(pool);
   }
 
   public Config config() { return config; }
@@ -62,4 +65,5 @@ public final class Services {
   public PointsService points() { return points; }
   public PointsExpiry pointsExpiry() { return pointsExpiry; }
   public Recompute recompute() { return recompute; }
+  public RightService rights() { return rights; }
 }
