@@ -1,5 +1,6 @@
 package io.siyu.app;
 
+import io.siyu.loyalty.growth.GrowthRules;
 import io.siyu.loyalty.lifecycle.LifecycleRules;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +24,9 @@ public record Config(
     String defaultCountryCode,
     int pointsValidityMonths,
     int pointsExpiryNoticeDays,
-    LifecycleRules lifecycle) {
+    LifecycleRules lifecycle,
+    GrowthRules growth,
+    int tierReviewMonths) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -49,7 +52,10 @@ public record Config(
             intOf(env, "SIYU_LIFECYCLE_MATURE_PURCHASES", 2),
             longOf(env, "SIYU_LIFECYCLE_MATURE_SPENT", 500),
             intOf(env, "SIYU_LIFECYCLE_DORMANT_DAYS", 90),
-            intOf(env, "SIYU_LIFECYCLE_CHURNED_DAYS", 180)));
+            intOf(env, "SIYU_LIFECYCLE_CHURNED_DAYS", 180)),
+        GrowthRules.parse(env.getOrDefault("SIYU_GROWTH_RULES", GrowthRules.DEFAULT_RULES),
+            env.getOrDefault("SIYU_TIERS", GrowthRules.DEFAULT_TIERS)),
+        intOf(env, "SIYU_TIER_REVIEW_MONTHS", 12));
   }
 
   private static String blankToNull(String s) {

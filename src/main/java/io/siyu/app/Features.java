@@ -6,6 +6,7 @@ import io.siyu.auth.TokenRoutes;
 import io.siyu.contact.ContactRoutes;
 import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
+import io.siyu.loyalty.growth.GrowthRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
 import io.siyu.segment.SegmentRoutes;
@@ -45,6 +46,7 @@ final class Features {
     EventRoutes.mount(v1, s.events());
     PointsRoutes.mount(v1, s.points(), s.pointsExpiry(), s.recompute());
     RightRoutes.mount(v1, s.rights());
+    GrowthRoutes.mount(v1, s.growth());
     api.route("/v1/*").subRouter(v1);
   }
 

@@ -6,6 +6,7 @@ import io.siyu.contact.ContactService;
 import io.siyu.db.Database;
 import io.siyu.event.EventService;
 import io.siyu.imports.ImportService;
+import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.loyalty.lifecycle.Recompute;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
@@ -31,6 +32,7 @@ public final class Services {
   private final PointsService points;
   private final PointsExpiry pointsExpiry;
   private final Recompute recompute;
+  private final GrowthService growth;
   private final RightService rights;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
@@ -43,12 +45,13 @@ public final class Services {
     this.segments = new SegmentService(pool, attributes);
     this.contacts = new ContactService(pool, attributes, segments, config);
     this.tags = new TagService(pool, segments);
-    this.events = new EventService(pool, contacts, attributes, config);
+    this.growth = new GrowthService(pool, config.growth(), config.tierReviewMonths());
+    this.events = new EventService(pool, contacts, attributes, growth, config);
     this.imports = new ImportService(vertx, pool, database.jdbc(), attributes, config);
     this.points = new PointsService(pool, config.pointsValidityMonths());
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
-    this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry);
     this.rights = new RightService(pool);
+    this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry, rights);
   }
 
   public Config config() { return config; }
@@ -65,5 +68,6 @@ public final class Services {
   public PointsService points() { return points; }
   public PointsExpiry pointsExpiry() { return pointsExpiry; }
   public Recompute recompute() { return recompute; }
+  public GrowthService growth() { return growth; }
   public RightService rights() { return rights; }
 }

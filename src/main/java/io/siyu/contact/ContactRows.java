@@ -9,7 +9,8 @@ public final class ContactRows {
   public static final String COLUMNS = "c.id, c.external_userid, c.unionid, c.openid, c.mobile, c.email, c.name, "
       + "c.gender, c.birthday, c.timezone, c.owner_staff_id, c.source, c.consent, c.attributes, c.lifecycle_stage, "
       + "c.first_seen_at, c.last_interaction_at, c.last_purchase_at, c.purchase_count, c.total_spent, "
-      + "c.points_balance, c.rfm_r, c.rfm_f, c.rfm_m, c.rfm_class, c.created_at, c.updated_at";
+      + "c.points_balance, c.rfm_r, c.rfm_f, c.rfm_m, c.rfm_class, c.growth_value, c.tier, c.tier_since, "
+      + "c.created_at, c.updated_at";
 
   private ContactRows() {}
 
@@ -33,6 +34,9 @@ public final class ContactRows {
         .put("purchase_count", r.getInteger("purchase_count"))
         .put("total_spent", r.getBigDecimal("total_spent"))
         .put("points_balance", r.getInteger("points_balance"))
+        .put("growth_value", r.getInteger("growth_value"))
+        .put("tier", r.getString("tier"))
+        .put("tier_since", Rows.instant(r.getOffsetDateTime("tier_since")))
         .put("rfm", r.getString("rfm_class") == null ? null : new JsonObject().put("r", r.getShort("rfm_r"))
             .put("f", r.getShort("rfm_f")).put("m", r.getShort("rfm_m")).put("class", r.getString("rfm_class")))
         .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))

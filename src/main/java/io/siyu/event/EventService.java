@@ -5,6 +5,7 @@ import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactService;
 import io.siyu.db.SqlParams;
+import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
@@ -55,12 +56,15 @@ public final class EventService {
   private final Pool pool;
   private final ContactService contacts;
   private final AttributeService attributes;
+  private final GrowthService growth;
   private final Config config;
 
-  public EventService(Pool pool, ContactService contacts, AttributeService attributes, Config config) {
+  public EventService(Pool pool, ContactService contacts, AttributeService attributes, GrowthService growth,
+      Config config) {
     this.pool = pool;
     this.contacts = contacts;
     this.attributes = attributes;
+    this.growth = growth;
     this.config = config;
   }
 
@@ -100,15 +104,22 @@ public final class EventService {
         })));
   }
 
-  /** New events move aggregates, and aggregates move the lifecycle stage: recompute it for those contacts. */
+  /**
+   * What newly stored events set in motion, in the same transaction so a replay (which stores
+   * nothing) sets nothing in motion: growth value and tier upgrades, then the lifecycle stage
+   * their aggregates now imply.
+   */
   private Future<Void> restage(SqlConnection conn, Map<String, JsonObject> inserted) {
     if (inserted.isEmpty()) {
       return Future.succeededFuture();
     }
+    Long[] eventIds = inserted.values().stream().map(e -> e.getLong("seq")).toArray(Long[]::new);
     Long[] ids = inserted.values().stream().map(e -> e.getLong("contact_id")).distinct().toArray(Long[]::new);
     SqlParams p = new SqlParams();
     String scope = "c.id = ANY(" + p.add(ids) + "::bigint[])";
-    return config.lifecycle().recompute(conn, scope, p).mapEmpty();
+    return growth.apply(conn, eventIds, ids)
+        .compose(v -> config.lifecycle().recompute(conn, scope, p))
+        .mapEmpty();
   }
 
   private Future<Map<String, JsonObject>> existing(SqlConnection conn, List<String> keys) {

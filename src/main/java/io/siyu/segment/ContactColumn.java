@@ -19,7 +19,9 @@ enum ContactColumn {
   BIRTHDAY(ValueType.DATE),
   FIRST_SEEN_AT(ValueType.TIMESTAMP), LAST_INTERACTION_AT(ValueType.TIMESTAMP), LAST_PURCHASE_AT(ValueType.TIMESTAMP),
   CREATED_AT(ValueType.TIMESTAMP), UPDATED_AT(ValueType.TIMESTAMP),
-  PURCHASE_COUNT(ValueType.INTEGER), TOTAL_SPENT(ValueType.NUMBER), POINTS_BALANCE(ValueType.INTEGER);
+  TIER(ValueType.TEXT),
+  PURCHASE_COUNT(ValueType.INTEGER), TOTAL_SPENT(ValueType.NUMBER), POINTS_BALANCE(ValueType.INTEGER),
+  GROWTH_VALUE(ValueType.INTEGER);
 
   private final ValueType type;
   private final List<String> allowed;

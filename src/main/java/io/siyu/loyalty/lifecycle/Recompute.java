@@ -2,13 +2,14 @@ package io.siyu.loyalty.lifecycle;
 
 import io.siyu.db.SqlParams;
 import io.siyu.loyalty.points.PointsExpiry;
+import io.siyu.loyalty.rights.RightService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /**
  * The scheduled recompute: lifecycle stages (time moves members into dormant and churned without
- * any event), RFM classes, and points expiry — each one set-based statement in its own
+ * any event), RFM classes, points expiry and rights expiry — each set-based, in its own
  * transaction. The scheduler (journeys issue) will run it daily; an admin can run it through the
  * API. It answers what changed and how long each part took.
  */
@@ -16,11 +17,13 @@ public final class Recompute {
   private final Pool pool;
   private final LifecycleRules lifecycle;
   private final PointsExpiry points;
+  private final RightService rights;
 
-  public Recompute(Pool pool, LifecycleRules lifecycle, PointsExpiry points) {
+  public Recompute(Pool pool, LifecycleRules lifecycle, PointsExpiry points, RightService rights) {
     this.pool = pool;
     this.lifecycle = lifecycle;
     this.points = points;
+    this.rights = rights;
   }
 
   public Future<JsonObject> run() {
@@ -35,6 +38,10 @@ public final class Recompute {
         .compose(r -> {
           long t2 = System.nanoTime();
           return points.run().map(p -> report.put("points", p).put("points_ms", millisSince(t2)));
+        })
+        .compose(r -> {
+          long t3 = System.nanoTime();
+          return rights.expire().map(n -> report.put("rights_expired", n).put("rights_ms", millisSince(t3)));
         });
   }
 

@@ -1,0 +1,115 @@
+package io.siyu.loyalty.growth;
+
+import io.siyu.db.Rows;
+import io.siyu.web.Page;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Growth value and tiers. New events add growth by the rules of their type (one ledger entry per
+ * event, so a replay adds nothing), and a member moves up as soon as a threshold is crossed. The
+ * review (yearly by default, run by the scheduler or an admin) sets each member's growth value to
+ * what they earned in the last 12 months and their tier to what that value keeps, which is where
+ * downgrades happen. Every tier change is a {@code tier.upgraded} / {@code tier.downgraded} event.
+ */
+public final class GrowthService {
+  /** The tier table as rows: name, threshold, rank (1 = lowest). */
+  private static final String TIERS = "t AS (SELECT * FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS t(name, threshold, rank))";
+
+  private static final String EARN = "WITH r AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[]) "
+      + "  AS r(type, fixed, per_yuan)), "
+      + "g AS (SELECT e.id, e.contact_id, e.type, "
+      + "  (r.fixed + floor(coalesce(e.amount, 0) * r.per_yuan::numeric))::int AS points "
+      + "  FROM events e JOIN r ON r.type = e.type WHERE e.id = ANY($1::bigint[])), "
+      + "ins AS (INSERT INTO growth_ledger (contact_id, event_id, event_type, points) "
+      + "  SELECT contact_id, id, type, points FROM g WHERE points > 0 ON CONFLICT (event_id) DO NOTHING "
+      + "  RETURNING contact_id, points), "
+      + "sums AS (SELECT contact_id, sum(points)::int AS s FROM ins GROUP BY contact_id) "
+      + "UPDATE contacts c SET growth_value = c.growth_value + sums.s FROM sums WHERE c.id = sums.contact_id";
+
+  /** Moves the given contacts up to the highest tier their growth value reaches; never down. */
+  private static final String UPGRADE = "WITH " + TIERS + ", "
+      + "x AS (SELECT c.id, c.tier AS old, (SELECT t.name FROM t WHERE t.threshold <= c.growth_value "
+      + "  ORDER BY t.threshold DESC LIMIT 1) AS new FROM contacts c WHERE c.id = ANY($1::bigint[])), "
+      + "ranked AS (SELECT x.*, (SELECT rank FROM t WHERE t.name = x.old) AS old_rank, "
+      + "  (SELECT rank FROM t WHERE t.name = x.new) AS new_rank FROM x), "
+      + "moved AS (UPDATE contacts c SET tier = r.new, tier_since = now(), updated_at = now() FROM ranked r "
+      + "  WHERE c.id = r.id AND r.new_rank > coalesce(r.old_rank, 0) RETURNING c.id, r.old, r.new, 'tier.upgraded' AS type), "
+      + logged("moved")
+      + "SELECT count(*) AS n FROM moved";
+
+  private static final String REVIEW = "WITH " + TIERS + ", "
+      + "earned AS (SELECT c.id, c.tier AS old, coalesce((SELECT sum(g.points) FROM growth_ledger g "
+      + "  WHERE g.contact_id = c.id AND g.created_at > now() - make_interval(months => $1::int)), 0)::int AS value "
+      + "  FROM contacts c), "
+      + "x AS (SELECT tr.*, (SELECT t.name FROM t WHERE t.threshold <= tr.value ORDER BY t.threshold DESC LIMIT 1) AS new "
+      + "  FROM earned tr), "
+      + "ranked AS (SELECT x.*, coalesce((SELECT rank FROM t WHERE t.name = x.old), 0) AS old_rank, "
+      + "  (SELECT rank FROM t WHERE t.name = x.new) AS new_rank FROM x), "
+      + "updated AS (UPDATE contacts c SET growth_value = r.value, tier = r.new, "
+      + "  tier_since = CASE WHEN r.new <> r.old THEN now() ELSE c.tier_since END, updated_at = now() FROM ranked r "
+      + "  WHERE c.id = r.id AND (c.growth_value <> r.value OR c.tier <> r.new) "
+      + "  RETURNING c.id, r.old, r.new, CASE WHEN r.new_rank < r.old_rank THEN 'tier.downgraded' ELSE 'tier.upgraded' END AS type), "
+      + "moved AS (SELECT * FROM updated WHERE old <> new), "
+      + logged("moved")
+      + "SELECT (SELECT count(*) FROM updated) AS reviewed, "
+      + "  (SELECT count(*) FROM moved WHERE type = 'tier.downgraded') AS downgraded, "
+      + "  (SELECT count(*) FROM moved WHERE type = 'tier.upgraded') AS upgraded";
+
+  /** Appends one event per tier change in {@code source} (rows of id, old, new, type). */
+  private static String logged(String source) {
+    return "logged AS (INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
+        + "SELECT type || ':' || id || ':' || txid_current(), id, type, now(), "
+        + "jsonb_build_object('from', old, 'to', new), 'siyu' FROM " + source + " ON CONFLICT (event_key) DO NOTHING) ";
+  }
+
+  private final Pool pool;
+  private final GrowthRules rules;
+  private final int reviewMonths;
+
+  public GrowthService(Pool pool, GrowthRules rules, int reviewMonths) {
+    this.pool = pool;
+    this.rules = rules;
+    this.reviewMonths = reviewMonths;
+  }
+
+  /** Inside event ingestion's transaction: growth for the newly stored events, then upgrades. */
+  public Future<Void> apply(SqlClient conn, Long[] eventIds, Long[] contactIds) {
+    return conn.preparedQuery(EARN)
+        .execute(Tuple.of(eventIds, rules.ruleTypes(), rules.ruleFixed(), rules.rulePerYuan()))
+        .compose(v -> conn.preparedQuery(UPGRADE)
+            .execute(Tuple.of(contactIds, rules.tierNames(), rules.tierThresholds())))
+        .mapEmpty();
+  }
+
+  /** The review over every contact; answers how many changed and moved down or up. */
+  public Future<JsonObject> review() {
+    return pool.withTransaction(conn -> conn.preparedQuery(REVIEW)
+            .execute(Tuple.of(reviewMonths, rules.tierNames(), rules.tierThresholds())))
+        .map(rows -> {
+          var r = rows.iterator().next();
+          return new JsonObject().put("reviewed", r.getLong("reviewed")).put("downgraded", r.getLong("downgraded"))
+              .put("upgraded", r.getLong("upgraded"));
+        });
+  }
+
+  public Future<JsonObject> history(long contactId, Page page) {
+    return pool.preparedQuery("SELECT g.id, g.event_id, e.event_key, g.event_type, g.points, g.created_at "
+            + "FROM growth_ledger g LEFT JOIN events e ON e.id = g.event_id "
+            + "WHERE g.contact_id = $1 AND g.id > $2 ORDER BY g.id LIMIT $3")
+        .execute(Tuple.of(contactId, page.afterId(), page.fetchSize()))
+        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
+            .put("id", r.getLong("id"))
+            .put("points", r.getInteger("points"))
+            .put("event_type", r.getString("event_type"))
+            .put("event_id", r.getString("event_key"))
+            .put("created_at", Rows.instant(r.getOffsetDateTime("created_at"))))));
+  }
+
+  public GrowthRules rules() {
+    return rules;
+  }
+}
