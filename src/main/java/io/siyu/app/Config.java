@@ -2,6 +2,7 @@ package io.siyu.app;
 
 import io.siyu.loyalty.growth.GrowthRules;
 import io.siyu.loyalty.lifecycle.LifecycleRules;
+import io.siyu.loyalty.points.EarningRules;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,7 +27,8 @@ public record Config(
     int pointsExpiryNoticeDays,
     LifecycleRules lifecycle,
     GrowthRules growth,
-    int tierReviewMonths) {
+    int tierReviewMonths,
+    EarningRules earning) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -55,7 +57,12 @@ public record Config(
             intOf(env, "SIYU_LIFECYCLE_CHURNED_DAYS", 180)),
         GrowthRules.parse(env.getOrDefault("SIYU_GROWTH_RULES", GrowthRules.DEFAULT_RULES),
             env.getOrDefault("SIYU_TIERS", GrowthRules.DEFAULT_TIERS)),
-        intOf(env, "SIYU_TIER_REVIEW_MONTHS", 12));
+        intOf(env, "SIYU_TIER_REVIEW_MONTHS", 12),
+        EarningRules.parse(env.getOrDefault("SIYU_POINTS_PER_YUAN", "1"),
+            env.getOrDefault("SIYU_POINTS_TIER_MULTIPLIERS", EarningRules.DEFAULT_TIER_MULTIPLIERS),
+            env.getOrDefault("SIYU_POINTS_CATEGORY_MULTIPLIERS", ""),
+            env.getOrDefault("SIYU_POINTS_CAMPAIGNS", ""),
+            env.getOrDefault("SIYU_DEFAULT_TIMEZONE", "Asia/Shanghai")));
   }
 
   private static String blankToNull(String s) {

@@ -8,6 +8,7 @@ import io.siyu.event.EventService;
 import io.siyu.imports.ImportService;
 import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.loyalty.lifecycle.Recompute;
+import io.siyu.loyalty.points.PointsEarning;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
 import io.siyu.loyalty.rights.RightService;
@@ -46,7 +47,8 @@ public final class Services {
     this.contacts = new ContactService(pool, attributes, segments, config);
     this.tags = new TagService(pool, segments);
     this.growth = new GrowthService(pool, config.growth(), config.tierReviewMonths());
-    this.events = new EventService(pool, contacts, attributes, growth, config);
+    this.events = new EventService(pool, contacts, attributes, growth,
+        new PointsEarning(config.earning(), config.pointsValidityMonths()), config);
     this.imports = new ImportService(vertx, pool, database.jdbc(), attributes, config);
     this.points = new PointsService(pool, config.pointsValidityMonths());
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());

@@ -6,6 +6,7 @@ import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactService;
 import io.siyu.db.SqlParams;
 import io.siyu.loyalty.growth.GrowthService;
+import io.siyu.loyalty.points.PointsEarning;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
@@ -57,14 +58,16 @@ public final class EventService {
   private final ContactService contacts;
   private final AttributeService attributes;
   private final GrowthService growth;
+  private final PointsEarning earning;
   private final Config config;
 
   public EventService(Pool pool, ContactService contacts, AttributeService attributes, GrowthService growth,
-      Config config) {
+      PointsEarning earning, Config config) {
     this.pool = pool;
     this.contacts = contacts;
     this.attributes = attributes;
     this.growth = growth;
+    this.earning = earning;
     this.config = config;
   }
 
@@ -106,8 +109,8 @@ public final class EventService {
 
   /**
    * What newly stored events set in motion, in the same transaction so a replay (which stores
-   * nothing) sets nothing in motion: growth value and tier upgrades, then the lifecycle stage
-   * their aggregates now imply.
+   * nothing) sets nothing in motion: points (priced at the tier the member had when the event
+   * happened), growth value and tier upgrades, then the lifecycle stage their aggregates imply.
    */
   private Future<Void> restage(SqlConnection conn, Map<String, JsonObject> inserted) {
     if (inserted.isEmpty()) {
@@ -117,7 +120,8 @@ public final class EventService {
     Long[] ids = inserted.values().stream().map(e -> e.getLong("contact_id")).distinct().toArray(Long[]::new);
     SqlParams p = new SqlParams();
     String scope = "c.id = ANY(" + p.add(ids) + "::bigint[])";
-    return growth.apply(conn, eventIds, ids)
+    return earning.apply(conn, inserted.values())
+        .compose(v -> growth.apply(conn, eventIds, ids))
         .compose(v -> config.lifecycle().recompute(conn, scope, p))
         .mapEmpty();
   }

@@ -1,0 +1,101 @@
+package io.siyu.loyalty.points;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Turns newly stored events into points, inside event ingestion's transaction (which has already
+ * locked the contacts, as every points change must). Each earn is keyed by its event, so a replay
+ * or retry never earns twice. Purchases and surveys are priced in one set-based statement; sign-ins
+ * go one by one because each continues or breaks a streak.
+ */
+public final class PointsEarning {
+  private static final String BY_RULE = "WITH tm AS (SELECT * FROM unnest($2::text[], $3::text[]) AS t(tier, mult)), "
+      + "cm AS (SELECT * FROM unnest($4::text[], $5::text[]) AS t(category, mult)), "
+      + "cw AS (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]) AS t(from_day, to_day, mult)), "
+      + "e AS (SELECT e.event_key, e.contact_id, e.type, e.amount, c.tier, e.properties ->> 'category' AS category, "
+      + "  (e.occurred_at AT TIME ZONE $11::text)::date AS day "
+      + "  FROM events e JOIN contacts c ON c.id = e.contact_id "
+      + "  WHERE e.id = ANY($1::bigint[]) AND e.type IN ('purchase', 'survey.completed')), "
+      + "p AS (SELECT e.*, CASE WHEN e.type = 'purchase' THEN floor(e.amount * $9::numeric "
+      + "    * coalesce((SELECT tm.mult::numeric FROM tm WHERE tm.tier = e.tier), 1) "
+      + "    * coalesce((SELECT cm.mult::numeric FROM cm WHERE cm.category = e.category), 1) "
+      + "    * coalesce((SELECT max(cw.mult::numeric) FROM cw WHERE e.day BETWEEN cw.from_day::date AND cw.to_day::date), 1))::int "
+      + "  ELSE $10::int END AS points FROM e), "
+      + "ins AS (INSERT INTO points_ledger (contact_id, kind, points, remaining, expires_at, reason, idempotency_key, actor) "
+      + "  SELECT contact_id, 'earn', points, points, now() + make_interval(months => $12::int), type, "
+      + "  'event:' || event_key, 'system:earning' FROM p WHERE points > 0 "
+      + "  ON CONFLICT (idempotency_key) DO NOTHING RETURNING contact_id, points), "
+      + "sums AS (SELECT contact_id, sum(points)::int AS s FROM ins GROUP BY contact_id) "
+      + "UPDATE contacts c SET points_balance = c.points_balance + sums.s FROM sums WHERE c.id = sums.contact_id";
+
+  /** Moves the streak on if this sign-in is on a new day; no row back means it earns nothing. */
+  private static final String STREAK = "WITH old AS (SELECT id, last_sign_in_day AS day, sign_in_streak AS streak "
+      + "  FROM contacts WHERE id = $1) "
+      + "UPDATE contacts c SET last_sign_in_day = $2::date, sign_in_streak = CASE WHEN old.day = $2::date - 1 "
+      + "  THEN old.streak + 1 ELSE 1 END FROM old WHERE c.id = old.id AND (old.day IS NULL OR old.day < $2::date) "
+      + "RETURNING c.sign_in_streak";
+
+  private static final String EARN_ONE = "WITH ins AS (INSERT INTO points_ledger (contact_id, kind, points, remaining, "
+      + "  expires_at, reason, idempotency_key, actor) VALUES ($1, 'earn', $2, $2, now() + make_interval(months => $3::int), "
+      + "  'sign_in', $4, 'system:earning') ON CONFLICT (idempotency_key) DO NOTHING RETURNING points) "
+      + "UPDATE contacts SET points_balance = points_balance + (SELECT coalesce(sum(points), 0) FROM ins) WHERE id = $1";
+
+  private final EarningRules rules;
+  private final int validityMonths;
+
+  public PointsEarning(EarningRules rules, int validityMonths) {
+    this.rules = rules;
+    this.validityMonths = validityMonths;
+  }
+
+  /** {@code events} are the newly stored ones, as the events API shows them (with {@code seq}). */
+  public Future<Void> apply(SqlClient conn, Collection<JsonObject> events) {
+    Long[] ids = events.stream().map(e -> e.getLong("seq")).toArray(Long[]::new);
+    Future<Void> chain = conn.preparedQuery(BY_RULE).execute(byRuleParams(ids)).mapEmpty();
+    List<JsonObject> signIns = new ArrayList<>(events.stream().filter(e -> "sign_in".equals(e.getString("type"))).toList());
+    signIns.sort(java.util.Comparator.comparing((JsonObject e) -> e.getString("occurred_at")));
+    for (JsonObject e : signIns) {
+      chain = chain.compose(v -> signIn(conn, e));
+    }
+    return chain;
+  }
+
+  private Future<Void> signIn(SqlClient conn, JsonObject event) {
+    java.time.LocalDate day = OffsetDateTime.parse(event.getString("occurred_at"))
+        .atZoneSameInstant(ZoneId.of(rules.zone())).toLocalDate();
+    long contact = event.getLong("contact_id");
+    return conn.preparedQuery(STREAK).execute(Tuple.of(contact, day)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(); // a second sign-in the same day, or one older than the last
+      }
+      int points = rules.signInPoints(rows.iterator().next().getInteger("sign_in_streak"));
+      return conn.preparedQuery(EARN_ONE)
+          .execute(Tuple.of(contact, points, validityMonths, "event:" + event.getString("id")))
+          .mapEmpty();
+    });
+  }
+
+  private Tuple byRuleParams(Long[] ids) {
+    return Tuple.tuple().addValue(ids)
+        .addValue(rules.tierMultipliers().keySet().toArray(String[]::new))
+        .addValue(rules.tierMultipliers().values().stream().map(BigDecimal::toPlainString).toArray(String[]::new))
+        .addValue(rules.categoryMultipliers().keySet().toArray(String[]::new))
+        .addValue(rules.categoryMultipliers().values().stream().map(BigDecimal::toPlainString).toArray(String[]::new))
+        .addValue(rules.campaigns().stream().map(c -> c.from().toString()).toArray(String[]::new))
+        .addValue(rules.campaigns().stream().map(c -> c.to().toString()).toArray(String[]::new))
+        .addValue(rules.campaigns().stream().map(c -> c.factor().toPlainString()).toArray(String[]::new))
+        .addValue(rules.perYuan())
+        .addValue(rules.survey())
+        .addValue(rules.zone())
+        .addValue(validityMonths);
+  }
+}
