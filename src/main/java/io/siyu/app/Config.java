@@ -28,7 +28,9 @@ public record Config(
     LifecycleRules lifecycle,
     GrowthRules growth,
     int tierReviewMonths,
-    EarningRules earning) {
+    EarningRules earning,
+    int referralRegisterPoints,
+    java.math.BigDecimal referralFirstOrderShare) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -62,7 +64,9 @@ public record Config(
             env.getOrDefault("SIYU_POINTS_TIER_MULTIPLIERS", EarningRules.DEFAULT_TIER_MULTIPLIERS),
             env.getOrDefault("SIYU_POINTS_CATEGORY_MULTIPLIERS", ""),
             env.getOrDefault("SIYU_POINTS_CAMPAIGNS", ""),
-            env.getOrDefault("SIYU_DEFAULT_TIMEZONE", "Asia/Shanghai")));
+            env.getOrDefault("SIYU_DEFAULT_TIMEZONE", "Asia/Shanghai")),
+        intOf(env, "SIYU_REFERRAL_REGISTER_POINTS", 100),
+        new java.math.BigDecimal(env.getOrDefault("SIYU_REFERRAL_FIRST_ORDER_SHARE", "0.3")));
   }
 
   private static String blankToNull(String s) {

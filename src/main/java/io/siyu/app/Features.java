@@ -8,6 +8,7 @@ import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
 import io.siyu.loyalty.growth.GrowthRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
+import io.siyu.loyalty.referral.ReferralRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
@@ -47,6 +48,7 @@ final class Features {
     PointsRoutes.mount(v1, s.points(), s.pointsExpiry(), s.recompute());
     RightRoutes.mount(v1, s.rights());
     GrowthRoutes.mount(v1, s.growth());
+    ReferralRoutes.mount(v1, s.referrals());
     api.route("/v1/*").subRouter(v1);
   }
 

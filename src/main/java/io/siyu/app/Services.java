@@ -9,6 +9,7 @@ import io.siyu.imports.ImportService;
 import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.loyalty.lifecycle.Recompute;
 import io.siyu.loyalty.points.PointsEarning;
+import io.siyu.loyalty.referral.ReferralService;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
 import io.siyu.loyalty.rights.RightService;
@@ -34,6 +35,7 @@ public final class Services {
   private final PointsExpiry pointsExpiry;
   private final Recompute recompute;
   private final GrowthService growth;
+  private final ReferralService referrals;
   private final RightService rights;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
@@ -47,8 +49,10 @@ public final class Services {
     this.contacts = new ContactService(pool, attributes, segments, config);
     this.tags = new TagService(pool, segments);
     this.growth = new GrowthService(pool, config.growth(), config.tierReviewMonths());
+    this.referrals = new ReferralService(pool, config.referralRegisterPoints(), config.referralFirstOrderShare(),
+        config.pointsValidityMonths());
     this.events = new EventService(pool, contacts, attributes, growth,
-        new PointsEarning(config.earning(), config.pointsValidityMonths()), config);
+        new PointsEarning(config.earning(), config.pointsValidityMonths()), referrals, config);
     this.imports = new ImportService(vertx, pool, database.jdbc(), attributes, config);
     this.points = new PointsService(pool, config.pointsValidityMonths());
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
@@ -71,5 +75,6 @@ public final class Services {
   public PointsExpiry pointsExpiry() { return pointsExpiry; }
   public Recompute recompute() { return recompute; }
   public GrowthService growth() { return growth; }
+  public ReferralService referrals() { return referrals; }
   public RightService rights() { return rights; }
 }

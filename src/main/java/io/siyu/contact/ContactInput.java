@@ -23,7 +23,7 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
   public static final Set<String> LIFECYCLE_STAGES = Set.of("new", "growing", "mature", "dormant", "churned");
   private static final Pattern CHANNEL = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
   private static final Set<String> READ_ONLY = Set.of("id", "first_seen_at", "last_interaction_at",
-      "last_purchase_at", "purchase_count", "total_spent", "points_balance", "rfm", "growth_value", "tier", "tier_since", "created_at", "updated_at", "tags");
+      "last_purchase_at", "purchase_count", "total_spent", "points_balance", "rfm", "growth_value", "tier", "tier_since", "invite_code", "referred_by", "created_at", "updated_at", "tags");
   /** Every column a client may write, in table order. */
   public static final java.util.List<String> WRITABLE = java.util.List.of("external_userid", "unionid", "openid",
       "mobile", "email", "name", "gender", "birthday", "timezone", "owner_staff_id", "source", "lifecycle_stage");

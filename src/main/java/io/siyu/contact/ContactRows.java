@@ -10,6 +10,7 @@ public final class ContactRows {
       + "c.gender, c.birthday, c.timezone, c.owner_staff_id, c.source, c.consent, c.attributes, c.lifecycle_stage, "
       + "c.first_seen_at, c.last_interaction_at, c.last_purchase_at, c.purchase_count, c.total_spent, "
       + "c.points_balance, c.rfm_r, c.rfm_f, c.rfm_m, c.rfm_class, c.growth_value, c.tier, c.tier_since, "
+      + "c.invite_code, c.referred_by, "
       + "c.created_at, c.updated_at";
 
   private ContactRows() {}
@@ -37,6 +38,8 @@ public final class ContactRows {
         .put("growth_value", r.getInteger("growth_value"))
         .put("tier", r.getString("tier"))
         .put("tier_since", Rows.instant(r.getOffsetDateTime("tier_since")))
+        .put("invite_code", r.getString("invite_code"))
+        .put("referred_by", r.getLong("referred_by"))
         .put("rfm", r.getString("rfm_class") == null ? null : new JsonObject().put("r", r.getShort("rfm_r"))
             .put("f", r.getShort("rfm_f")).put("m", r.getShort("rfm_m")).put("class", r.getString("rfm_class")))
         .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))

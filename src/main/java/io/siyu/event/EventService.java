@@ -7,6 +7,7 @@ import io.siyu.contact.ContactService;
 import io.siyu.db.SqlParams;
 import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.loyalty.points.PointsEarning;
+import io.siyu.loyalty.referral.ReferralService;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
@@ -59,15 +60,17 @@ public final class EventService {
   private final AttributeService attributes;
   private final GrowthService growth;
   private final PointsEarning earning;
+  private final ReferralService referrals;
   private final Config config;
 
   public EventService(Pool pool, ContactService contacts, AttributeService attributes, GrowthService growth,
-      PointsEarning earning, Config config) {
+      PointsEarning earning, ReferralService referrals, Config config) {
     this.pool = pool;
     this.contacts = contacts;
     this.attributes = attributes;
     this.growth = growth;
     this.earning = earning;
+    this.referrals = referrals;
     this.config = config;
   }
 
@@ -110,7 +113,8 @@ public final class EventService {
   /**
    * What newly stored events set in motion, in the same transaction so a replay (which stores
    * nothing) sets nothing in motion: points (priced at the tier the member had when the event
-   * happened), growth value and tier upgrades, then the lifecycle stage their aggregates imply.
+   * happened), referral links and rewards, growth value and tier upgrades (for the referral
+   * events too), then the lifecycle stage the aggregates imply.
    */
   private Future<Void> restage(SqlConnection conn, Map<String, JsonObject> inserted) {
     if (inserted.isEmpty()) {
@@ -121,7 +125,9 @@ public final class EventService {
     SqlParams p = new SqlParams();
     String scope = "c.id = ANY(" + p.add(ids) + "::bigint[])";
     return earning.apply(conn, inserted.values())
-        .compose(v -> growth.apply(conn, eventIds, ids))
+        .compose(v -> referrals.apply(conn, eventIds))
+        .compose(referralEvents -> growth.apply(conn, java.util.stream.Stream.concat(
+            java.util.Arrays.stream(eventIds), java.util.Arrays.stream(referralEvents)).toArray(Long[]::new)))
         .compose(v -> config.lifecycle().recompute(conn, scope, p))
         .mapEmpty();
   }

@@ -30,10 +30,11 @@ public final class GrowthService {
       + "sums AS (SELECT contact_id, sum(points)::int AS s FROM ins GROUP BY contact_id) "
       + "UPDATE contacts c SET growth_value = c.growth_value + sums.s FROM sums WHERE c.id = sums.contact_id";
 
-  /** Moves the given contacts up to the highest tier their growth value reaches; never down. */
+  /** Moves the contacts of the given events up to the highest tier their growth reaches; never down. */
   private static final String UPGRADE = "WITH " + TIERS + ", "
       + "x AS (SELECT c.id, c.tier AS old, (SELECT t.name FROM t WHERE t.threshold <= c.growth_value "
-      + "  ORDER BY t.threshold DESC LIMIT 1) AS new FROM contacts c WHERE c.id = ANY($1::bigint[])), "
+      + "  ORDER BY t.threshold DESC LIMIT 1) AS new FROM contacts c "
+      + "  WHERE c.id IN (SELECT contact_id FROM events WHERE id = ANY($1::bigint[]))), "
       + "ranked AS (SELECT x.*, (SELECT rank FROM t WHERE t.name = x.old) AS old_rank, "
       + "  (SELECT rank FROM t WHERE t.name = x.new) AS new_rank FROM x), "
       + "moved AS (UPDATE contacts c SET tier = r.new, tier_since = now(), updated_at = now() FROM ranked r "
@@ -77,11 +78,11 @@ public final class GrowthService {
   }
 
   /** Inside event ingestion's transaction: growth for the newly stored events, then upgrades. */
-  public Future<Void> apply(SqlClient conn, Long[] eventIds, Long[] contactIds) {
+  public Future<Void> apply(SqlClient conn, Long[] eventIds) {
     return conn.preparedQuery(EARN)
         .execute(Tuple.of(eventIds, rules.ruleTypes(), rules.ruleFixed(), rules.rulePerYuan()))
         .compose(v -> conn.preparedQuery(UPGRADE)
-            .execute(Tuple.of(contactIds, rules.tierNames(), rules.tierThresholds())))
+            .execute(Tuple.of(eventIds, rules.tierNames(), rules.tierThresholds())))
         .mapEmpty();
   }
 
