@@ -22,8 +22,8 @@ import java.util.Map;
  * <p>A grant is idempotent by its {@code grant_key}, takes one unit of a limited stock in the same
  * transaction that records it (so stock is never oversold and a replay never takes a second one),
  * and every change of a grant appends its event ({@code right.granted}, {@code right.redeemed},
- * {@code right.expired}) in the same statement. A right's {@code tiers} are stored but not yet
- * enforced: that arrives with member tiers.
+ * {@code right.expired}) in the same statement. A right with {@code tiers} goes only to members
+ * of those tiers.
  */
 public final class RightService {
   private static final String COLUMNS =
@@ -142,6 +142,7 @@ public final class RightService {
         .compose(original -> original != null
             ? Future.succeededFuture(new Granted(sameRequest(original, contactId, req), false))
             : lockContact(conn, contactId)
+                .compose(tier -> checkTier(conn, req.right(), tier))
                 .compose(v -> takeOne(conn, req.right()))
                 .compose(validityDays -> conn.preparedQuery(GRANT).execute(Tuple.of(contactId, req.right(),
                     validityDays, req.reason(), req.grantKey(), actor)))
@@ -163,13 +164,25 @@ public final class RightService {
     return original;
   }
 
-  /** Holds the contact until commit, so it cannot be deleted between this check and the insert. */
-  private static Future<Void> lockContact(SqlConnection conn, long contactId) {
-    return conn.preparedQuery("SELECT 1 FROM contacts WHERE id = $1 FOR KEY SHARE").execute(Tuple.of(contactId))
-        .map(rows -> {
-          Rows.first(rows, "Contact " + contactId);
-          return null;
-        });
+  /**
+   * Holds the contact until commit, so it cannot be deleted between this check and the insert;
+   * answers its tier.
+   */
+  private static Future<String> lockContact(SqlConnection conn, long contactId) {
+    return conn.preparedQuery("SELECT tier FROM contacts WHERE id = $1 FOR KEY SHARE").execute(Tuple.of(contactId))
+        .map(rows -> Rows.first(rows, "Contact " + contactId).getString("tier"));
+  }
+
+  /** A right limited to some tiers goes only to members of those tiers (checked before stock is taken). */
+  private static Future<Void> checkTier(SqlConnection conn, String code, String tier) {
+    return conn.preparedQuery("SELECT tiers FROM rights WHERE code = $1").execute(Tuple.of(code)).map(rows -> {
+      String[] tiers = rows.size() == 0 ? null : rows.iterator().next().getArrayOfStrings("tiers");
+      if (tiers != null && !java.util.Arrays.asList(tiers).contains(tier)) {
+        throw new Problem(409, "not-eligible", "Not eligible", "Right " + code + " is for " + String.join(", ", tiers)
+            + " members; this member is " + tier, null);
+      }
+      return null;
+    });
   }
 
   /** Takes one unit of stock and answers the right's validity in days. */

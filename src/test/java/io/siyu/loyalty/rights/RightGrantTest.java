@@ -259,4 +259,20 @@ class RightGrantTest {
         new JsonObject().put("right", code).put("grant_key", unique())).status());
     assertEquals(403, TestSiyu.as(operator).post("/api/v1/rights/expire", null).status());
   }
+
+  @Test
+  void aRightForSomeTiersGoesOnlyToThoseMembers() {
+    String code = "gold_" + unique();
+    Reply created = api.post("/api/v1/rights", RightCatalogueTest.right(code).put("tiers", new JsonArray().add("金卡")));
+    assertEquals(201, created.status(), created.toString());
+    long ordinary = contact();
+    Reply refused = grant(ordinary, code, "k-" + unique());
+    assertEquals(409, refused.status(), refused.toString());
+    assertEquals("not-eligible", refused.problemType());
+
+    long gold = contact();
+    api.post("/api/v1/events", new JsonObject().put("id", "gold-" + unique()).put("type", "purchase")
+        .put("contact_id", gold).put("amount", 10000));
+    assertEquals(201, grant(gold, code, "k-" + unique()).status());
+  }
 }
