@@ -96,4 +96,13 @@ class EarningTest {
     assertEquals(50, balance(c));
     assertEquals("event:" + id, api.get("/api/v1/contacts/" + c + "/points/ledger").items().getJsonObject(0).getString("key"));
   }
+
+  @Test
+  void aStreakRunsThroughTheTwentyNinthOfFebruary() {
+    long c = contact();
+    for (String day : new String[] {"2024-02-28", "2024-02-29", "2024-03-01"}) {
+      event(c, "sign_in", null, day + "T09:00:00+08:00", null);
+    }
+    assertEquals(5 + 10 + 15, balance(c));
+  }
 }
