@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.siyu.support.Api;
+import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
@@ -18,18 +19,20 @@ import org.junit.jupiter.api.Test;
  * imports are capped at 1,000 bytes.
  */
 class StrictConfigTest {
+  private static OwnServer server;
   private static Siyu siyu;
   private static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of("SIYU_EVENTS_UNKNOWN_CONTACT", "reject", "SIYU_IMPORT_MAX_BYTES", "1000")));
-    api = new Api(siyu.vertx(), siyu.httpPort(), TestSiyu.ADMIN_TOKEN);
+    server = OwnServer.start(Map.of("SIYU_EVENTS_UNKNOWN_CONTACT", "reject", "SIYU_IMPORT_MAX_BYTES", "1000"));
+    siyu = server.siyu();
+    api = server.api();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    siyu.stop().toCompletionStage().toCompletableFuture().get();
+    server.close();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
+import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
@@ -19,18 +20,20 @@ import org.junit.jupiter.api.Test;
 
 /** Growth value from events, tiers up at once, down only at the review. A server of its own: the review is global. */
 class GrowthTest {
+  private static OwnServer server;
   private static Siyu siyu;
   private static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of()));
-    api = new Api(siyu.vertx(), siyu.httpPort(), TestSiyu.ADMIN_TOKEN);
+    server = OwnServer.start(Map.of());
+    siyu = server.siyu();
+    api = server.api();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    siyu.stop().toCompletionStage().toCompletableFuture().get();
+    server.close();
   }
 
   private static long registered() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
+import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
@@ -25,18 +26,20 @@ import org.junit.jupiter.api.Test;
  * test creates.
  */
 class LifecycleTest {
+  private static OwnServer server;
   private static Siyu siyu;
   private static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of()));
-    api = new Api(siyu.vertx(), siyu.httpPort(), TestSiyu.ADMIN_TOKEN);
+    server = OwnServer.start(Map.of());
+    siyu = server.siyu();
+    api = server.api();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    siyu.stop().toCompletionStage().toCompletableFuture().get();
+    server.close();
   }
 
   private static long contact() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
+import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
@@ -16,20 +17,22 @@ import org.junit.jupiter.api.Test;
 
 /** Points earned from events by the configured rules; a server of its own for the rule settings. */
 class EarningTest {
+  private static OwnServer server;
   private static Siyu siyu;
   private static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of(
+    server = OwnServer.start(Map.of(
         "SIYU_POINTS_CATEGORY_MULTIPLIERS", "beauty=2",
-        "SIYU_POINTS_CAMPAIGNS", "2026-10-01..2026-10-07=2")));
-    api = new Api(siyu.vertx(), siyu.httpPort(), TestSiyu.ADMIN_TOKEN);
+        "SIYU_POINTS_CAMPAIGNS", "2026-10-01..2026-10-07=2"));
+    siyu = server.siyu();
+    api = server.api();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    siyu.stop().toCompletionStage().toCompletableFuture().get();
+    server.close();
   }
 
   private static long contact() {
