@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpMethod;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
-import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -6,7 +6,6 @@ import io.siyu.app.Siyu;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
-import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
