@@ -30,7 +30,10 @@ public record Config(
     int tierReviewMonths,
     EarningRules earning,
     int referralRegisterPoints,
-    java.math.BigDecimal referralFirstOrderShare) {
+    java.math.BigDecimal referralFirstOrderShare,
+    String schedulerName,
+    String recomputeCron,
+    String tierReviewCron) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -66,7 +69,10 @@ public record Config(
             env.getOrDefault("SIYU_POINTS_CAMPAIGNS", ""),
             env.getOrDefault("SIYU_DEFAULT_TIMEZONE", "Asia/Shanghai")),
         intOf(env, "SIYU_REFERRAL_REGISTER_POINTS", 100),
-        new java.math.BigDecimal(env.getOrDefault("SIYU_REFERRAL_FIRST_ORDER_SHARE", "0.3")));
+        new java.math.BigDecimal(env.getOrDefault("SIYU_REFERRAL_FIRST_ORDER_SHARE", "0.3")),
+        env.getOrDefault("SIYU_SCHEDULER_NAME", "siyu"),
+        env.getOrDefault("SIYU_RECOMPUTE_CRON", "0 0 3 * * ?"),
+        env.getOrDefault("SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"));
   }
 
   private static String blankToNull(String s) {

@@ -9,6 +9,7 @@ import io.siyu.imports.ImportRoutes;
 import io.siyu.loyalty.growth.GrowthRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.loyalty.referral.ReferralRoutes;
+import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
@@ -49,6 +50,7 @@ final class Features {
     RightRoutes.mount(v1, s.rights());
     GrowthRoutes.mount(v1, s.growth());
     ReferralRoutes.mount(v1, s.referrals());
+    ScheduleRoutes.mount(v1, s.vertx(), s::schedules);
     api.route("/v1/*").subRouter(v1);
   }
 

@@ -10,6 +10,7 @@ import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.loyalty.lifecycle.Recompute;
 import io.siyu.loyalty.points.PointsEarning;
 import io.siyu.loyalty.referral.ReferralService;
+import io.siyu.schedule.Schedules;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
 import io.siyu.loyalty.rights.RightService;
@@ -36,6 +37,7 @@ public final class Services {
   private final Recompute recompute;
   private final GrowthService growth;
   private final ReferralService referrals;
+  private volatile Schedules schedules;
   private final RightService rights;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
@@ -76,5 +78,12 @@ public final class Services {
   public Recompute recompute() { return recompute; }
   public GrowthService growth() { return growth; }
   public ReferralService referrals() { return referrals; }
+  public Schedules schedules() { return schedules; }
+
+  /** Blocking: starts the scheduled jobs (Quartz needs these services to run them). */
+  void startSchedules() throws org.quartz.SchedulerException {
+    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(),
+        config.recomputeCron(), config.tierReviewCron());
+  }
   public RightService rights() { return rights; }
 }

@@ -147,7 +147,12 @@ public final class Siyu {
     Pool pool = database.reactivePool(vertx, config.dbPoolSize());
     Services s = new Services(config, vertx, pool, database);
     Features.mount(api, s);
-    return s.tokens().bootstrap(config.adminToken()).map(generated -> {
+    return s.tokens().bootstrap(config.adminToken())
+        .compose(generated -> vertx.executeBlocking(() -> {
+          s.startSchedules();
+          return generated;
+        }, false))
+        .map(generated -> {
       if (generated != null) {
         // printed once, on the first start of an empty database; it is stored only as a hash
         System.out.println("\n=== Siyu bootstrap admin token (shown once, keep it safe) ===\n"
@@ -194,11 +199,17 @@ public final class Siyu {
         .compose(v -> drain())
         .compose(v -> {
           Services s = services.getAndSet(null);
-          if (s != null) {
-            s.imports().stop();
-            return s.pool().close().recover(e -> Future.succeededFuture());
+          if (s == null) {
+            return Future.succeededFuture();
           }
-          return Future.succeededFuture();
+          // Quartz waits for a running job, which may still need the pools
+          return vertx.executeBlocking(() -> {
+            if (s.schedules() != null) {
+              s.schedules().close();
+            }
+            s.imports().stop();
+            return null;
+          }).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
         })
         .compose(v -> vertx.executeBlocking(() -> {
           if (database != null) {

@@ -15,7 +15,7 @@ public final class Migrations {
   public static String migrate(DataSource dataSource) {
     MigrateResult result = Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/migration")
+        .locations("classpath:db/migration") // SQL files and Java migrations (package db.migration)
         .table("siyu_schema_history")
         .baselineOnMigrate(true)
         .baselineVersion("0")

@@ -63,6 +63,8 @@ public final class TestSiyu {
     env.put("SIYU_DATA_DIR", Files.createTempDirectory("siyu-test").toString());
     env.put("SIYU_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("SIYU_DB_POOL_SIZE", "8");
+    // Quartz keeps one scheduler per name in a JVM; each test server needs its own
+    env.put("SIYU_SCHEDULER_NAME", "siyu-test-" + UUID.randomUUID());
     String external = System.getenv("SIYU_DB_URL");
     if (external != null && !external.isBlank() && !overrides.containsKey("SIYU_DB_URL")) {
       env.put("SIYU_DB_URL", createDatabase(external));
