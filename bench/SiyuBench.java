@@ -45,7 +45,7 @@ import org.postgresql.copy.CopyManager;
  * Siyu's benchmark harness. One file, run with the single-file source launcher against the
  * server's shaded jar (which brings the PostgreSQL driver and Jackson):
  *
- * <pre>java -cp target/siyu.jar bench/SiyuBench.java [import|segment|all] [--rows N] ...</pre>
+ * <pre>java -cp target/siyu.jar bench/SiyuBench.java [import|segment|all|recompute] [--rows N] ...</pre>
  *
  * Every number it reports is a ratio of two things measured side by side in the same run on the
  * same database, because the machine is shared and noisy: absolute times from different runs are
@@ -58,6 +58,8 @@ public final class SiyuBench {
   // goals from the "Foundation" issue
   static final double IMPORT_GOAL = 0.5;   // import rows/s >= 0.5 x COPY rows/s
   static final double SEGMENT_GOAL = 1.5;  // API median <= 1.5 x hand-written SQL median
+  // goal from the "Loyalty" issue
+  static final double RECOMPUTE_GOAL = 5.0; // first recompute <= 5 x a full scan of events (median)
 
   static final String CSV_HEADER =
       "mobile,email,name,gender,birthday,lifecycle_stage,attributes.level,attributes.city,consent.sms";
@@ -148,6 +150,11 @@ public final class SiyuBench {
     try (Connection db = target.connect()) {
       report.database = scalar(db, "SELECT version()");
       report.rows = opts.rows;
+      if (opts.scenario.equals("recompute")) {
+        // its own data, loaded in SQL: ten million events through the API would be a different benchmark
+        runRecompute(api, db);
+        return;
+      }
       Path csv = work.resolve("contacts.csv");
       generate(csv, opts.rows, opts.seed);
       // the segment scenario needs the imported contacts, so every scenario starts with the import
@@ -457,6 +464,258 @@ public final class SiyuBench {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // scenario 3: the scheduled recompute vs a full scan of events
+
+  /** Timed baseline scans, and recompute runs: the first does the real work, the later ones mostly re-check. */
+  static final int RECOMPUTE_RUNS = 3;
+
+  /** The baseline: one plain pass over every row of events, the floor for any job that reads them all. */
+  static final String EVENTS_SCAN = "SELECT count(*), sum(amount) FROM events";
+
+  record Scan(long rows, double millis) {}
+
+  void runRecompute(Api api, Connection db) throws Exception {
+    long events = opts.events();
+    report.events = events;
+    log("");
+    log("== recompute: POST /api/v1/loyalty/recompute over %,d contacts and %,d events vs a full scan of events",
+        opts.rows, events);
+    report.setupSeconds = loadRecomputeData(db, opts.rows, events);
+    report.parallelWorkers = scalar(db, "SHOW max_parallel_workers_per_gather");
+    log("max_parallel_workers_per_gather = %s (left at the server's setting: the scan may use parallel workers)",
+        report.parallelWorkers);
+    long dueLots = Long.parseLong(scalar(db, "SELECT count(*) FROM points_ledger WHERE remaining > 0 AND expires_at <= now()"));
+    long buyers = Long.parseLong(scalar(db, "SELECT count(*) FROM contacts WHERE purchase_count > 0"));
+    log("before the first run: %,d points lots are due to expire, %,d contacts have bought (the RFM base)", dueLots, buyers);
+
+    try (Statement st = db.createStatement()) {
+      awaitAutovacuum(db);
+      Scan warm = timedScan(st);
+      log("warm-up scan: %,d events in %.0f ms", warm.rows(), warm.millis());
+      // The baseline is taken on the table as loaded, right before the first run: scans after it
+      // read the lifecycle.changed events it added and compete with the autovacuum its writes set
+      // off, which would make them slower and flatter the ratio.
+      for (int i = 1; i <= RECOMPUTE_RUNS; i++) {
+        Scan scan = timedScan(st);
+        report.scans.add(scan);
+        log("scan %d/%d: %,d events in %.0f ms", i, RECOMPUTE_RUNS, scan.rows(), scan.millis());
+      }
+      long lifecycleEvents = 0;
+      for (int run = 1; run <= RECOMPUTE_RUNS; run++) {
+        if (run > 1) {
+          // later runs are compared with a scan taken just before each, in the state they see
+          awaitAutovacuum(db);
+          Scan scan = timedScan(st);
+          report.laterScans.add(scan);
+          log("run %d/%d: scan of %,d events in %.0f ms", run, RECOMPUTE_RUNS, scan.rows(), scan.millis());
+        }
+        long t0 = System.nanoTime();
+        JsonNode answer = api.post("/api/v1/loyalty/recompute", "{}", 200, Duration.ofMinutes(30));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        report.recomputeMillis.add(ms);
+        report.recomputeAnswers.add(answer);
+        log("run %d/%d: recompute in %,.0f ms = %.2f × the scan; the server says %s",
+            run, RECOMPUTE_RUNS, ms, report.recomputeRatio(run - 1), answer);
+
+        lifecycleEvents += answer.path("lifecycle_changed").asLong();
+        checkRecompute(db, answer, run == 1 ? dueLots : 0, buyers, lifecycleEvents);
+      }
+    }
+    log("first recompute / scan median: %.2f  (goal <= %.1f); later runs / the scan before each: %s",
+        report.recomputeRatio(0), RECOMPUTE_GOAL, laterRatios());
+  }
+
+  /**
+   * Waits (up to two minutes) while autovacuum works on what the last run wrote: on two cores it
+   * would otherwise take a share of the next scan or run, whichever it happens to overlap.
+   */
+  static void awaitAutovacuum(Connection db) throws SQLException, InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + TimeUnit.MINUTES.toNanos(2);
+    String busy = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND state = 'active'";
+    while (!scalar(db, busy).equals("0") && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    double waited = (System.nanoTime() - t0) / 1e9;
+    if (waited >= 1) {
+      log("waited %.0f s for autovacuum to finish", waited);
+    }
+  }
+
+  String laterRatios() {
+    List<String> r = new ArrayList<>();
+    for (int i = 1; i < report.recomputeMillis.size(); i++) {
+      r.add(String.format(Locale.ROOT, "%.2f", report.recomputeRatio(i)));
+    }
+    return String.join(", ", r);
+  }
+
+  static Scan timedScan(Statement st) throws SQLException {
+    long t0 = System.nanoTime();
+    try (ResultSet rs = st.executeQuery(EVENTS_SCAN)) {
+      rs.next();
+      long rows = rs.getLong(1);
+      return new Scan(rows, (System.nanoTime() - t0) / 1e6);
+    }
+  }
+
+  /**
+   * What the answer must say and the database must show after a run (untimed): the whole buying
+   * base scored, exactly the lots that were due expired (none on later runs), one lifecycle.changed
+   * event per change, and every balance still the sum of its open lots.
+   */
+  static void checkRecompute(Connection db, JsonNode answer, long dueLots, long buyers, long lifecycleEvents)
+      throws SQLException {
+    for (String field : List.of("lifecycle_changed", "lifecycle_ms", "rfm", "rfm_ms", "points", "points_ms")) {
+      if (answer.path(field).isMissingNode()) {
+        throw new BenchFailure("POST /api/v1/loyalty/recompute answered without \"" + field + "\": " + answer);
+      }
+    }
+    if (answer.path("rfm").path("base").asLong(-1) != buyers) {
+      throw new BenchFailure("RFM scored a base of " + answer.path("rfm").path("base") + " contacts, "
+          + buyers + " have bought: " + answer);
+    }
+    if (answer.path("points").path("expired_lots").asLong(-1) != dueLots) {
+      throw new BenchFailure("points expiry expired " + answer.path("points").path("expired_lots") + " lots, "
+          + dueLots + " were due: " + answer);
+    }
+    long logged = Long.parseLong(scalar(db, "SELECT count(*) FROM events WHERE type = 'lifecycle.changed'"));
+    if (logged != lifecycleEvents) {
+      throw new BenchFailure("the runs so far report " + lifecycleEvents + " lifecycle changes, events holds "
+          + logged + " lifecycle.changed events");
+    }
+    long off = Long.parseLong(scalar(db, """
+        SELECT count(*) FROM contacts c
+          LEFT JOIN (SELECT contact_id, sum(remaining) AS open FROM points_ledger GROUP BY contact_id) l
+            ON l.contact_id = c.id
+         WHERE c.points_balance <> coalesce(l.open, 0)"""));
+    if (off != 0) {
+      throw new BenchFailure(off + " contacts have a points balance that is not the sum of their open lots");
+    }
+  }
+
+  // --- the recompute's data, loaded in SQL (setup, not measured)
+
+  /**
+   * A uniform float8 in [0, 1) from {@code salt} and {@code x}: hashtext is deterministic, so
+   * every run loads the same data without random() or a seed in the database. (float8, not
+   * numeric: numeric ^ and / made the event load five times slower.)
+   */
+  static String unit(String salt, String x) {
+    return "((hashtext('" + salt + "' || " + x + ")::bigint + 2147483648)::float8 / 4294967296)";
+  }
+
+  /** Contacts (their ids follow i, so id = base + i), events, aggregates, points lots; then VACUUM ANALYZE. */
+  static double loadRecomputeData(Connection db, int contacts, long events) throws SQLException {
+    long t0 = System.nanoTime();
+    if (!scalar(db, "SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM events)").equals("0")) {
+      throw new BenchFailure("the recompute scenario needs a database without contacts and events");
+    }
+    long base = insertContacts(db, contacts);
+    insertEvents(db, base, contacts, events);
+    setAggregates(db);
+    insertPointsLots(db, base, contacts);
+    // VACUUM as well as ANALYZE: sets hint bits and the visibility map once, so neither the first
+    // scan nor an autovacuum of the fresh tables lands inside a measurement
+    timedSql(db, "VACUUM (ANALYZE) contacts, events, points_ledger", "vacuumed and analyzed");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    log("setup (SQL, not part of the goal) took %.1f s", seconds);
+    return seconds;
+  }
+
+  /** Contact i joined 30..400 days ago: its first_seen_at, before which it has no events. */
+  static long insertContacts(Connection db, int contacts) throws SQLException {
+    String joined = "now() - make_interval(days => 30 + floor(371 * " + unit("join", "i") + ")::int)";
+    timedSql(db, "INSERT INTO contacts (mobile, name, source, first_seen_at, created_at) "
+        + "SELECT '+86139' || lpad(i::text, 8, '0'), 'bench ' || i, 'bench', " + joined + ", " + joined + " "
+        + "FROM generate_series(0, " + (contacts - 1) + ") i ORDER BY i", "contacts");
+    long base = Long.parseLong(scalar(db, "SELECT min(id) FROM contacts"));
+    long last = Long.parseLong(scalar(db, "SELECT max(id) FROM contacts"));
+    // events address contacts as base + i, which holds only if the identity handed out a gap-free run
+    if (last - base + 1 != contacts) {
+      throw new BenchFailure("contact ids run from " + base + " to " + last + " for " + contacts + " contacts");
+    }
+    return base;
+  }
+
+  /**
+   * Contact i owns events [M·(i/N)^⅔, M·((i+1)/N)^⅔): exactly M in all, skewed (about 7 for the
+   * last contacts, hundreds for the first), generated contact by contact, which keeps the index
+   * inserts of the load local. A contact was last active {@code quiet} days ago, skewed towards
+   * recent (u² × 300: about 45% quiet for over 90 days, 22% for over 180, so lifecycle has
+   * dormant and churned members to find); its events fall uniformly between its join day (the
+   * same hash as in insertContacts) and that day. 30% are purchases of 10–1000 yuan (mostly
+   * small), the rest sign_in and page.viewed. The OFFSET 0s keep PostgreSQL from inlining the
+   * subqueries, which would compute every hash once per reference instead of once.
+   */
+  static void insertEvents(Connection db, long base, int contacts, long events) throws SQLException {
+    String contact = "SELECT i, joined, least(joined - 1, floor(300 * " + unit("quiet", "i") + " ^ 2)::int) AS quiet, "
+        + "  ceil(" + events + " * power(i::float8 / " + contacts + ", 2.0 / 3))::bigint AS g0, "
+        + "  ceil(" + events + " * power((i + 1)::float8 / " + contacts + ", 2.0 / 3))::bigint AS g1 "
+        + "FROM (SELECT i, 30 + floor(371 * " + unit("join", "i") + ")::int AS joined "
+        + "      FROM generate_series(0, " + (contacts - 1) + ") i OFFSET 0) a OFFSET 0";
+    String event = "SELECT g, c.i, "
+        + "  CASE WHEN r.u < 0.3 THEN 'purchase' WHEN r.u < 0.65 THEN 'sign_in' ELSE 'page.viewed' END AS type, "
+        + "  now() - make_interval(secs => (c.quiet + (c.joined - c.quiet) * r.d) * 86400) AS at "
+        + "FROM (" + contact + ") c "
+        + "CROSS JOIN LATERAL generate_series(c.g0, c.g1 - 1) g "
+        + "CROSS JOIN LATERAL (SELECT " + unit("type", "g") + " AS u, " + unit("day", "g") + " AS d OFFSET 0) r "
+        + "OFFSET 0";
+    timedSql(db, "INSERT INTO events (event_key, contact_id, type, occurred_at, received_at, amount, source) "
+        + "SELECT 'bench:' || lpad(e.g::text, 10, '0'), " + base + " + e.i, e.type, e.at, e.at, "
+        + "  CASE WHEN e.type = 'purchase' THEN round((10 + 990 * " + unit("amount", "e.g") + " ^ 2)::numeric, 2) END, "
+        + "  'bench' "
+        + "FROM (" + event + ") e", "events");
+    long loaded = Long.parseLong(scalar(db, "SELECT count(*) FROM events"));
+    if (loaded != events) {
+      throw new BenchFailure("loaded " + loaded + " events instead of " + events);
+    }
+  }
+
+  /** The aggregates the import and event ingestion keep on each contact, here taken from the events in one go. */
+  static void setAggregates(Connection db) throws SQLException {
+    timedSql(db, "UPDATE contacts c SET first_seen_at = least(c.first_seen_at, a.first_at), "
+        + "  last_interaction_at = a.last_at, last_purchase_at = a.last_purchase_at, "
+        + "  purchase_count = a.purchases, total_spent = a.spent "
+        + "FROM (SELECT contact_id, min(occurred_at) AS first_at, max(occurred_at) AS last_at, "
+        + "    max(occurred_at) FILTER (WHERE type = 'purchase') AS last_purchase_at, "
+        + "    count(*) FILTER (WHERE type = 'purchase') AS purchases, "
+        + "    coalesce(sum(amount) FILTER (WHERE type = 'purchase'), 0) AS spent "
+        + "  FROM events GROUP BY contact_id) a "
+        + "WHERE c.id = a.contact_id", "contacts given their aggregates");
+  }
+
+  /**
+   * Every fifth contact (20%) holds two earn lots: lot a expired 1–30 days ago for half of them
+   * (the expiry's work) and expires in 180 days for the others, lot b expires in 1–60 days (about
+   * half inside the 30-day notice window). Balances are then set to the sum of the open lots.
+   */
+  static void insertPointsLots(Connection db, long base, int contacts) throws SQLException {
+    timedSql(db, "INSERT INTO points_ledger (contact_id, kind, points, remaining, expires_at, reason, "
+        + "  idempotency_key, actor, created_at) "
+        + "SELECT " + base + " + i, 'earn', p.points, p.points, p.expires_at, 'bench', 'bench:' || i || ':' || p.lot, "
+        + "  'bench', now() - interval '200 days' "
+        + "FROM generate_series(0, " + (contacts - 1) + ", 5) i "
+        + "CROSS JOIN LATERAL (VALUES "
+        + "  ('a', (100 + 50 * ((i / 5) % 7))::int, CASE WHEN (i / 5) % 2 = 0 "
+        + "     THEN now() - make_interval(days => (1 + i % 30)::int) ELSE now() + interval '180 days' END), "
+        + "  ('b', (20 + 10 * (i % 13))::int, now() + make_interval(days => (1 + (i / 5) % 60)::int))"
+        + ") p(lot, points, expires_at)", "points lots");
+    timedSql(db, "UPDATE contacts c SET points_balance = s.total "
+        + "FROM (SELECT contact_id, sum(remaining)::int AS total FROM points_ledger GROUP BY contact_id) s "
+        + "WHERE c.id = s.contact_id", "points balances");
+  }
+
+  static void timedSql(Connection db, String sql, String what) throws SQLException {
+    long t0 = System.nanoTime();
+    try (Statement st = db.createStatement()) {
+      st.execute(sql);
+      int n = st.getUpdateCount();
+      log("  %s%s in %.1f s", n > 0 ? String.format(Locale.ROOT, "%,d ", n) : "", what, (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // small helpers
 
   static String json(Object value) {
@@ -508,7 +767,7 @@ public final class SiyuBench {
 
   static final class Options {
     static final String USAGE = """
-        usage: java -cp target/siyu.jar bench/SiyuBench.java [import|segment|all] [options]
+        usage: java -cp target/siyu.jar bench/SiyuBench.java [import|segment|all|recompute] [options]
 
         Scenarios (default: all)
           import    import N synthetic contacts through POST /api/v1/imports, then COPY the same
@@ -516,13 +775,19 @@ public final class SiyuBench {
           segment   count tag AND attribute range AND lifecycle through POST /api/v1/segments/preview
                     vs the hand-written SQL, interleaved; runs the import first to have the data
           all       both, sharing one import
+          recompute load N contacts and M events in SQL (untimed), then time
+                    POST /api/v1/loyalty/recompute (lifecycle, RFM, points expiry) 3 times; the
+                    first against the median of 3 full scans of events taken just before it,
+                    later ones against a scan just before each; not part of `all`
 
         Options
           --rows N        contacts to generate and import (default 1000000)
+          --events M      recompute: events to load (default 10 x N)
           --rounds R      timed segment rounds per side (default 15)
           --warmup W      untimed segment rounds per side first (default 3)
           --copy-runs K   how often to repeat the COPY baseline; the median is used (default 3)
-          --seed S        seed of the synthetic data (default 20261123)
+          --seed S        seed of the import's synthetic data (default 20261123; the
+                          recompute's data is fixed by hashtext)
           --keep          keep the temp dir (data file, server log, embedded database)
           -h, --help      this text
 
@@ -540,6 +805,7 @@ public final class SiyuBench {
     int rounds = 15;
     int warmup = 3;
     int copyRuns = 3;
+    long events; // 0: ten per contact
     long seed = 20261123L;
     boolean keep;
     boolean help;
@@ -549,10 +815,11 @@ public final class SiyuBench {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
-          case "import", "segment", "all" -> o.scenario = a;
+          case "import", "segment", "all", "recompute" -> o.scenario = a;
           case "--rows" -> o.rows = positive(a, value(args, ++i, a));
           case "--rounds" -> o.rounds = positive(a, value(args, ++i, a));
           case "--warmup" -> o.warmup = Math.max(0, Integer.parseInt(value(args, ++i, a)));
+          case "--events" -> o.events = positive(a, value(args, ++i, a));
           case "--copy-runs" -> o.copyRuns = positive(a, value(args, ++i, a));
           case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
           case "--keep" -> o.keep = true;
@@ -561,6 +828,11 @@ public final class SiyuBench {
         }
       }
       return o;
+    }
+
+    /** The issue's proportion: ten events per contact unless --events says otherwise. */
+    long events() {
+      return events > 0 ? events : 10L * rows;
     }
 
     static String value(String[] args, int i, String option) {
@@ -821,7 +1093,12 @@ public final class SiyuBench {
     }
 
     JsonNode post(String path, String body, int expected) {
-      return send(request(path).timeout(Duration.ofSeconds(120))
+      return post(path, body, expected, Duration.ofSeconds(120));
+    }
+
+    /** For the few calls that do a lot of work in one request, like the recompute over a million contacts. */
+    JsonNode post(String path, String body, int expected, Duration timeout) {
+      return send(request(path).timeout(timeout)
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), expected);
     }
@@ -896,6 +1173,13 @@ public final class SiyuBench {
     long segmentCount = -1;
     final List<Double> apiMillis = new ArrayList<>();
     final List<Double> sqlMillis = new ArrayList<>();
+    long events;
+    double setupSeconds = Double.NaN;
+    String parallelWorkers = "?";
+    final List<Scan> scans = new ArrayList<>();
+    final List<Scan> laterScans = new ArrayList<>();
+    final List<Double> recomputeMillis = new ArrayList<>();
+    final List<JsonNode> recomputeAnswers = new ArrayList<>();
 
     double importRate() {
       return rows / importSeconds;
@@ -915,6 +1199,15 @@ public final class SiyuBench {
 
     double segmentRatio() {
       return median(apiMillis) / median(sqlMillis);
+    }
+
+    double scanMedianMillis() {
+      return median(scans.stream().map(Scan::millis).toList());
+    }
+
+    /** The first run against the median baseline scan, a later one against the scan just before it. */
+    double recomputeRatio(int i) {
+      return recomputeMillis.get(i) / (i == 0 ? scanMedianMillis() : laterScans.get(i - 1).millis());
     }
 
     String markdown(Options o) {
@@ -949,11 +1242,60 @@ public final class SiyuBench {
         md.append(String.format(Locale.ROOT, "\nSegment: %d interleaved rounds per side after %d warm-up rounds.\n",
             apiMillis.size(), o.warmup));
       }
+      if (!recomputeMillis.isEmpty()) {
+        recomputeMarkdown(md);
+      }
       md.append("----- end -----");
       return md.toString();
     }
 
+    void recomputeMarkdown(StringBuilder md) {
+      for (int i = 0; i < recomputeMillis.size(); i++) {
+        String siyu = String.format(Locale.ROOT, "%,.0f ms (server: %s)", recomputeMillis.get(i), serverParts(recomputeAnswers.get(i)));
+        if (i == 0) {
+          md.append(String.format(Locale.ROOT,
+              "| recompute, first run (%,d contacts, %,d events) | %s | full scan of events, median of %d: %,.0f ms | %.2f | ≤ %.1f | %s |\n",
+              rows, events, siyu, scans.size(), scanMedianMillis(), recomputeRatio(i), RECOMPUTE_GOAL,
+              recomputeRatio(i) <= RECOMPUTE_GOAL ? "pass" : "FAIL"));
+        } else {
+          Scan before = laterScans.get(i - 1);
+          md.append(String.format(Locale.ROOT,
+              "| recompute, run %d (re-check) | %s | scan just before: %,.0f ms (%,d events) | %.2f | (reference) | — |\n",
+              i + 1, siyu, before.millis(), before.rows(), recomputeRatio(i)));
+        }
+      }
+      md.append(String.format(Locale.ROOT,
+          "%nRecompute: data loaded in SQL in %.0f s (setup, not measured). Baseline scans (after one warm-up) of %s events: %s ms; "
+              + "max_parallel_workers_per_gather = %s. Times are end to end over HTTP.%n",
+          setupSeconds, String.format(Locale.ROOT, "%,d", scans.get(0).rows()),
+          String.join(", ", scans.stream().map(s -> String.format(Locale.ROOT, "%,.0f", s.millis())).toList()),
+          parallelWorkers));
+      for (int i = 0; i < recomputeAnswers.size(); i++) {
+        JsonNode a = recomputeAnswers.get(i);
+        md.append(String.format(Locale.ROOT,
+            "Run %d changed: %,d lifecycle stages; RFM base %,d, %,d rescored, %,d cleared; %,d lots (%,d points) expired, %,d expiry notices.%n",
+            i + 1, a.path("lifecycle_changed").asLong(), a.path("rfm").path("base").asLong(),
+            a.path("rfm").path("rescored").asLong(), a.path("rfm").path("cleared").asLong(),
+            a.path("points").path("expired_lots").asLong(), a.path("points").path("expired_points").asLong(),
+            a.path("points").path("notices").asLong()));
+      }
+    }
+
+    /** Every "<part>_ms" the server reports, in its order: lifecycle, rfm, points, and whatever it adds later. */
+    static String serverParts(JsonNode answer) {
+      List<String> parts = new ArrayList<>();
+      answer.fieldNames().forEachRemaining(f -> {
+        if (f.endsWith("_ms")) {
+          parts.add(f.substring(0, f.length() - 3) + " " + answer.path(f).asLong());
+        }
+      });
+      return String.join(", ", parts) + " ms";
+    }
+
     static List<String> commandArgs(Options o) {
+      if (o.scenario.equals("recompute")) {
+        return List.of(o.scenario, "--rows", Integer.toString(o.rows), "--events", Long.toString(o.events()));
+      }
       List<String> a = new ArrayList<>(Arrays.asList(o.scenario, "--rows", Integer.toString(o.rows)));
       if (!o.scenario.equals("import")) {
         a.addAll(List.of("--rounds", Integer.toString(o.rounds), "--warmup", Integer.toString(o.warmup)));

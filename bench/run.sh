@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Siyu benchmark harness against the shaded server jar.
-#   bench/run.sh [--build] [import|segment|all] [--rows N] [other SiyuBench options]
+#   bench/run.sh [--build] [import|segment|all|recompute] [--rows N] [other SiyuBench options]
 # Builds target/siyu.jar first when it is missing, or always with --build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
