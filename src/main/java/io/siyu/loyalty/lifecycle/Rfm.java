@@ -6,8 +6,9 @@ import io.vertx.sqlclient.SqlClient;
 /**
  * RFM over the buying base (contacts with at least one purchase): recency of the last purchase,
  * purchase count and total spent, each scored 1–5 by quintile (5 is best), and the eight classic
- * classes from whether each score is high (≥ 3). One set-based statement; only rows whose scores
- * change are written, and contacts that left the base lose their scores.
+ * classes from whether each score is high (≥ 3). One set-based statement, run in a transaction
+ * (it sets a local work_mem); only rows whose scores change are written, and contacts that left
+ * the base lose their scores.
  */
 public final class Rfm {
   private Rfm() {}
@@ -16,11 +17,24 @@ public final class Rfm {
       + " WHEN 7 THEN '重要价值' WHEN 5 THEN '重要发展' WHEN 3 THEN '重要保持' WHEN 1 THEN '重要挽留'"
       + " WHEN 6 THEN '一般价值' WHEN 4 THEN '一般发展' WHEN 2 THEN '一般保持' ELSE '一般挽留' END";
 
-  static final String RECOMPUTE = "WITH b AS (SELECT id, "
-      + "  ntile(5) OVER (ORDER BY last_purchase_at, id)::smallint AS r, "
-      + "  ntile(5) OVER (ORDER BY purchase_count, id)::smallint AS f, "
-      + "  ntile(5) OVER (ORDER BY total_spent, id)::smallint AS m "
+  /**
+   * Quintile boundaries first (three single-column sorts), then one pass that scores every member
+   * by how many boundaries their value passes. Equal values always get equal scores, and only
+   * rows whose scores change are written.
+   */
+  static final String RECOMPUTE = "WITH q AS (SELECT "
+      + "  percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY last_purchase_at) AS r, "
+      + "  percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY purchase_count) AS f, "
+      + "  percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY total_spent) AS m "
       + "  FROM contacts WHERE purchase_count > 0), "
+      + "b AS (SELECT c.id, "
+      + "  (1 + (c.last_purchase_at > q.r[1])::int + (c.last_purchase_at > q.r[2])::int "
+      + "     + (c.last_purchase_at > q.r[3])::int + (c.last_purchase_at > q.r[4])::int)::smallint AS r, "
+      + "  (1 + (c.purchase_count > q.f[1])::int + (c.purchase_count > q.f[2])::int "
+      + "     + (c.purchase_count > q.f[3])::int + (c.purchase_count > q.f[4])::int)::smallint AS f, "
+      + "  (1 + (c.total_spent > q.m[1])::int + (c.total_spent > q.m[2])::int "
+      + "     + (c.total_spent > q.m[3])::int + (c.total_spent > q.m[4])::int)::smallint AS m "
+      + "  FROM contacts c, q WHERE c.purchase_count > 0), "
       + "scored AS (UPDATE contacts c SET rfm_r = b.r, rfm_f = b.f, rfm_m = b.m, rfm_class = " + CLASS + ", "
       + "  updated_at = now() FROM b WHERE c.id = b.id "
       + "  AND (c.rfm_r, c.rfm_f, c.rfm_m) IS DISTINCT FROM (b.r, b.f, b.m) RETURNING c.id), "
@@ -31,7 +45,8 @@ public final class Rfm {
 
   /** Answers the size of the base and how many contacts changed. */
   public static Future<io.vertx.core.json.JsonObject> recompute(SqlClient client) {
-    return client.query(RECOMPUTE).execute().map(rows -> {
+    // the boundary sorts fit in memory with a little more than the default work_mem
+    return client.query("SET LOCAL work_mem = '64MB'").execute().compose(v -> client.query(RECOMPUTE).execute()).map(rows -> {
       var r = rows.iterator().next();
       return new io.vertx.core.json.JsonObject().put("base", r.getLong("base"))
           .put("rescored", r.getLong("scored")).put("cleared", r.getLong("cleared"));
