@@ -2,8 +2,6 @@ package io.siyu.loyalty.growth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.siyu.app.Siyu;
-import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
 import io.vertx.core.json.JsonArray;
@@ -13,43 +11,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Growth value from events, tiers up at once, down only at the review. A server of its own: the review is global. */
 class GrowthTest {
-  private static OwnServer server;
-  private static Siyu siyu;
-  private static Api api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = OwnServer.start(Map.of());
-    siyu = server.siyu();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(Map.of());
 
   private static long registered() {
     String openid = "g-" + UUID.randomUUID();
-    Reply r = api.post("/api/v1/events", new JsonObject().put("id", "reg-" + openid).put("type", "member.registered")
+    Reply r = server.api().post("/api/v1/events", new JsonObject().put("id", "reg-" + openid).put("type", "member.registered")
         .put("contact", new JsonObject().put("openid", openid)));
     assertEquals(201, r.status(), r.toString());
     return r.json().getLong("contact_id");
   }
 
   private static Reply purchase(long contact, String key, String amount) {
-    return api.post("/api/v1/events", new JsonObject().put("id", key).put("type", "purchase")
+    return server.api().post("/api/v1/events", new JsonObject().put("id", key).put("type", "purchase")
         .put("contact_id", contact).put("amount", new BigDecimal(amount)));
   }
 
   private static JsonObject contact(long id) {
-    return api.get("/api/v1/contacts/" + id).json();
+    return server.api().get("/api/v1/contacts/" + id).json();
   }
 
   @Test
@@ -62,14 +46,14 @@ class GrowthTest {
     JsonObject after = contact(c);
     assertEquals(1999, after.getInteger("growth_value"), "100 for registering + floor(1899.99 × 1)");
     assertEquals("普通", after.getString("tier"), "one short of 银卡");
-    JsonArray history = api.get("/api/v1/contacts/" + c + "/growth").items();
+    JsonArray history = server.api().get("/api/v1/contacts/" + c + "/growth").items();
     assertEquals(2, history.size());
     assertEquals(key, history.getJsonObject(1).getString("event_id"));
     assertEquals(1899, history.getJsonObject(1).getInteger("points"));
 
     purchase(c, "buy-" + UUID.randomUUID(), "1.00");
     assertEquals("银卡", contact(c).getString("tier"), "exactly at the threshold is enough");
-    JsonArray ups = api.get("/api/v1/events?type=tier.upgraded&contact_id=" + c).items();
+    JsonArray ups = server.api().get("/api/v1/events?type=tier.upgraded&contact_id=" + c).items();
     assertEquals(1, ups.size());
     assertEquals(new JsonObject().put("from", "普通").put("to", "银卡"), ups.getJsonObject(0).getJsonObject("properties"));
   }
@@ -79,10 +63,10 @@ class GrowthTest {
     long c = registered();
     purchase(c, "buy-" + UUID.randomUUID(), "12000");
     assertEquals("金卡", contact(c).getString("tier"));
-    JsonArray ups = api.get("/api/v1/events?type=tier.upgraded&contact_id=" + c).items();
+    JsonArray ups = server.api().get("/api/v1/events?type=tier.upgraded&contact_id=" + c).items();
     assertEquals(1, ups.size());
     assertEquals("金卡", ups.getJsonObject(0).getJsonObject("properties").getString("to"));
-    Reply seg = api.post("/api/v1/segments/preview", new JsonObject().put("filter", new JsonObject().put("all", new JsonArray()
+    Reply seg = server.api().post("/api/v1/segments/preview", new JsonObject().put("filter", new JsonObject().put("all", new JsonArray()
         .add(new JsonObject().put("field", "tier").put("op", "eq").put("value", "金卡"))
         .add(new JsonObject().put("field", "openid").put("op", "eq").put("value", contact(c).getString("openid"))))));
     assertEquals(1, seg.json().getLong("count"));
@@ -95,27 +79,27 @@ class GrowthTest {
     purchase(c, old, "9000");
     purchase(c, "buy-" + UUID.randomUUID(), "2500");
     assertEquals("金卡", contact(c).getString("tier"));
-    try (Connection conn = siyu.database().jdbc().getConnection();
+    try (Connection conn = server.siyu().database().jdbc().getConnection();
         PreparedStatement ps = conn.prepareStatement("UPDATE growth_ledger SET created_at = now() - interval '13 months' "
             + "WHERE contact_id = ? AND event_type <> 'purchase' OR event_id = (SELECT id FROM events WHERE event_key = ?)")) {
       ps.setLong(1, c);
       ps.setString(2, old);
       ps.executeUpdate();
     }
-    Reply review = api.post("/api/v1/loyalty/tier-review", new JsonObject());
+    Reply review = server.api().post("/api/v1/loyalty/tier-review", new JsonObject());
     assertEquals(200, review.status(), review.toString());
     JsonObject after = contact(c);
     assertEquals(2500, after.getInteger("growth_value"));
     assertEquals("银卡", after.getString("tier"));
-    JsonArray downs = api.get("/api/v1/events?type=tier.downgraded&contact_id=" + c).items();
+    JsonArray downs = server.api().get("/api/v1/events?type=tier.downgraded&contact_id=" + c).items();
     assertEquals(1, downs.size());
     assertEquals(new JsonObject().put("from", "金卡").put("to", "银卡"), downs.getJsonObject(0).getJsonObject("properties"));
-    assertEquals(0, api.post("/api/v1/loyalty/tier-review", new JsonObject()).json().getInteger("downgraded"));
+    assertEquals(0, server.api().post("/api/v1/loyalty/tier-review", new JsonObject()).json().getInteger("downgraded"));
   }
 
   @Test
   void theTierTableIsPublishedAndBadRulesStopTheStart() {
-    JsonArray tiers = api.get("/api/v1/loyalty/tiers").json().getJsonArray("tiers");
+    JsonArray tiers = server.api().get("/api/v1/loyalty/tiers").json().getJsonArray("tiers");
     assertEquals(5, tiers.size());
     assertEquals(new JsonObject().put("name", "钻石").put("threshold", 50000), tiers.getJsonObject(4));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

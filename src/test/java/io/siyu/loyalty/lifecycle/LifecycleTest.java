@@ -3,8 +3,6 @@ package io.siyu.loyalty.lifecycle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.siyu.app.Siyu;
-import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
 import io.vertx.core.json.JsonArray;
@@ -15,9 +13,8 @@ import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Lifecycle stages move with events and with time, each move recorded as an event; RFM classes
@@ -25,46 +22,33 @@ import org.junit.jupiter.api.Test;
  * test creates.
  */
 class LifecycleTest {
-  private static OwnServer server;
-  private static Siyu siyu;
-  private static Api api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = OwnServer.start(Map.of());
-    siyu = server.siyu();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(Map.of());
 
   private static long contact() {
-    return api.post("/api/v1/contacts", new JsonObject().put("openid", "lc-" + UUID.randomUUID())).json().getLong("id");
+    return server.api().post("/api/v1/contacts", new JsonObject().put("openid", "lc-" + UUID.randomUUID())).json().getLong("id");
   }
 
   private static void purchase(long contact, String amount, int daysAgo) {
-    Reply r = api.post("/api/v1/events", new JsonObject().put("id", "p-" + UUID.randomUUID()).put("type", "purchase")
+    Reply r = server.api().post("/api/v1/events", new JsonObject().put("id", "p-" + UUID.randomUUID()).put("type", "purchase")
         .put("contact_id", contact).put("amount", new BigDecimal(amount))
         .put("occurred_at", OffsetDateTime.now().minusDays(daysAgo).toString()));
     assertEquals(201, r.status(), r.toString());
   }
 
   private static String stage(long contact) {
-    return api.get("/api/v1/contacts/" + contact).json().getString("lifecycle_stage");
+    return server.api().get("/api/v1/contacts/" + contact).json().getString("lifecycle_stage");
   }
 
   private static void sql(String statement, long contact) throws Exception {
-    try (Connection c = siyu.database().jdbc().getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
+    try (Connection c = server.siyu().database().jdbc().getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
       ps.setLong(1, contact);
       ps.executeUpdate();
     }
   }
 
   private static JsonObject recompute() {
-    Reply r = api.post("/api/v1/loyalty/recompute", new JsonObject());
+    Reply r = server.api().post("/api/v1/loyalty/recompute", new JsonObject());
     assertEquals(200, r.status(), r.toString());
     return r.json();
   }
@@ -77,7 +61,7 @@ class LifecycleTest {
     assertEquals("growing", stage(c));
     purchase(c, "100.00", 0);
     assertEquals("mature", stage(c));
-    JsonArray moves = api.get("/api/v1/events?type=lifecycle.changed&contact_id=" + c).items();
+    JsonArray moves = server.api().get("/api/v1/events?type=lifecycle.changed&contact_id=" + c).items();
     assertEquals(2, moves.size());
     assertEquals(new JsonObject().put("from", "new").put("to", "growing"), moves.getJsonObject(0).getJsonObject("properties"));
     assertEquals(new JsonObject().put("from", "growing").put("to", "mature"), moves.getJsonObject(1).getJsonObject("properties"));
@@ -118,7 +102,7 @@ class LifecycleTest {
     int[][] plan = {{1, 5, 1000}, {10, 1, 900}, {20, 4, 100}, {30, 2, 800}, {40, 3, 60}};
     String[] expected = {"重要价值", "重要发展", "一般价值", "重要挽留", "一般保持"};
     long[] ids = new long[plan.length];
-    try (Connection conn = siyu.database().jdbc().getConnection()) {
+    try (Connection conn = server.siyu().database().jdbc().getConnection()) {
       // other tests of this class buy too: take everyone else out of the base first
       conn.createStatement().executeUpdate("UPDATE contacts SET purchase_count = 0");
     }
@@ -132,11 +116,11 @@ class LifecycleTest {
     JsonObject run = recompute();
     assertEquals(5, run.getJsonObject("rfm").getLong("base"), run.encode());
     for (int i = 0; i < plan.length; i++) {
-      assertEquals(expected[i], api.get("/api/v1/contacts/" + ids[i]).json().getJsonObject("rfm").getString("class"),
+      assertEquals(expected[i], server.api().get("/api/v1/contacts/" + ids[i]).json().getJsonObject("rfm").getString("class"),
           "contact " + i);
     }
-    assertNull(api.get("/api/v1/contacts/" + contact()).json().getValue("rfm"), "no purchase, no class");
-    Reply segment = api.post("/api/v1/segments/preview", new JsonObject().put("filter",
+    assertNull(server.api().get("/api/v1/contacts/" + contact()).json().getValue("rfm"), "no purchase, no class");
+    Reply segment = server.api().post("/api/v1/segments/preview", new JsonObject().put("filter",
         new JsonObject().put("field", "rfm_class").put("op", "eq").put("value", "重要价值")));
     assertEquals(1, segment.json().getLong("count"));
   }

@@ -2,40 +2,24 @@ package io.siyu.loyalty.points;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.siyu.app.Siyu;
-import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.siyu.support.Api.Reply;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Points earned from events by the configured rules; a server of its own for the rule settings. */
 class EarningTest {
-  private static OwnServer server;
-  private static Siyu siyu;
-  private static Api api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = OwnServer.start(Map.of(
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(Map.of(
         "SIYU_POINTS_CATEGORY_MULTIPLIERS", "beauty=2",
         "SIYU_POINTS_CAMPAIGNS", "2026-10-01..2026-10-07=2"));
-    siyu = server.siyu();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   private static long contact() {
-    return api.post("/api/v1/contacts", new JsonObject().put("openid", "earn-" + UUID.randomUUID())).json().getLong("id");
+    return server.api().post("/api/v1/contacts", new JsonObject().put("openid", "earn-" + UUID.randomUUID())).json().getLong("id");
   }
 
   private static Reply event(long contact, String type, String amount, String at, JsonObject properties) {
@@ -44,13 +28,13 @@ class EarningTest {
     if (amount != null) {
       e.put("amount", new BigDecimal(amount));
     }
-    Reply r = api.post("/api/v1/events", e);
+    Reply r = server.api().post("/api/v1/events", e);
     assertEquals(201, r.status(), r.toString());
     return r;
   }
 
   private static int balance(long c) {
-    return api.get("/api/v1/contacts/" + c + "/points").json().getInteger("balance");
+    return server.api().get("/api/v1/contacts/" + c + "/points").json().getInteger("balance");
   }
 
   @Test
@@ -68,7 +52,7 @@ class EarningTest {
   void goldMembersEarnOneAndAHalfTimes() {
     long c = contact();
     event(c, "purchase", "10000", "2026-11-01T10:00:00+08:00", null);
-    assertEquals("金卡", api.get("/api/v1/contacts/" + c).json().getString("tier"));
+    assertEquals("金卡", server.api().get("/api/v1/contacts/" + c).json().getString("tier"));
     assertEquals(10000, balance(c), "the purchase that made them gold earned at the tier they had");
     event(c, "purchase", "100", "2026-11-02T10:00:00+08:00", null);
     assertEquals(10150, balance(c));
@@ -93,10 +77,10 @@ class EarningTest {
     long c = contact();
     String id = "survey-" + UUID.randomUUID();
     JsonObject e = new JsonObject().put("id", id).put("type", "survey.completed").put("contact_id", c);
-    assertEquals(201, api.post("/api/v1/events", e).status());
-    assertEquals(200, api.post("/api/v1/events", e).status());
+    assertEquals(201, server.api().post("/api/v1/events", e).status());
+    assertEquals(200, server.api().post("/api/v1/events", e).status());
     assertEquals(50, balance(c));
-    assertEquals("event:" + id, api.get("/api/v1/contacts/" + c + "/points/ledger").items().getJsonObject(0).getString("key"));
+    assertEquals("event:" + id, server.api().get("/api/v1/contacts/" + c + "/points/ledger").items().getJsonObject(0).getString("key"));
   }
 
   @Test
