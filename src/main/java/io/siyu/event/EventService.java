@@ -99,7 +99,7 @@ public final class EventService {
     return existing(conn, keys).compose(seen -> resolveContacts(conn, inputs, seen, batch)
         .compose(contactIds -> insert(conn, inputs, seen, contactIds)
             .compose(inserted -> restage(conn, inserted).map(inserted)))
-        .compose(inserted -> existing(conn, keys).map(all -> {
+        .compose(inserted -> originalsOfLostRaces(conn, keys, seen, inserted).map(all -> {
           // an id repeated within the batch is new only at its first occurrence
           java.util.Set<String> reported = new java.util.HashSet<>();
           List<Stored> out = new ArrayList<>();
@@ -108,6 +108,24 @@ public final class EventService {
           }
           return out;
         })));
+  }
+
+  /**
+   * Every event of the request as stored: those seen before, those this request inserted, and —
+   * read again only if there are any — those another request stored between our look and our insert.
+   */
+  private Future<Map<String, JsonObject>> originalsOfLostRaces(SqlConnection conn, List<String> keys,
+      Map<String, JsonObject> seen, Map<String, JsonObject> inserted) {
+    Map<String, JsonObject> all = new HashMap<>(seen);
+    all.putAll(inserted);
+    List<String> missing = keys.stream().filter(k -> !all.containsKey(k)).distinct().toList();
+    if (missing.isEmpty()) {
+      return Future.succeededFuture(all);
+    }
+    return existing(conn, missing).map(lost -> {
+      all.putAll(lost);
+      return all;
+    });
   }
 
   /**
@@ -125,7 +143,7 @@ public final class EventService {
     SqlParams p = new SqlParams();
     String scope = "c.id = ANY(" + p.add(ids) + "::bigint[])";
     return earning.apply(conn, inserted.values())
-        .compose(v -> referrals.apply(conn, eventIds))
+        .compose(v -> referrals.apply(conn, inserted.values()))
         .compose(referralEvents -> growth.apply(conn, java.util.stream.Stream.concat(
             java.util.Arrays.stream(eventIds), java.util.Arrays.stream(referralEvents)).toArray(Long[]::new)))
         .compose(v -> config.lifecycle().recompute(conn, scope, p))

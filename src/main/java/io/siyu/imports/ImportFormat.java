@@ -12,15 +12,13 @@ import java.util.regex.Pattern;
 
 /** The two upload formats and what a CSV header may name. */
 public enum ImportFormat {
-  CSV("text/csv", "csv"), NDJSON("application/x-ndjson", "ndjson");
+  CSV("csv"), NDJSON("ndjson");
 
   private static final Pattern CHANNEL = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
 
-  final String mediaType;
   final String wire;
 
-  ImportFormat(String mediaType, String wire) {
-    this.mediaType = mediaType;
+  ImportFormat(String wire) {
     this.wire = wire;
   }
 

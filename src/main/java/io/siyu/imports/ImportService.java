@@ -115,15 +115,18 @@ public final class ImportService {
         config.defaultCountryCode(), config.defaultTimezone(), () -> log.debug("Import {} left its runner", id))));
   }
 
-  /** Picks up jobs a previous run of this instance accepted but did not finish. */
+  /** Picks up jobs a previous run of this instance accepted but did not finish (their file is here). */
   public void resumeInterrupted() {
     pool.query("SELECT id, file_path, format FROM imports WHERE status IN ('queued', 'running') ORDER BY id").execute()
         .onSuccess(rows -> rows.forEach(r -> {
           Path file = Path.of(r.getString("file_path"));
-          if (file.startsWith(dir) && Files.exists(file)) {
-            log.info("Resuming import {}", r.getLong("id"));
-            submit(r.getLong("id"), file, ImportFormat.fromWire(r.getString("format")));
-          }
+          // a file-system look is blocking: not on the event loop
+          vertx.executeBlocking(() -> file.startsWith(dir) && Files.exists(file)).onSuccess(here -> {
+            if (here) {
+              log.info("Resuming import {}", r.getLong("id"));
+              submit(r.getLong("id"), file, ImportFormat.fromWire(r.getString("format")));
+            }
+          });
         }))
         .onFailure(e -> log.warn("Could not look for interrupted imports: {}", e.getMessage()));
   }

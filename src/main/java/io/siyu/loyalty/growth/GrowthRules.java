@@ -79,8 +79,4 @@ public record GrowthRules(List<Rule> rules, List<Tier> tiers) {
   Integer[] tierThresholds() {
     return tiers.stream().map(Tier::threshold).toArray(Integer[]::new);
   }
-
-  public String lowestTier() {
-    return tiers.get(0).name();
-  }
 }

@@ -18,6 +18,8 @@ import java.util.List;
  * go one by one because each continues or breaks a streak.
  */
 public final class PointsEarning {
+  private static final java.util.Set<String> PRICED = java.util.Set.of("purchase", "survey.completed");
+
   private static final String BY_RULE = "WITH tm AS (SELECT * FROM unnest($2::text[], $3::text[]) AS t(tier, mult)), "
       + "cm AS (SELECT * FROM unnest($4::text[], $5::text[]) AS t(category, mult)), "
       + "cw AS (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]) AS t(from_day, to_day, mult)), "
@@ -30,12 +32,8 @@ public final class PointsEarning {
       + "    * coalesce((SELECT cm.mult::numeric FROM cm WHERE cm.category = e.category), 1) "
       + "    * coalesce((SELECT max(cw.mult::numeric) FROM cw WHERE e.day BETWEEN cw.from_day::date AND cw.to_day::date), 1))::int "
       + "  ELSE $10::int END AS points FROM e), "
-      + "ins AS (INSERT INTO points_ledger (contact_id, kind, points, remaining, expires_at, reason, idempotency_key, actor) "
-      + "  SELECT contact_id, 'earn', points, points, now() + make_interval(months => $12::int), type, "
-      + "  'event:' || event_key, 'system:earning' FROM p WHERE points > 0 "
-      + "  ON CONFLICT (idempotency_key) DO NOTHING RETURNING contact_id, points), "
-      + "sums AS (SELECT contact_id, sum(points)::int AS s FROM ins GROUP BY contact_id) "
-      + "UPDATE contacts c SET points_balance = c.points_balance + sums.s FROM sums WHERE c.id = sums.contact_id";
+      + PointsCredit.sql("SELECT contact_id, points, type AS reason, 'event:' || event_key AS key FROM p", "$12",
+          "system:earning");
 
   /** Moves the streak on if this sign-in is on a new day; no row back means it earns nothing. */
   private static final String STREAK = "WITH old AS (SELECT id, last_sign_in_day AS day, sign_in_streak AS streak "
@@ -44,10 +42,8 @@ public final class PointsEarning {
       + "  THEN old.streak + 1 ELSE 1 END FROM old WHERE c.id = old.id AND (old.day IS NULL OR old.day < $2::date) "
       + "RETURNING c.sign_in_streak";
 
-  private static final String EARN_ONE = "WITH ins AS (INSERT INTO points_ledger (contact_id, kind, points, remaining, "
-      + "  expires_at, reason, idempotency_key, actor) VALUES ($1, 'earn', $2, $2, now() + make_interval(months => $3::int), "
-      + "  'sign_in', $4, 'system:earning') ON CONFLICT (idempotency_key) DO NOTHING RETURNING points) "
-      + "UPDATE contacts SET points_balance = points_balance + (SELECT coalesce(sum(points), 0) FROM ins) WHERE id = $1";
+  private static final String EARN_ONE = "WITH " + PointsCredit.sql(
+      "SELECT $1::bigint AS contact_id, $2::int AS points, 'sign_in' AS reason, $4::text AS key", "$3", "system:earning");
 
   private final EarningRules rules;
   private final int validityMonths;
@@ -60,7 +56,10 @@ public final class PointsEarning {
   /** {@code events} are the newly stored ones, as the events API shows them (with {@code seq}). */
   public Future<Void> apply(SqlClient conn, Collection<JsonObject> events) {
     Long[] ids = events.stream().map(e -> e.getLong("seq")).toArray(Long[]::new);
-    Future<Void> chain = conn.preparedQuery(BY_RULE).execute(byRuleParams(ids)).mapEmpty();
+    // most batches hold no purchase or survey: they skip the pricing statement
+    boolean priced = events.stream().anyMatch(e -> PRICED.contains(e.getString("type")));
+    Future<Void> chain = priced ? conn.preparedQuery(BY_RULE).execute(byRuleParams(ids)).mapEmpty()
+        : Future.succeededFuture();
     List<JsonObject> signIns = new ArrayList<>(events.stream().filter(e -> "sign_in".equals(e.getString("type"))).toList());
     signIns.sort(java.util.Comparator.comparing((JsonObject e) -> e.getString("occurred_at")));
     for (JsonObject e : signIns) {

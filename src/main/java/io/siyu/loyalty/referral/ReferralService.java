@@ -1,6 +1,7 @@
 package io.siyu.loyalty.referral;
 
 import io.siyu.db.Rows;
+import io.siyu.loyalty.points.PointsCredit;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -20,6 +21,7 @@ import java.security.SecureRandom;
 public final class ReferralService {
   private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray(); // no 0/O, 1/I
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.util.Set<String> RELEVANT = java.util.Set.of("member.registered", "purchase");
 
   /** Links referees and logs the referrer's event; answers the new events' ids (for growth). */
   private static final String LINK = "WITH reg AS (SELECT DISTINCT ON (e.contact_id) e.contact_id AS referee, r.id AS referrer "
@@ -47,12 +49,8 @@ public final class ReferralService {
       + "  FROM events e JOIN contacts c ON c.id = e.contact_id "
       + "  JOIN points_ledger l ON l.idempotency_key = 'event:' || e.event_key "
       + "  WHERE e.id = ANY($1::bigint[]) AND e.type = 'purchase' AND c.referred_by IS NOT NULL ORDER BY c.id, e.id), "
-      + "ins AS (INSERT INTO points_ledger (contact_id, kind, points, remaining, expires_at, reason, idempotency_key, actor) "
-      + "  SELECT referrer, 'earn', points, points, now() + make_interval(months => $5::int), reason, key, 'system:referral' "
-      + "  FROM (SELECT * FROM reg UNION ALL SELECT * FROM first_order) r WHERE points > 0 "
-      + "  ON CONFLICT (idempotency_key) DO NOTHING RETURNING contact_id, points), "
-      + "sums AS (SELECT contact_id, sum(points)::int AS s FROM ins GROUP BY contact_id) "
-      + "UPDATE contacts c SET points_balance = c.points_balance + sums.s FROM sums WHERE c.id = sums.contact_id";
+      + PointsCredit.sql("SELECT referrer AS contact_id, points, reason, key FROM reg "
+          + "UNION ALL SELECT referrer, points, reason, key FROM first_order", "$5", "system:referral");
 
   private final Pool pool;
   private final int registerPoints;
@@ -70,7 +68,12 @@ public final class ReferralService {
    * Inside event ingestion (after points were earned for the batch): links, rewards, and answers
    * the ids of the {@code referral.registered} events it wrote, so growth can count them too.
    */
-  public Future<Long[]> apply(SqlClient conn, Long[] eventIds) {
+  public Future<Long[]> apply(SqlClient conn, java.util.Collection<JsonObject> events) {
+    // only registrations link and only purchases pay a share: other batches have nothing to do here
+    if (events.stream().noneMatch(e -> RELEVANT.contains(e.getString("type")))) {
+      return Future.succeededFuture(new Long[0]);
+    }
+    Long[] eventIds = events.stream().map(e -> e.getLong("seq")).toArray(Long[]::new);
     return conn.preparedQuery(LINK).execute(Tuple.of(eventIds)).compose(rows -> {
       Long[] referralEvents = new Long[rows.size()];
       int i = 0;
