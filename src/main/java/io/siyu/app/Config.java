@@ -33,7 +33,8 @@ public record Config(
     java.math.BigDecimal referralFirstOrderShare,
     String schedulerName,
     String recomputeCron,
-    String tierReviewCron) {
+    String tierReviewCron,
+    io.siyu.journey.JourneyFeature.Settings journeys) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -72,7 +73,22 @@ public record Config(
         new java.math.BigDecimal(env.getOrDefault("SIYU_REFERRAL_FIRST_ORDER_SHARE", "0.3")),
         env.getOrDefault("SIYU_SCHEDULER_NAME", "siyu"),
         env.getOrDefault("SIYU_RECOMPUTE_CRON", "0 0 3 * * ?"),
-        env.getOrDefault("SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"));
+        env.getOrDefault("SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"),
+        new io.siyu.journey.JourneyFeature.Settings(
+            Path.of(env.getOrDefault("SIYU_JOURNEYS_DIR", "bpmn")).toAbsolutePath().normalize(),
+            "siyu-" + java.util.UUID.randomUUID(),
+            longOf(env, "SIYU_JOB_ACQUISITION_MAX_WAIT_MS", 1000),
+            longOf(env, "SIYU_JOURNEY_INBOX_POLL_MS", 200),
+            sendWindow(env.getOrDefault("SIYU_SEND_WINDOW", "09:00-21:00")),
+            !"false".equalsIgnoreCase(env.getOrDefault("SIYU_JOB_EXECUTOR", "true"))));
+  }
+
+  private static io.siyu.journey.SendWindow.Window sendWindow(String spec) {
+    io.siyu.journey.SendWindow.Window w = io.siyu.journey.SendWindow.parse(spec);
+    if (w == null) {
+      throw new IllegalArgumentException("SIYU_SEND_WINDOW must look like 09:00-21:00, not " + spec);
+    }
+    return w;
   }
 
   private static String blankToNull(String s) {

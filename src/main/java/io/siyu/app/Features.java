@@ -6,6 +6,7 @@ import io.siyu.auth.TokenRoutes;
 import io.siyu.contact.ContactRoutes;
 import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
+import io.siyu.journey.JourneyRoutes;
 import io.siyu.loyalty.growth.GrowthRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.loyalty.referral.ReferralRoutes;
@@ -51,6 +52,7 @@ final class Features {
     GrowthRoutes.mount(v1, s.growth());
     ReferralRoutes.mount(v1, s.referrals());
     ScheduleRoutes.mount(v1, s.vertx(), s::schedules);
+    JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
     api.route("/v1/*").subRouter(v1);
   }
 

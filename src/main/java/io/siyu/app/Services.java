@@ -38,6 +38,7 @@ public final class Services {
   private final GrowthService growth;
   private final ReferralService referrals;
   private volatile Schedules schedules;
+  private volatile io.siyu.journey.JourneyFeature journeys;
   private final RightService rights;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
@@ -79,6 +80,14 @@ public final class Services {
   public GrowthService growth() { return growth; }
   public ReferralService referrals() { return referrals; }
   public Schedules schedules() { return schedules; }
+
+  public io.siyu.journey.JourneyFeature journeys() { return journeys; }
+
+  /** Blocking: starts the journey engine and deploys the journeys directory. */
+  void startJourneys() throws java.io.IOException {
+    journeys = new io.siyu.journey.JourneyFeature(vertx, database.jdbc(), config.journeys(),
+        new io.siyu.journey.JourneyFeature.PaletteServices(tags, rights, points, events, contacts, () -> { }));
+  }
 
   /** Blocking: starts the scheduled jobs (Quartz needs these services to run them). */
   void startSchedules() throws org.quartz.SchedulerException {

@@ -66,7 +66,18 @@ public final class Siyu {
   /** Starts everything; the future completes once the API is ready to serve. */
   public static Future<Siyu> start(Config config) {
     Siyu siyu = new Siyu(config);
-    return siyu.start().recover(err -> siyu.stop().transform(x -> Future.failedFuture(err)));
+    // a promise of no context: after a failed start Vert.x is closed, and a future bound to one of
+    // its event loops could never report the failure
+    Promise<Siyu> result = Promise.promise();
+    siyu.start().onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.complete(siyu);
+      } else {
+        log.error("Siyu could not start: {}", ar.cause().toString(), ar.cause());
+        siyu.stop().onComplete(x -> result.fail(ar.cause()));
+      }
+    });
+    return result.future();
   }
 
   /** A Siyu that is not started yet, for callers that watch it start (see {@link #start()}). */
@@ -149,6 +160,7 @@ public final class Siyu {
     Features.mount(api, s);
     return s.tokens().bootstrap(config.adminToken())
         .compose(generated -> vertx.executeBlocking(() -> {
+          s.startJourneys();
           s.startSchedules();
           return generated;
         }, false))
@@ -204,6 +216,9 @@ public final class Siyu {
           }
           // Quartz waits for a running job, which may still need the pools
           return vertx.executeBlocking(() -> {
+            if (s.journeys() != null) {
+              s.journeys().close();
+            }
             if (s.schedules() != null) {
               s.schedules().close();
             }

@@ -170,13 +170,29 @@ public final class TagService {
   }
 
   public Future<Void> untagContact(long contactId, long tagId, String actor) {
+    return untagIfTagged(contactId, tagId, actor).map(changed -> {
+      if (!changed) {
+        throw Problem.notFound("Tag " + tagId + " on contact " + contactId);
+      }
+      return null;
+    });
+  }
+
+  /** Removes the tag, answering whether the contact had it (a journey removes without caring). */
+  public Future<Boolean> untagIfTagged(long contactId, long tagId, String actor) {
     return pool.preparedQuery(String.format(REMOVE, "c.id = $3")).execute(Tuple.of(tagId, actor, contactId))
-        .map(rows -> {
-          if (rows.iterator().next().getLong("changed") == 0) {
-            throw Problem.notFound("Tag " + tagId + " on contact " + contactId);
-          }
-          return null;
-        });
+        .map(rows -> rows.iterator().next().getLong("changed") > 0);
+  }
+
+  /** The id of the tag {@code name} in group {@code group}, both made if missing (journeys name tags by name). */
+  public Future<Long> ensure(String group, String name) {
+    return pool.preparedQuery("WITH g AS (INSERT INTO tag_groups (name) VALUES ($1) "
+            + "  ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id), "
+            + "t AS (INSERT INTO tags (group_id, name) SELECT id, $2 FROM g "
+            + "  ON CONFLICT (group_id, name) DO UPDATE SET name = EXCLUDED.name RETURNING id) "
+            + "SELECT id FROM t")
+        .execute(Tuple.of(group, name))
+        .map(rows -> rows.iterator().next().getLong("id"));
   }
 
   /**

@@ -67,6 +67,11 @@ public final class Problem extends RuntimeException {
     return new Problem(415, "unsupported-media-type", "Unsupported media type", detail, null);
   }
 
+  /** The last part of the type URI, e.g. {@code not-eligible}. */
+  public String slug() {
+    return type.substring(TYPE_BASE.length());
+  }
+
   public int status() {
     return status;
   }

@@ -47,6 +47,24 @@ public final class TestSiyu {
   }
 
   /** A client for the shared server with another token (or none). */
+  private static final Map<String, Api> BY_ROLE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A client with a fresh token of {@code role} (admin, operator, manager, integration), one per role. */
+  public static Api withRole(String role) {
+    return BY_ROLE.computeIfAbsent(role, r -> {
+      var reply = admin().post("/api/v1/tokens", new io.vertx.core.json.JsonObject().put("name", "test-" + r).put("role", r));
+      if (reply.status() != 201) {
+        throw new IllegalStateException(reply.toString());
+      }
+      return as(reply.json().getString("token"));
+    });
+  }
+
+  /** A client without a token. */
+  public static Api anonymous() {
+    return as("");
+  }
+
   public static Api as(String token) {
     return new Api(get().vertx(), get().httpPort(), token);
   }
@@ -63,6 +81,8 @@ public final class TestSiyu {
     env.put("SIYU_DATA_DIR", Files.createTempDirectory("siyu-test").toString());
     env.put("SIYU_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("SIYU_DB_POOL_SIZE", "8");
+    env.put("SIYU_JOB_ACQUISITION_MAX_WAIT_MS", "200");
+    env.put("SIYU_JOURNEY_INBOX_POLL_MS", "100");
     // Quartz keeps one scheduler per name in a JVM; each test server needs its own
     env.put("SIYU_SCHEDULER_NAME", "siyu-test-" + UUID.randomUUID());
     String external = System.getenv("SIYU_DB_URL");

@@ -21,9 +21,12 @@ public final class GrowthService {
 
   private static final String EARN = "WITH r AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[]) "
       + "  AS r(type, fixed, per_yuan)), "
+      // growth.awarded (a journey's "award growth" step) carries its own amount
       + "g AS (SELECT e.id, e.contact_id, e.type, "
-      + "  (r.fixed + floor(coalesce(e.amount, 0) * r.per_yuan::numeric))::int AS points "
-      + "  FROM events e JOIN r ON r.type = e.type WHERE e.id = ANY($1::bigint[])), "
+      + "  (coalesce(r.fixed, 0) + floor(coalesce(e.amount, 0) * coalesce(r.per_yuan::numeric, 0)) "
+      + "   + CASE WHEN e.type = 'growth.awarded' AND e.properties->>'growth' ~ '^[0-9]{1,9}$' "
+      + "     THEN (e.properties->>'growth')::int ELSE 0 END)::int AS points "
+      + "  FROM events e LEFT JOIN r ON r.type = e.type WHERE e.id = ANY($1::bigint[])), "
       + "ins AS (INSERT INTO growth_ledger (contact_id, event_id, event_type, points) "
       + "  SELECT contact_id, id, type, points FROM g WHERE points > 0 ON CONFLICT (event_id) DO NOTHING "
       + "  RETURNING contact_id, points), "

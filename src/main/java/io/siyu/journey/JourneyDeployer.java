@@ -1,0 +1,108 @@
+package io.siyu.journey;
+
+import io.siyu.web.Problem;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.engine.ResourceReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deploys journey files: every {@code .bpmn} in the journeys directory at start, and uploads
+ * through the API. A file is checked and completed first ({@link JourneyFile}); the engine's own
+ * parse errors are reported the same way. An unchanged file creates no new version (the engine
+ * compares it with the last deployment of the same journey).
+ */
+public final class JourneyDeployer {
+  private static final Logger log = LoggerFactory.getLogger(JourneyDeployer.class);
+  private final JourneyEngine engine;
+  private final JourneyRegistry registry;
+
+  public JourneyDeployer(JourneyEngine engine, JourneyRegistry registry) {
+    this.engine = engine;
+    this.registry = registry;
+  }
+
+  /** Blocking: deploys every journey file in {@code dir}; a bad file stops the start with its problems. */
+  public void deployDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      log.warn("No journeys directory at {}: no journeys deployed at start", dir.toAbsolutePath());
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".bpmn")).sorted().toList()) {
+        JsonObject result;
+        try {
+          result = deploy(Files.readString(f, StandardCharsets.UTF_8));
+        } catch (Problem p) {
+          throw new IllegalStateException("Journey file " + f.getFileName() + " was not deployed: "
+              + p.toJson().getJsonArray("problems", new JsonArray()).encode(), p);
+        }
+        log.info("Journey {} from {}: version {}{}", result.getString("key"), f.getFileName(), result.getInteger("version"),
+            result.getBoolean("changed") ? "" : " (unchanged)");
+      }
+    }
+  }
+
+  /** Blocking: checks and deploys one file; a 422 problem lists every element and what is wrong with it. */
+  public JsonObject deploy(String xml) {
+    JourneyFile.Checked checked = JourneyFile.check(xml);
+    if (!checked.ok()) {
+      throw invalid(checked.problems());
+    }
+    JourneyFile.Journey j = checked.journey();
+    RepositoryService repository = engine.engine().getRepositoryService();
+    ProcessDefinition before = latest(j.key());
+    try {
+      repository.createDeployment().name(j.key()).source("siyu")
+          .addString(j.key() + ".bpmn", j.xml())
+          .enableDuplicateFiltering(false) // filter duplicates (the flag is "deploy changed resources only")
+          .deploy();
+    } catch (ParseException e) {
+      throw invalid(problems(e));
+    }
+    ProcessDefinition now = latest(j.key());
+    try {
+      registry.record(j, now.getVersion());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return new JsonObject().put("key", j.key()).put("name", j.name()).put("version", now.getVersion())
+        .put("changed", before == null || !before.getId().equals(now.getId()))
+        .put("trigger", j.trigger().toJson()).put("reentry", j.trigger().reentry().name().toLowerCase(java.util.Locale.ROOT))
+        .put("listens", new JsonArray(new ArrayList<>(j.listens())));
+  }
+
+  private ProcessDefinition latest(String key) {
+    return engine.engine().getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(key)
+        .latestVersion().singleResult();
+  }
+
+  private static List<JsonObject> problems(ParseException e) {
+    List<JsonObject> out = new ArrayList<>();
+    for (ResourceReport report : e.getResorceReports()) {
+      report.getErrors().forEach(p -> out.add(Trigger.problem(
+          p.getMainElementId() == null ? "(file)" : p.getMainElementId(), p.getMessage())));
+    }
+    if (out.isEmpty()) {
+      out.add(Trigger.problem("(file)", e.getMessage()));
+    }
+    return out;
+  }
+
+  static Problem invalid(List<JsonObject> problems) {
+    return new Problem(422, "invalid-journey", "Invalid journey",
+        "The journey was not deployed: " + problems.size() + " problem(s)", new JsonObject().put("problems", new JsonArray(problems)));
+  }
+}

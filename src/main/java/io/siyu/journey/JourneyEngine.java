@@ -1,0 +1,79 @@
+package io.siyu.journey;
+
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngineConfiguration;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
+import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
+import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
+import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
+
+/**
+ * The embedded Camunda 7 engine, on Siyu's own database (tables from migration V9; the engine
+ * never changes the schema). Its job executor runs timers and asynchronous steps on its own
+ * threads; every other engine call is made from a Vert.x worker, never the event loop.
+ */
+public final class JourneyEngine implements AutoCloseable {
+  private final StandaloneProcessEngineConfiguration configuration;
+  private final ProcessEngine engine;
+
+  /** Blocking: builds and starts the engine (about three seconds). */
+  public JourneyEngine(DataSource jdbc, String name, Map<Object, Object> beans, List<BpmnParseListener> listeners,
+      long acquisitionMaxWaitMillis, boolean jobExecutor) {
+    configuration = new StandaloneProcessEngineConfiguration();
+    configuration.setProcessEngineName(name);
+    configuration.setDataSource(jdbc);
+    configuration.setTransactionsExternallyManaged(false);
+    configuration.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_FALSE);
+    configuration.setDatabaseType("postgres");
+    // activity history is what funnels read (which nodes were reached, which are waited in)
+    configuration.setHistory(ProcessEngineConfiguration.HISTORY_ACTIVITY);
+    // finished instances stay in history (and in funnels) for a year
+    configuration.setHistoryTimeToLive("P365D");
+    configuration.setDbIdentityUsed(false);
+    configuration.setCmmnEnabled(false);
+    configuration.setDmnEnabled(false);
+    configuration.setAuthorizationEnabled(false);
+    configuration.setMetricsEnabled(false);
+    // ids from UUIDs, not from a shared counter row that several instances would fight over
+    configuration.setIdGenerator(new StrongUuidGenerator());
+    configuration.setBeans(beans);
+    configuration.setCustomPreBPMNParseListeners(listeners);
+    configuration.setJobExecutorActivate(jobExecutor);
+    configuration.setJobExecutor(jobExecutor(acquisitionMaxWaitMillis));
+    // retry a failed step three times, a minute apart, before it becomes an incident
+    configuration.setFailedJobRetryTimeCycle("R3/PT1M");
+    engine = configuration.buildProcessEngine();
+  }
+
+  /**
+   * The default acquisition sleeps up to a minute when idle, so a due timer could wait that long:
+   * the cap here keeps waits in journeys within about {@code maxWaitMillis} of their due time.
+   */
+  private static DefaultJobExecutor jobExecutor(long maxWaitMillis) {
+    DefaultJobExecutor executor = new DefaultJobExecutor();
+    executor.setWaitTimeInMillis((int) Math.min(100, maxWaitMillis));
+    executor.setMaxWait(maxWaitMillis);
+    executor.setMaxJobsPerAcquisition(10);
+    executor.setCorePoolSize(3);
+    executor.setMaxPoolSize(8);
+    return executor;
+  }
+
+  public ProcessEngine engine() {
+    return engine;
+  }
+
+  /** Runs {@code command} in one engine transaction: Siyu's SQL on its connection commits with the engine's. */
+  public <T> T inTransaction(Command<T> command) {
+    return configuration.getCommandExecutorTxRequired().execute(command);
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

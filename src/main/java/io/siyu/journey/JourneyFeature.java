@@ -1,0 +1,81 @@
+package io.siyu.journey;
+
+import io.siyu.contact.ContactService;
+import io.siyu.event.EventService;
+import io.siyu.journey.palette.AwardGrowth;
+import io.siyu.journey.palette.AwardPoints;
+import io.siyu.journey.palette.ContactUpdate;
+import io.siyu.journey.palette.GoalReached;
+import io.siyu.journey.palette.GrantRight;
+import io.siyu.journey.palette.TagTask;
+import io.siyu.loyalty.points.PointsService;
+import io.siyu.loyalty.rights.RightService;
+import io.siyu.tag.TagService;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Journeys, assembled: the engine with the palette as its beans, the registry, deployment, entry,
+ * the inbox that hands events to journeys, and the queries behind the API.
+ */
+public final class JourneyFeature implements AutoCloseable {
+  /** What journeys need from the configuration. */
+  public record Settings(Path dir, String engineName, long acquisitionMaxWaitMillis, long inboxPollMillis,
+      SendWindow.Window sendWindow, boolean jobExecutor) {}
+
+  /** The services palette tasks act through. */
+  public record PaletteServices(TagService tags, RightService rights, PointsService points, EventService events,
+      ContactService contacts, Runnable wakeDispatcher) {}
+
+  private final JourneyEngine engine;
+  private final JourneyRegistry registry;
+  private final JourneyDeployer deployer;
+  private final JourneyEntries entries;
+  private final JourneyInbox inbox;
+
+  /** Blocking: starts the engine, deploys the journeys directory and starts the inbox. */
+  public JourneyFeature(Vertx vertx, DataSource jdbc, Settings settings, PaletteServices s) throws IOException {
+    Contacts contacts = new Contacts();
+    Map<Object, Object> beans = new HashMap<>();
+    // SENDMESSAGE
+    beans.put("addTag", new TagTask(s.tags(), true));
+    beans.put("removeTag", new TagTask(s.tags(), false));
+    beans.put("grantRight", new GrantRight(s.rights()));
+    beans.put("awardPoints", new AwardPoints(s.points()));
+    beans.put("awardGrowth", new AwardGrowth(s.events()));
+    beans.put("setAttribute", new ContactUpdate(s.contacts(), false));
+    beans.put("setLifecycleStage", new ContactUpdate(s.contacts(), true));
+    beans.put("goalReached", new GoalReached());
+    beans.put("sendWindow", new SendWindow(settings.sendWindow(), contacts));
+    engine = new JourneyEngine(jdbc, settings.engineName(), beans, List.of(new GatewayListeners(contacts)),
+        settings.acquisitionMaxWaitMillis(), settings.jobExecutor());
+    registry = new JourneyRegistry(jdbc);
+    deployer = new JourneyDeployer(engine, registry);
+    entries = new JourneyEntries(engine);
+    inbox = new JourneyInbox(vertx, jdbc, engine, registry, entries);
+    try {
+      deployer.deployDirectory(settings.dir());
+    } catch (RuntimeException | IOException e) {
+      engine.close(); // its job executor would otherwise outlive the failed start
+      throw e;
+    }
+    inbox.start(settings.inboxPollMillis());
+  }
+
+  public JourneyEngine engine() { return engine; }
+  public JourneyRegistry registry() { return registry; }
+  public JourneyDeployer deployer() { return deployer; }
+  public JourneyEntries entries() { return entries; }
+  public JourneyInbox inbox() { return inbox; }
+
+  @Override
+  public void close() {
+    inbox.stop();
+    engine.close();
+  }
+}

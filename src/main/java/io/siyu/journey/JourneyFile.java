@@ -1,0 +1,321 @@
+package io.siyu.journey;
+
+import io.siyu.journey.palette.Palette;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.BaseElement;
+import org.camunda.bpm.model.bpmn.instance.CatchEvent;
+import org.camunda.bpm.model.bpmn.instance.ConditionExpression;
+import org.camunda.bpm.model.bpmn.instance.Definitions;
+import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
+import org.camunda.bpm.model.bpmn.instance.IntermediateCatchEvent;
+import org.camunda.bpm.model.bpmn.instance.Message;
+import org.camunda.bpm.model.bpmn.instance.MessageEventDefinition;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
+import org.camunda.bpm.model.bpmn.instance.ScriptTask;
+import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
+import org.camunda.bpm.model.bpmn.instance.ServiceTask;
+import org.camunda.bpm.model.bpmn.instance.StartEvent;
+import org.camunda.bpm.model.bpmn.instance.TimeDate;
+import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
+import org.camunda.bpm.model.bpmn.instance.UserTask;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaExecutionListener;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
+import org.camunda.bpm.model.xml.instance.ModelElementInstance;
+
+/**
+ * One journey file, read, checked and completed before it reaches the engine: the trigger from the
+ * start event, every task against the palette, and Siyu's markers turned into plain BPMN (a wait
+ * for an event gets its message, a send-window wait its timer, an A/B split its flow conditions),
+ * so Camunda Modeler only ever needs element templates. Problems name the element and what is
+ * wrong; a file with problems is not deployed.
+ */
+public final class JourneyFile {
+  /** A journey ready to deploy: key, name, trigger, the event types it listens to, and its final XML. */
+  public record Journey(String key, String name, Trigger trigger, Set<String> listens, String xml,
+      Map<String, Map<String, Integer>> splits) {}
+
+  /** Either a journey or the problems that keep it from being one. */
+  public record Checked(Journey journey, List<JsonObject> problems) {
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+  }
+
+  private JourneyFile() {}
+
+  public static Checked check(String xml) {
+    List<JsonObject> problems = new ArrayList<>();
+    if (xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY")) {
+      problems.add(Trigger.problem("(file)", "a journey file may not declare a DOCTYPE or entities"));
+      return new Checked(null, problems);
+    }
+    BpmnModelInstance model;
+    try {
+      model = Bpmn.readModelFromStream(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    } catch (RuntimeException e) {
+      problems.add(Trigger.problem("(file)", "not a BPMN 2.0 file: " + rootCause(e)));
+      return new Checked(null, problems);
+    }
+    Collection<Process> processes = model.getModelElementsByType(Process.class);
+    if (processes.size() != 1) {
+      problems.add(Trigger.problem("(file)", "a journey file holds exactly one process, this one has " + processes.size()));
+      return new Checked(null, problems);
+    }
+    Process process = processes.iterator().next();
+    if (!process.isExecutable()) {
+      problems.add(Trigger.problem(process.getId(), "the process must be marked executable"));
+    }
+    List<StartEvent> starts = process.getChildElementsByType(StartEvent.class).stream().toList();
+    Trigger trigger = null;
+    if (starts.size() != 1) {
+      problems.add(Trigger.problem(process.getId(), "a journey has exactly one start event at the top level, this one has " + starts.size()));
+    } else {
+      trigger = Trigger.read(starts.get(0).getId(), properties(starts.get(0)), problems);
+    }
+    checkTasks(model, problems);
+    Set<String> listens = new TreeSet<>(trigger == null || !trigger.type().equals("event") ? List.of() : trigger.events());
+    completeEventWaits(model, listens, problems);
+    completeSendWindows(model, problems);
+    Map<String, Map<String, Integer>> splits = completeSplits(model, problems);
+    if (!problems.isEmpty()) {
+      return new Checked(null, problems);
+    }
+    String name = process.getName() == null || process.getName().isBlank() ? process.getId() : process.getName();
+    return new Checked(new Journey(process.getId(), name, trigger, listens, Bpmn.convertToString(model), splits), problems);
+  }
+
+  /** Service tasks must be palette tasks with their required inputs; no scripts, user tasks or Java classes. */
+  private static void checkTasks(BpmnModelInstance model, List<JsonObject> problems) {
+    for (ScriptTask t : model.getModelElementsByType(ScriptTask.class)) {
+      problems.add(Trigger.problem(t.getId(), "script tasks are not allowed in journeys"));
+    }
+    for (UserTask t : model.getModelElementsByType(UserTask.class)) {
+      problems.add(Trigger.problem(t.getId(), "user tasks are not allowed in journeys (nobody works them)"));
+    }
+    for (CamundaExecutionListener l : model.getModelElementsByType(CamundaExecutionListener.class)) {
+      if (l.getCamundaClass() != null || l.getCamundaScript() != null) {
+        BaseElement owner = (BaseElement) l.getParentElement().getParentElement();
+        problems.add(Trigger.problem(owner.getId(), "execution listeners with Java classes or scripts are not allowed"));
+      }
+    }
+    for (ServiceTask t : model.getModelElementsByType(ServiceTask.class)) {
+      String bean = beanOf(t.getCamundaDelegateExpression());
+      Palette.TaskType type = bean == null ? null : Palette.TASKS.get(bean);
+      if (type == null) {
+        problems.add(Trigger.problem(t.getId(), "task type not known to Siyu: use one of the element templates "
+            + new TreeSet<>(Palette.TASKS.keySet()) + " (camunda:delegateExpression=\"${name}\")"));
+        continue;
+      }
+      Map<String, String> inputs = inputs(t);
+      for (String required : type.required()) {
+        if (inputs.get(required) == null || inputs.get(required).isBlank()) {
+          problems.add(Trigger.problem(t.getId(), "missing required field " + required));
+        }
+      }
+      for (String given : inputs.keySet()) {
+        if (!type.required().contains(given) && !type.optional().contains(given)) {
+          problems.add(Trigger.problem(t.getId(), "unknown field " + given + " for " + bean));
+        }
+      }
+      checkValues(t.getId(), bean, inputs, problems);
+    }
+  }
+
+  private static void checkValues(String id, String bean, Map<String, String> in, List<JsonObject> problems) {
+    switch (bean) {
+      case "sendMessage" -> {
+        if (in.get("channel") != null && !Palette.CHANNELS.contains(in.get("channel"))) {
+          problems.add(Trigger.problem(id, "channel must be one of " + Palette.CHANNELS));
+        }
+        if (in.get("kind") != null && !List.of("marketing", "transactional").contains(in.get("kind"))) {
+          problems.add(Trigger.problem(id, "kind must be marketing or transactional"));
+        }
+      }
+      case "awardPoints" -> positive(id, "points", in.get("points"), problems);
+      case "awardGrowth" -> positive(id, "growth", in.get("growth"), problems);
+      case "setLifecycleStage" -> {
+        if (in.get("stage") != null && !Palette.STAGES.contains(in.get("stage"))) {
+          problems.add(Trigger.problem(id, "stage must be one of " + Palette.STAGES));
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static void positive(String id, String field, String value, List<JsonObject> problems) {
+    if (value == null || value.contains("${")) {
+      return; // missing is reported once; an expression is checked when it runs
+    }
+    try {
+      if (Long.parseLong(value.trim()) < 1) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      problems.add(Trigger.problem(id, field + " must be a whole number above 0"));
+    }
+  }
+
+  /** {@code siyu.event} on a catch event or receive task: the message named after the event type. */
+  private static void completeEventWaits(BpmnModelInstance model, Set<String> listens, List<JsonObject> problems) {
+    Definitions definitions = model.getDefinitions();
+    Map<String, Message> messages = new HashMap<>();
+    model.getModelElementsByType(Message.class).forEach(m -> messages.put(m.getName(), m));
+    List<BaseElement> marked = new ArrayList<>();
+    model.getModelElementsByType(CatchEvent.class).stream().filter(e -> properties(e).containsKey(Palette.EVENT)).forEach(marked::add);
+    model.getModelElementsByType(ReceiveTask.class).stream().filter(e -> properties(e).containsKey(Palette.EVENT)).forEach(marked::add);
+    for (BaseElement element : marked) {
+      String type = properties(element).get(Palette.EVENT).trim();
+      if (type.isEmpty()) {
+        problems.add(Trigger.problem(element.getId(), "siyu.event is empty"));
+        continue;
+      }
+      if (element instanceof StartEvent s && s.getParentElement() instanceof Process) {
+        continue; // the journey's own trigger, read above
+      }
+      Message message = messages.computeIfAbsent(type, t -> {
+        Message m = model.newInstance(Message.class);
+        m.setId("Message_" + t.replaceAll("[^A-Za-z0-9_]", "_"));
+        m.setName(t);
+        definitions.addChildElement(m);
+        return m;
+      });
+      if (element instanceof ReceiveTask r) {
+        r.setMessage(message);
+      } else {
+        CatchEvent event = (CatchEvent) element;
+        MessageEventDefinition def = event.getEventDefinitions().stream().filter(MessageEventDefinition.class::isInstance)
+            .map(MessageEventDefinition.class::cast).findFirst().orElseGet(() -> {
+              MessageEventDefinition d = model.newInstance(MessageEventDefinition.class);
+              event.getEventDefinitions().add(d);
+              return d;
+            });
+        def.setMessage(message);
+      }
+    }
+    // every message a journey waits for is an event type it listens to
+    model.getModelElementsByType(Message.class).forEach(m -> listens.add(m.getName()));
+  }
+
+  /** {@code siyu.task=sendWindow} on an intermediate catch event: a timer to when the contact's send window opens. */
+  private static void completeSendWindows(BpmnModelInstance model, List<JsonObject> problems) {
+    for (IntermediateCatchEvent e : model.getModelElementsByType(IntermediateCatchEvent.class)) {
+      Map<String, String> p = properties(e);
+      if (!Palette.SEND_WINDOW.equals(p.get(Palette.TASK))) {
+        continue;
+      }
+      if (p.containsKey(Palette.WINDOW) && SendWindow.parse(p.get(Palette.WINDOW)) == null) {
+        problems.add(Trigger.problem(e.getId(), "siyu.window must look like 09:00-21:00"));
+      }
+      TimerEventDefinition timer = e.getEventDefinitions().stream().filter(TimerEventDefinition.class::isInstance)
+          .map(TimerEventDefinition.class::cast).findFirst().orElseGet(() -> {
+            TimerEventDefinition d = model.newInstance(TimerEventDefinition.class);
+            e.getEventDefinitions().add(d);
+            return d;
+          });
+      if (timer.getTimeDate() == null) {
+        timer.setTimeDate(model.newInstance(TimeDate.class));
+      }
+      timer.getTimeDate().setTextContent(Palette.sendWindowExpression());
+      if (timer.getTimeDuration() != null) {
+        timer.removeChildElement(timer.getTimeDuration());
+      }
+      if (timer.getTimeCycle() != null) {
+        timer.removeChildElement(timer.getTimeCycle());
+      }
+    }
+  }
+
+  /** {@code siyu.split=A:45,B:45,control:10} on an exclusive gateway: one named outgoing flow per branch. */
+  private static Map<String, Map<String, Integer>> completeSplits(BpmnModelInstance model, List<JsonObject> problems) {
+    Map<String, Map<String, Integer>> splits = new LinkedHashMap<>();
+    for (ExclusiveGateway g : model.getModelElementsByType(ExclusiveGateway.class)) {
+      String spec = properties(g).get(Palette.SPLIT);
+      if (spec == null) {
+        continue;
+      }
+      Map<String, Integer> branches = Split.parse(spec);
+      if (branches == null) {
+        problems.add(Trigger.problem(g.getId(), "siyu.split must list branch:percent pairs adding up to 100, e.g. A:45,B:45,control:10"));
+        continue;
+      }
+      Set<String> flowNames = new TreeSet<>();
+      for (SequenceFlow flow : g.getOutgoing()) {
+        String name = flow.getName() == null ? "" : flow.getName().trim();
+        flowNames.add(name);
+        if (!branches.containsKey(name)) {
+          problems.add(Trigger.problem(flow.getId(), "an outgoing flow of an A/B split must be named after one of its branches " + branches.keySet()));
+          continue;
+        }
+        ConditionExpression condition = model.newInstance(ConditionExpression.class);
+        condition.setTextContent("${" + Split.VARIABLE + " == '" + name + "'}");
+        flow.setConditionExpression(condition);
+      }
+      branches.keySet().stream().filter(b -> !flowNames.contains(b))
+          .forEach(b -> problems.add(Trigger.problem(g.getId(), "branch " + b + " has no outgoing flow named after it")));
+      splits.put(g.getId(), branches);
+    }
+    return splits;
+  }
+
+  /** The bean a delegate expression like {@code ${addTag}} names, or null. */
+  static String beanOf(String expression) {
+    if (expression == null) {
+      return null;
+    }
+    String e = expression.trim();
+    return e.matches("\\$\\{\\s*[A-Za-z]+\\s*}") ? e.substring(2, e.length() - 1).trim() : null;
+  }
+
+  /** The {@code camunda:property} entries of an element. */
+  static Map<String, String> properties(BaseElement element) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (element.getExtensionElements() == null) {
+      return out;
+    }
+    for (ModelElementInstance x : element.getExtensionElements().getElementsQuery().filterByType(CamundaProperties.class).list()) {
+      for (CamundaProperty p : ((CamundaProperties) x).getCamundaProperties()) {
+        if (p.getCamundaName() != null) {
+          out.put(p.getCamundaName(), p.getCamundaValue() == null ? "" : p.getCamundaValue());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The {@code camunda:inputParameter} values of an element (text content; null for scripts and maps). */
+  static Map<String, String> inputs(BaseElement element) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (element.getExtensionElements() == null) {
+      return out;
+    }
+    for (ModelElementInstance x : element.getExtensionElements().getElementsQuery().filterByType(CamundaInputOutput.class).list()) {
+      for (CamundaInputParameter p : ((CamundaInputOutput) x).getCamundaInputParameters()) {
+        out.put(p.getCamundaName(), p.getValue() == null ? p.getTextContent() : null);
+      }
+    }
+    return out;
+  }
+
+  private static String rootCause(Throwable e) {
+    while (e.getCause() != null && e.getCause() != e) {
+      e = e.getCause();
+    }
+    return e.getMessage();
+  }
+}

@@ -1,0 +1,154 @@
+package io.siyu.journey;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands stored events to journeys: each event in journey_inbox (written by a trigger in the
+ * event's own transaction) is taken and handled in one engine transaction — waiting instances of
+ * its contact get the message, event-triggered journeys get a new entry — and only then leaves
+ * the inbox. Several servers share the inbox (rows are taken with SKIP LOCKED). A failing event
+ * is retried with backoff and parked after ten attempts, with its error, for an admin to replay.
+ */
+public final class JourneyInbox {
+  private static final Logger log = LoggerFactory.getLogger(JourneyInbox.class);
+  private static final int BATCH = 200;
+  private static final int MAX_ATTEMPTS = 10;
+
+  private static final String DUE = "SELECT event_id FROM journey_inbox WHERE NOT parked AND next_attempt_at <= now() "
+      + "ORDER BY event_id LIMIT " + BATCH;
+  private static final String TAKE = "WITH taken AS (DELETE FROM journey_inbox WHERE event_id = "
+      + "  (SELECT event_id FROM journey_inbox WHERE event_id = ? AND NOT parked FOR UPDATE SKIP LOCKED) RETURNING event_id) "
+      + "SELECT e.id, e.event_key, e.contact_id, e.type, e.properties::text AS properties, c.timezone "
+      + "FROM taken JOIN events e ON e.id = taken.event_id JOIN contacts c ON c.id = e.contact_id";
+  /** Instances of the contact waiting for a message of this type (through indexed columns only). */
+  private static final String WAITING = "SELECT DISTINCT x.proc_inst_id_ AS pi FROM journey_entries j "
+      + "JOIN act_ru_execution x ON x.proc_inst_id_ = j.process_instance_id "
+      + "JOIN act_ru_event_subscr s ON s.execution_id_ = x.id_ "
+      + "WHERE j.contact_id = ? AND s.event_type_ = 'message' AND s.event_name_ = ?";
+
+  private final Vertx vertx;
+  private final DataSource jdbc;
+  private final JourneyEngine engine;
+  private final JourneyRegistry registry;
+  private final JourneyEntries entries;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private long timer = -1;
+
+  public JourneyInbox(Vertx vertx, DataSource jdbc, JourneyEngine engine, JourneyRegistry registry, JourneyEntries entries) {
+    this.vertx = vertx;
+    this.jdbc = jdbc;
+    this.engine = engine;
+    this.registry = registry;
+    this.entries = entries;
+  }
+
+  public void start(long pollMillis) {
+    timer = vertx.setPeriodic(pollMillis, id -> poll());
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** One drain on a worker thread at a time; the next tick starts another if events are left. */
+  void poll() {
+    if (!running.compareAndSet(false, true)) {
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      while (drainOnce() == BATCH) {
+        // a full batch: more may be waiting
+      }
+      return null;
+    }, false).onComplete(ar -> {
+      running.set(false);
+      if (ar.failed()) {
+        log.warn("Journey inbox: {}", ar.cause().toString());
+      }
+    });
+  }
+
+  /** Blocking: handles up to one batch of due events; answers how many were due. */
+  public int drainOnce() throws SQLException {
+    List<Long> due = new ArrayList<>();
+    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(DUE); ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        due.add(rs.getLong(1));
+      }
+    }
+    for (long id : due) {
+      try {
+        engine.inTransaction(ctx -> {
+          handle(id);
+          return null;
+        });
+      } catch (RuntimeException e) {
+        failed(id, e);
+      }
+    }
+    return due.size();
+  }
+
+  private void handle(long eventId) {
+    List<Map<String, Object>> taken = EngineSql.query(TAKE, eventId);
+    if (taken.isEmpty()) {
+      return; // another server has it, or had it
+    }
+    Map<String, Object> e = taken.get(0);
+    long contactId = ((Number) e.get("contact_id")).longValue();
+    String type = (String) e.get("type");
+    JsonObject properties = new JsonObject((String) e.get("properties"));
+    // waiting instances first, so a journey this event starts does not also receive it
+    for (Map<String, Object> w : EngineSql.query(WAITING, contactId, type)) {
+      engine.engine().getRuntimeService().createMessageCorrelation(type)
+          .processInstanceId((String) w.get("pi"))
+          .setVariable("lastEvent", properties.encode())
+          .correlateAll();
+    }
+    LocalDate today = org.camunda.bpm.engine.impl.util.ClockUtil.getCurrentTime().toInstant()
+        .atZone(zone((String) e.get("timezone"))).toLocalDate();
+    for (JourneyRegistry.Entry journey : registry.startedBy(type, properties)) {
+      String key = journey.trigger().reentry().entryKey(today, "event:" + e.get("event_key"));
+      entries.enterHere(journey, contactId, key, "event:" + type,
+          Map.of("triggerEvent", properties.encode(), "triggerEventId", eventId));
+    }
+  }
+
+  private void failed(long eventId, RuntimeException error) {
+    log.warn("Journey inbox: event {} failed: {}", eventId, error.toString());
+    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(
+        "UPDATE journey_inbox SET attempts = attempts + 1, last_error = ?, parked = attempts + 1 >= ?, "
+            + "next_attempt_at = now() + make_interval(secs => least(3600, power(2, attempts + 1)))  WHERE event_id = ?")) {
+      st.setString(1, String.valueOf(error.getMessage()));
+      st.setInt(2, MAX_ATTEMPTS);
+      st.setLong(3, eventId);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      log.error("Journey inbox: could not record the failure of event {}", eventId, e);
+    }
+  }
+
+  private static ZoneId zone(String name) {
+    try {
+      return ZoneId.of(name);
+    } catch (RuntimeException e) {
+      return ZoneId.of("Asia/Shanghai");
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.siyu.journey;
+
+import io.siyu.db.Rows;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+
+/**
+ * What the journey API reads, straight from Siyu's tables and the engine's (read only, on the
+ * non-blocking pool): journeys with their versions, a contact's journeys, and funnels.
+ */
+public final class JourneyQueries {
+  private static final String JOURNEY = "SELECT j.key, j.name, j.status, j.trigger, j.reentry, j.version, j.created_at, j.updated_at, "
+      + "(SELECT coalesce(jsonb_agg(jsonb_build_object('version', d.version_, 'id', d.id_, 'deployment_id', d.deployment_id_) "
+      + "   ORDER BY d.version_ DESC), '[]') FROM act_re_procdef d WHERE d.key_ = j.key) AS versions, "
+      + "(SELECT count(*) FROM journey_entries e WHERE e.journey_key = j.key) AS entered "
+      + "FROM journeys j";
+
+  private final Pool pool;
+
+  public JourneyQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonArray> list() {
+    return pool.query(JOURNEY + " ORDER BY j.key").execute().map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(journey(r)));
+      return out;
+    });
+  }
+
+  public Future<JsonObject> get(String key) {
+    return pool.preparedQuery(JOURNEY + " WHERE j.key = $1").execute(Tuple.of(key))
+        .map(rows -> Rows.one(rows, "Journey " + key, JourneyQueries::journey));
+  }
+
+  public Future<JsonObject> setStatus(String key, String status) {
+    return pool.preparedQuery("UPDATE journeys SET status = $2, updated_at = now() WHERE key = $1 RETURNING key")
+        .execute(Tuple.of(key, status))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Journey " + key)) : get(key));
+  }
+
+  private static JsonObject journey(Row r) {
+    return new JsonObject().put("key", r.getString("key")).put("name", r.getString("name"))
+        .put("status", r.getString("status")).put("trigger", r.getJson("trigger")).put("reentry", r.getString("reentry"))
+        .put("version", r.getInteger("version")).put("versions", r.getJson("versions"))
+        .put("entered", r.getLong("entered")).put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
+  }
+
+  /** A contact's entries, newest first: where each instance is now, whether it reached its goal, its touches. */
+  public Future<JsonArray> ofContact(long contactId) {
+    return pool.preparedQuery("SELECT e.journey_key, e.version, e.entry_key, e.process_instance_id, e.source, "
+            + "e.entered_at, e.goal, e.goal_reached_at, e.branch, p.end_time_ AS ended_at, p.state_ AS state, "
+            + "(SELECT coalesce(jsonb_agg(a.act_id_ ORDER BY a.act_id_), '[]') FROM act_ru_execution x "
+            + "  JOIN act_hi_actinst a ON a.proc_inst_id_ = x.proc_inst_id_ AND a.end_time_ IS NULL "
+            + "  WHERE x.proc_inst_id_ = e.process_instance_id AND x.id_ = x.proc_inst_id_) AS current_steps "
+            + "FROM journey_entries e LEFT JOIN act_hi_procinst p ON p.id_ = e.process_instance_id "
+            + "WHERE e.contact_id = $1 ORDER BY e.entered_at DESC, e.id DESC LIMIT 200")
+        .execute(Tuple.of(contactId))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(new JsonObject().put("journey_key", r.getString("journey_key"))
+              .put("version", r.getInteger("version")).put("entry_key", r.getString("entry_key"))
+              .put("process_instance_id", r.getString("process_instance_id")).put("source", r.getString("source"))
+              .put("entered_at", Rows.instant(r.getOffsetDateTime("entered_at"))).put("goal", r.getString("goal"))
+              .put("goal_reached_at", Rows.instant(r.getOffsetDateTime("goal_reached_at"))).put("branch", r.getString("branch"))
+              .put("state", r.getString("state")).put("ended_at", r.getLocalDateTime("ended_at") == null ? null
+                  : r.getLocalDateTime("ended_at").toString())
+              .put("current_steps", r.getJson("current_steps"))));
+          return out;
+        });
+  }
+
+  /**
+   * The funnel of a journey (optionally one version, optionally entries made in [from, to)):
+   * entered, every flow node with how many instances reached it and how many wait there now,
+   * goal reached and the conversion rate, exited, touches by status per send step, and each A/B
+   * branch's conversion.
+   */
+  public Future<JsonObject> funnel(String key, Integer version, OffsetDateTime from, OffsetDateTime to) {
+    String scope = "j.journey_key = $1 AND ($2::int IS NULL OR j.version = $2) "
+        + "AND ($3::timestamptz IS NULL OR j.entered_at >= $3) AND ($4::timestamptz IS NULL OR j.entered_at < $4)";
+    Tuple t = Tuple.tuple().addValue(key).addValue(version).addValue(from).addValue(to);
+    String totals = "SELECT count(*) AS entered, count(j.goal_reached_at) AS goal, "
+        + "count(p.end_time_) AS exited FROM journey_entries j "
+        + "LEFT JOIN act_hi_procinst p ON p.id_ = j.process_instance_id WHERE " + scope;
+    String nodes = "SELECT a.act_id_ AS id, max(a.act_name_) AS name, max(a.act_type_) AS type, "
+        + "count(DISTINCT a.proc_inst_id_) AS reached, count(*) FILTER (WHERE a.end_time_ IS NULL) AS waiting "
+        + "FROM journey_entries j JOIN act_hi_actinst a ON a.proc_inst_id_ = j.process_instance_id "
+        + "WHERE " + scope + " GROUP BY a.act_id_ ORDER BY reached DESC, a.act_id_";
+    String touches = "SELECT t.activity_id, t.status, count(*) AS n FROM journey_entries j "
+        + "JOIN touches t ON t.process_instance_id = j.process_instance_id WHERE " + scope
+        + " GROUP BY t.activity_id, t.status ORDER BY t.activity_id, t.status";
+    String branches = "SELECT j.branch, count(*) AS entered, count(j.goal_reached_at) AS goal FROM journey_entries j "
+        + "WHERE " + scope + " AND j.branch IS NOT NULL GROUP BY j.branch ORDER BY j.branch";
+    return pool.preparedQuery("SELECT 1 FROM journeys WHERE key = $1").execute(Tuple.of(key)).compose(found -> {
+      if (found.size() == 0) {
+        return Future.failedFuture(Problem.notFound("Journey " + key));
+      }
+      JsonObject out = new JsonObject().put("journey", key).put("version", version)
+          .put("from", from == null ? null : from.toString()).put("to", to == null ? null : to.toString());
+      return pool.preparedQuery(totals).execute(t).compose(rows -> {
+        Row r = rows.iterator().next();
+        long entered = r.getLong("entered");
+        long goal = r.getLong("goal");
+        out.put("entered", entered).put("goal_reached", goal).put("exited", r.getLong("exited"))
+            .put("conversion_rate", rate(goal, entered));
+        return pool.preparedQuery(nodes).execute(t);
+      }).compose(rows -> {
+        JsonArray list = new JsonArray();
+        rows.forEach(r -> list.add(new JsonObject().put("id", r.getString("id")).put("name", r.getString("name"))
+            .put("type", r.getString("type")).put("reached", r.getLong("reached")).put("waiting", r.getLong("waiting"))));
+        out.put("nodes", list);
+        return pool.preparedQuery(touches).execute(t);
+      }).compose(rows -> {
+        JsonObject byStep = new JsonObject();
+        rows.forEach(r -> {
+          JsonObject step = byStep.getJsonObject(r.getString("activity_id"), new JsonObject());
+          byStep.put(r.getString("activity_id"), step.put(r.getString("status"), r.getLong("n")));
+        });
+        out.put("touches", byStep);
+        return pool.preparedQuery(branches).execute(t);
+      }).map(rows -> {
+        JsonArray list = new JsonArray();
+        rows.forEach(r -> list.add(new JsonObject().put("branch", r.getString("branch")).put("entered", r.getLong("entered"))
+            .put("goal_reached", r.getLong("goal")).put("conversion_rate", rate(r.getLong("goal"), r.getLong("entered")))));
+        return out.put("branches", list);
+      });
+    });
+  }
+
+  private static double rate(long part, long whole) {
+    return whole == 0 ? 0.0 : Math.round(part * 10000.0 / whole) / 10000.0;
+  }
+}

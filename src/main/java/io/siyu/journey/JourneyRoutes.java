@@ -1,0 +1,147 @@
+package io.siyu.journey;
+
+import io.siyu.auth.Access;
+import io.siyu.segment.SegmentService;
+import io.siyu.db.SqlParams;
+import io.siyu.web.Bodies;
+import io.siyu.web.Params;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+
+/**
+ * {@code /api/v1/journeys}: deploy (the BPMN file as the body), list, read, pause and activate,
+ * start manually for one contact or a saved segment, cancel an instance, and the funnel; and
+ * {@code /api/v1/contacts/{id}/journeys}. Engine calls run on worker threads.
+ */
+public final class JourneyRoutes {
+  private static final int MAX_SEGMENT_START = 10_000;
+
+  private JourneyRoutes() {}
+
+  public static void mount(Router api, Vertx vertx, Pool pool, Supplier<JourneyFeature> feature, SegmentService segments) {
+    JourneyQueries queries = new JourneyQueries(pool);
+    api.post("/journeys").handler(Access.WRITE).handler(ctx -> {
+      String xml = ctx.body().asString();
+      if (xml == null || xml.isBlank()) {
+        ctx.fail(Problem.badRequest("Send the journey's BPMN file as the request body"));
+        return;
+      }
+      vertx.executeBlocking(() -> feature.get().deployer().deploy(xml), false)
+          .onSuccess(r -> Bodies.json(ctx, r.getBoolean("changed") ? 201 : 200, r)).onFailure(ctx::fail);
+    });
+    api.get("/journeys").handler(Access.READ).handler(ctx ->
+        queries.list().onSuccess(list -> Bodies.ok(ctx, new JsonObject().put("items", list))).onFailure(ctx::fail));
+    api.get("/journeys/:key").handler(Access.READ).handler(ctx ->
+        queries.get(ctx.pathParam("key")).onSuccess(j -> Bodies.ok(ctx, j)).onFailure(ctx::fail));
+    api.post("/journeys/:key/pause").handler(Access.WRITE).handler(ctx -> status(ctx, queries, feature, "paused"));
+    api.post("/journeys/:key/activate").handler(Access.WRITE).handler(ctx -> status(ctx, queries, feature, "active"));
+    api.get("/journeys/:key/funnel").handler(Access.READ).handler(ctx -> {
+      var params = ctx.queryParams();
+      params.names().stream().filter(n -> !Set.of("version", "from", "to").contains(n)).findFirst().ifPresent(n -> {
+        throw Problem.invalid(n, "is not a filter of the funnel (version, from, to)");
+      });
+      Long version = Params.positiveId(params, "version");
+      queries.funnel(ctx.pathParam("key"), version == null ? null : version.intValue(),
+              Params.timestamp(params, "from"), Params.timestamp(params, "to"))
+          .onSuccess(f -> Bodies.ok(ctx, f)).onFailure(ctx::fail);
+    });
+    api.post("/journeys/:key/start").handler(Access.WRITE).handler(ctx -> start(ctx, vertx, pool, feature, segments));
+    api.delete("/journeys/instances/:id").handler(Access.WRITE).handler(ctx -> {
+      String id = ctx.pathParam("id");
+      vertx.executeBlocking(() -> {
+        var runtime = feature.get().engine().engine().getRuntimeService();
+        if (runtime.createProcessInstanceQuery().processInstanceId(id).count() == 0) {
+          throw Problem.notFound("Running journey instance " + id);
+        }
+        runtime.deleteProcessInstance(id, "cancelled through the API");
+        return null;
+      }, false).onSuccess(v -> Bodies.noContent(ctx)).onFailure(ctx::fail);
+    });
+    api.get("/contacts/:id/journeys").handler(Access.READ).handler(ctx ->
+        queries.ofContact(Bodies.id(ctx, "id", "Contact"))
+            .onSuccess(list -> Bodies.ok(ctx, new JsonObject().put("items", list))).onFailure(ctx::fail));
+  }
+
+  private static void status(RoutingContext ctx, JourneyQueries queries, Supplier<JourneyFeature> feature, String status) {
+    queries.setStatus(ctx.pathParam("key"), status).onSuccess(j -> {
+      feature.get().registry().forget();
+      Bodies.ok(ctx, j);
+    }).onFailure(ctx::fail);
+  }
+
+  /** {@code {"contact_id": n}} or {@code {"segment_id": n}}: answers how many entered and how many had entered before. */
+  private static void start(RoutingContext ctx, Vertx vertx, Pool pool, Supplier<JourneyFeature> feature, SegmentService segments) {
+    JsonObject body = Bodies.object(ctx);
+    String key = ctx.pathParam("key");
+    body.fieldNames().stream().filter(f -> !Set.of("contact_id", "segment_id").contains(f)).findFirst()
+        .ifPresent(f -> { throw Problem.invalid(f, "is not a field of a start (contact_id or segment_id)"); });
+    boolean one = body.getValue("contact_id") instanceof Number;
+    boolean many = body.getValue("segment_id") instanceof Number;
+    if (one == many) {
+      throw Problem.invalid("body", "send exactly one of contact_id or segment_id, as a number");
+    }
+    JourneyRegistry.Entry journey = feature.get().registry().get(key);
+    if (journey == null) {
+      throw Problem.notFound("Journey " + key);
+    }
+    if (!journey.active()) {
+      throw new Problem(409, "journey-paused", "Journey paused", "Journey " + key + " is paused: it takes no new entries", null);
+    }
+    Future<List<Long>> contacts = one ? exists(pool, body.getLong("contact_id")) : segmentContacts(pool, segments, body.getLong("segment_id"));
+    contacts.compose(ids -> vertx.executeBlocking(() -> {
+      LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalDate();
+      int entered = 0;
+      List<String> instances = new ArrayList<>();
+      for (long id : ids) {
+        String pi = feature.get().entries().enter(journey, id,
+            journey.trigger().reentry().entryKey(today, "manual:" + UUID.randomUUID()), "manual", Map.of());
+        if (pi != null) {
+          entered++;
+          if (instances.size() < 100) {
+            instances.add(pi);
+          }
+        }
+      }
+      return new JsonObject().put("matched", ids.size()).put("entered", entered)
+          .put("already_entered", ids.size() - entered).put("process_instance_ids", instances);
+    }, false)).onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail);
+  }
+
+  private static Future<List<Long>> exists(Pool pool, long contactId) {
+    return pool.preparedQuery("SELECT id FROM contacts WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(contactId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Problem.notFound("Contact " + contactId);
+          }
+          return List.of(contactId);
+        });
+  }
+
+  private static Future<List<Long>> segmentContacts(Pool pool, SegmentService segments, long segmentId) {
+    SqlParams p = new SqlParams();
+    return segments.condition(segmentId, p).compose(cond -> pool.preparedQuery(
+            "SELECT c.id FROM contacts c WHERE " + cond + " ORDER BY c.id LIMIT " + (MAX_SEGMENT_START + 1)).execute(p.tuple()))
+        .map(rows -> {
+          List<Long> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(r.getLong("id")));
+          if (ids.size() > MAX_SEGMENT_START) {
+            throw Problem.invalid("segment_id", "matches more than " + MAX_SEGMENT_START
+                + " contacts: use a segment trigger or a schedule for audiences this large");
+          }
+          return ids;
+        });
+  }
+}
