@@ -3,6 +3,7 @@ package io.siyu.app;
 import io.siyu.loyalty.growth.GrowthRules;
 import io.siyu.loyalty.lifecycle.LifecycleRules;
 import io.siyu.loyalty.points.EarningRules;
+import io.siyu.outbox.OutboxSettings;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -33,7 +34,8 @@ public record Config(
     java.math.BigDecimal referralFirstOrderShare,
     String schedulerName,
     String recomputeCron,
-    String tierReviewCron) {
+    String tierReviewCron,
+    OutboxSettings outbox) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -72,7 +74,12 @@ public record Config(
         new java.math.BigDecimal(env.getOrDefault("SIYU_REFERRAL_FIRST_ORDER_SHARE", "0.3")),
         env.getOrDefault("SIYU_SCHEDULER_NAME", "siyu"),
         env.getOrDefault("SIYU_RECOMPUTE_CRON", "0 0 3 * * ?"),
-        env.getOrDefault("SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"));
+        env.getOrDefault("SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"),
+        new OutboxSettings(longOf(env, "SIYU_OUTBOX_POLL_MS", 200), longOf(env, "SIYU_OUTBOX_RETRY_BASE_MS", 1000),
+            longOf(env, "SIYU_OUTBOX_RETRY_MAX_MS", 600_000), intOf(env, "SIYU_OUTBOX_MAX_ATTEMPTS", 8),
+            longOf(env, "SIYU_OUTBOX_LEASE_MS", 300_000), intOf(env, "SIYU_OUTBOX_CONCURRENCY", 32),
+            blankToNull(env.get("SIYU_WEBHOOK_URL")), blankToNull(env.get("SIYU_WEBHOOK_SECRET")),
+            longOf(env, "SIYU_WEBHOOK_TIMEOUT_MS", 5000)));
   }
 
   private static String blankToNull(String s) {
