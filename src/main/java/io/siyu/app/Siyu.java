@@ -159,6 +159,7 @@ public final class Siyu {
             + generated + "\n=============================================================\n");
       }
       s.imports().resumeInterrupted();
+      s.dispatcher().start();
       services.set(s);
       return null;
     });
@@ -202,14 +203,14 @@ public final class Siyu {
           if (s == null) {
             return Future.succeededFuture();
           }
-          // Quartz waits for a running job, which may still need the pools
-          return vertx.executeBlocking(() -> {
+          // the dispatcher finishes its sends and Quartz waits for a running job: both need the pools
+          return s.dispatcher().stop().recover(e -> Future.succeededFuture()).compose(x -> vertx.executeBlocking(() -> {
             if (s.schedules() != null) {
               s.schedules().close();
             }
             s.imports().stop();
             return null;
-          }).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
+          })).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
         })
         .compose(v -> vertx.executeBlocking(() -> {
           if (database != null) {
