@@ -3,6 +3,7 @@ package io.siyu.app;
 import io.siyu.loyalty.growth.GrowthRules;
 import io.siyu.loyalty.lifecycle.LifecycleRules;
 import io.siyu.loyalty.points.EarningRules;
+import io.siyu.outbox.OutboxSettings;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -34,6 +35,7 @@ public record Config(
     String schedulerName,
     String recomputeCron,
     String tierReviewCron,
+    OutboxSettings outbox,
     io.siyu.journey.JourneyFeature.Settings journeys) {
 
   public static Config fromEnv() {
@@ -74,13 +76,19 @@ public record Config(
         env.getOrDefault("SIYU_SCHEDULER_NAME", "siyu"),
         env.getOrDefault("SIYU_RECOMPUTE_CRON", "0 0 3 * * ?"),
         env.getOrDefault("SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"),
+        new OutboxSettings(longOf(env, "SIYU_OUTBOX_POLL_MS", 200), longOf(env, "SIYU_OUTBOX_RETRY_BASE_MS", 1000),
+            longOf(env, "SIYU_OUTBOX_RETRY_MAX_MS", 600_000), intOf(env, "SIYU_OUTBOX_MAX_ATTEMPTS", 8),
+            longOf(env, "SIYU_OUTBOX_LEASE_MS", 300_000), intOf(env, "SIYU_OUTBOX_CONCURRENCY", 32),
+            blankToNull(env.get("SIYU_WEBHOOK_URL")), blankToNull(env.get("SIYU_WEBHOOK_SECRET")),
+            longOf(env, "SIYU_WEBHOOK_TIMEOUT_MS", 5000)),
         new io.siyu.journey.JourneyFeature.Settings(
             Path.of(env.getOrDefault("SIYU_JOURNEYS_DIR", "bpmn")).toAbsolutePath().normalize(),
             "siyu-" + java.util.UUID.randomUUID(),
             longOf(env, "SIYU_JOB_ACQUISITION_MAX_WAIT_MS", 1000),
             longOf(env, "SIYU_JOURNEY_INBOX_POLL_MS", 200),
             sendWindow(env.getOrDefault("SIYU_SEND_WINDOW", "09:00-21:00")),
-            !"false".equalsIgnoreCase(env.getOrDefault("SIYU_JOB_EXECUTOR", "true"))));
+            !"false".equalsIgnoreCase(env.getOrDefault("SIYU_JOB_EXECUTOR", "true")),
+            env.getOrDefault("SIYU_DEFAULT_CHANNEL", "log")));
   }
 
   private static io.siyu.journey.SendWindow.Window sendWindow(String spec) {

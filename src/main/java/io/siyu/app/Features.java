@@ -12,6 +12,7 @@ import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.loyalty.referral.ReferralRoutes;
 import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
+import io.siyu.outbox.TouchRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
 import io.siyu.web.ProblemHandler;
@@ -52,6 +53,7 @@ final class Features {
     GrowthRoutes.mount(v1, s.growth());
     ReferralRoutes.mount(v1, s.referrals());
     ScheduleRoutes.mount(v1, s.vertx(), s::schedules);
+    TouchRoutes.mount(v1, s.touches());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
     api.route("/v1/*").subRouter(v1);
   }

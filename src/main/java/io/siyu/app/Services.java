@@ -14,6 +14,9 @@ import io.siyu.schedule.Schedules;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
 import io.siyu.loyalty.rights.RightService;
+import io.siyu.outbox.Channels;
+import io.siyu.outbox.Dispatcher;
+import io.siyu.outbox.TouchService;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Vertx;
@@ -40,6 +43,8 @@ public final class Services {
   private volatile Schedules schedules;
   private volatile io.siyu.journey.JourneyFeature journeys;
   private final RightService rights;
+  private final Dispatcher dispatcher;
+  private final TouchService touches;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -61,6 +66,8 @@ public final class Services {
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
     this.rights = new RightService(pool);
     this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry, rights);
+    this.dispatcher = new Dispatcher(vertx, pool, Channels.load(vertx, config), config.outbox());
+    this.touches = new TouchService(pool, dispatcher);
   }
 
   public Config config() { return config; }
@@ -86,7 +93,7 @@ public final class Services {
   /** Blocking: starts the journey engine and deploys the journeys directory. */
   void startJourneys() throws java.io.IOException {
     journeys = new io.siyu.journey.JourneyFeature(vertx, database.jdbc(), config.journeys(),
-        new io.siyu.journey.JourneyFeature.PaletteServices(tags, rights, points, events, contacts, () -> { }));
+        new io.siyu.journey.JourneyFeature.PaletteServices(tags, rights, points, events, contacts, dispatcher::wake));
   }
 
   /** Blocking: starts the scheduled jobs (Quartz needs these services to run them). */
@@ -95,4 +102,7 @@ public final class Services {
         config.recomputeCron(), config.tierReviewCron());
   }
   public RightService rights() { return rights; }
+  /** Sends the outbox's touches; {@code wake()} it after committing new ones. */
+  public Dispatcher dispatcher() { return dispatcher; }
+  public TouchService touches() { return touches; }
 }

@@ -171,6 +171,7 @@ public final class Siyu {
             + generated + "\n=============================================================\n");
       }
       s.imports().resumeInterrupted();
+      s.dispatcher().start();
       services.set(s);
       return null;
     });
@@ -214,8 +215,8 @@ public final class Siyu {
           if (s == null) {
             return Future.succeededFuture();
           }
-          // Quartz waits for a running job, which may still need the pools
-          return vertx.executeBlocking(() -> {
+          // the dispatcher finishes its sends, the engine its running jobs and Quartz a running job: all need the pools
+          return s.dispatcher().stop().recover(e -> Future.succeededFuture()).compose(x -> vertx.executeBlocking(() -> {
             if (s.journeys() != null) {
               s.journeys().close();
             }
@@ -224,7 +225,7 @@ public final class Siyu {
             }
             s.imports().stop();
             return null;
-          }).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
+          })).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
         })
         .compose(v -> vertx.executeBlocking(() -> {
           if (database != null) {

@@ -12,7 +12,9 @@ import java.util.Set;
  *   <li>{@link #READ}: admin, operator, manager — looking at anything but tokens;
  *   <li>{@link #WRITE}: admin, operator — changing contacts, tags, segments, attributes;
  *   <li>{@link #INGEST}: admin, operator, integration — posting events and imports;
- *   <li>{@link #ADMIN}: admin only — tokens.
+ *   <li>{@link #ADMIN}: admin only — tokens;
+ *   <li>{@link #TOUCHES_READ}, {@link #TOUCHES_REQUEUE}: the outbox's touches, read like contacts and
+ *       requeued by those who may change contacts.
  * </ul>
  */
 public final class Access {
@@ -22,6 +24,9 @@ public final class Access {
   /** Import progress: whoever may start an import may watch it, and managers may read it. */
   public static final Handler<RoutingContext> INGEST_OR_READ = allow(Role.all());
   public static final Handler<RoutingContext> ADMIN = allow(EnumSet.of(Role.ADMIN));
+  /** Named apart from READ and WRITE so delivery status can open up (say, to integrations) on its own. */
+  public static final Handler<RoutingContext> TOUCHES_READ = allow(EnumSet.of(Role.ADMIN, Role.OPERATOR, Role.MANAGER));
+  public static final Handler<RoutingContext> TOUCHES_REQUEUE = allow(EnumSet.of(Role.ADMIN, Role.OPERATOR));
 
   private Access() {}
 

@@ -8,6 +8,7 @@ import io.siyu.journey.palette.ContactUpdate;
 import io.siyu.journey.palette.GoalReached;
 import io.siyu.journey.palette.GrantRight;
 import io.siyu.journey.palette.TagTask;
+import io.siyu.journey.palette.SendMessage;
 import io.siyu.loyalty.points.PointsService;
 import io.siyu.loyalty.rights.RightService;
 import io.siyu.tag.TagService;
@@ -26,7 +27,7 @@ import javax.sql.DataSource;
 public final class JourneyFeature implements AutoCloseable {
   /** What journeys need from the configuration. */
   public record Settings(Path dir, String engineName, long acquisitionMaxWaitMillis, long inboxPollMillis,
-      SendWindow.Window sendWindow, boolean jobExecutor) {}
+      SendWindow.Window sendWindow, boolean jobExecutor, String defaultChannel) {}
 
   /** The services palette tasks act through. */
   public record PaletteServices(TagService tags, RightService rights, PointsService points, EventService events,
@@ -42,7 +43,7 @@ public final class JourneyFeature implements AutoCloseable {
   public JourneyFeature(Vertx vertx, DataSource jdbc, Settings settings, PaletteServices s) throws IOException {
     Contacts contacts = new Contacts();
     Map<Object, Object> beans = new HashMap<>();
-    // SENDMESSAGE
+    beans.put("sendMessage", new SendMessage(s.wakeDispatcher(), settings.defaultChannel()));
     beans.put("addTag", new TagTask(s.tags(), true));
     beans.put("removeTag", new TagTask(s.tags(), false));
     beans.put("grantRight", new GrantRight(s.rights()));

@@ -1,0 +1,30 @@
+package io.siyu.outbox;
+
+import io.siyu.app.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * A way to deliver touches (log, webhook; later WeCom, SMS, email). Implementations are found with
+ * {@link java.util.ServiceLoader}: list the class in {@code META-INF/services/io.siyu.outbox.Channel}
+ * and give it a public no-argument constructor. Each running Siyu loads its own instances and
+ * calls {@link #start} once before the first send.
+ *
+ * <p>{@link #send} must not block (it runs on the event loop) and should always complete: a
+ * transient problem is {@link Delivery#retry}, a touch that can never be delivered is
+ * {@link Delivery#failed}. A failed future counts as transient.
+ */
+public interface Channel {
+  /** The name touches give in their {@code channel} column. */
+  String name();
+
+  /** Reads this channel's settings; the config carries the SIYU_* environment. */
+  default void start(Vertx vertx, Config config) {}
+
+  Future<Delivery> send(Touch touch);
+
+  /** Releases what {@link #start} opened; called after the last send has completed. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

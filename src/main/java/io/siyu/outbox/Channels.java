@@ -1,0 +1,52 @@
+package io.siyu.outbox;
+
+import io.siyu.app.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Collections;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The channels of one running Siyu, by name: every {@link Channel} on the class path, started. */
+public final class Channels {
+  private final Map<String, Channel> byName;
+
+  private Channels(Map<String, Channel> byName) {
+    this.byName = byName;
+  }
+
+  public static Channels load(Vertx vertx, Config config) {
+    Map<String, Channel> byName = new TreeMap<>();
+    for (Channel c : ServiceLoader.load(Channel.class, Channel.class.getClassLoader())) {
+      Channel before = byName.putIfAbsent(c.name(), c);
+      if (before != null) {
+        throw new IllegalStateException("Two channels are named " + c.name() + ": "
+            + before.getClass().getName() + " and " + c.getClass().getName());
+      }
+    }
+    byName.values().forEach(c -> c.start(vertx, config));
+    return new Channels(Collections.unmodifiableMap(byName));
+  }
+
+  /** Sends with the touch's channel; an unknown channel is a permanent failure, a failed send a transient one. */
+  Future<Delivery> send(Touch touch) {
+    Channel channel = byName.get(touch.channel());
+    if (channel == null) {
+      return Future.succeededFuture(Delivery.failed("unknown channel: " + touch.channel()));
+    }
+    return Future.<Void>succeededFuture()
+        .compose(v -> channel.send(touch)) // a channel that throws is caught here, as a failed future
+        .map(d -> d != null ? d : Delivery.retry("channel " + channel.name() + " answered nothing"))
+        .recover(err -> Future.succeededFuture(Delivery.retry("channel " + channel.name() + " failed: " + err)));
+  }
+
+  public java.util.Set<String> names() {
+    return byName.keySet();
+  }
+
+  Future<Void> close() {
+    return Future.join(byName.values().stream().map(Channel::close).toList()).<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
+  }
+}

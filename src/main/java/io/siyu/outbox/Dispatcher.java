@@ -1,0 +1,219 @@
+package io.siyu.outbox;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends what the outbox holds. Each poll claims due touches with {@code FOR UPDATE SKIP LOCKED}
+ * (queued → sending, one more attempt) in one statement, so instances sharing the database never
+ * claim the same touch; the claimed touches go to their channels, at most
+ * {@code SIYU_OUTBOX_CONCURRENCY} at a time, and each result is recorded with its history row
+ * ({@link Transitions}). A touch whose instance died mid-send is requeued once its lease has run
+ * out. Delivery is therefore at least once, and channels pass the touch key on for deduplication.
+ *
+ * <p>All state lives on one Vert.x context, so it needs no locks; {@link #wake} and
+ * {@link #stop} may be called from any thread.
+ */
+public final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  static final String COLUMNS = "id, touch_key, contact_id, journey_key, process_instance_id, activity_id, channel, "
+      + "template_key, payload, attempts";
+
+  /** The most overdue queued touches, claimed by this instance alone (others skip the locked rows). */
+  private static final String CLAIM = "WITH claimed AS (UPDATE touches SET status = 'sending', "
+      + "attempts = attempts + 1, updated_at = now() "
+      + "WHERE id IN (SELECT id FROM touches WHERE status = 'queued' AND next_attempt_at <= now() "
+      + "  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + "), "
+      + "history AS (INSERT INTO touch_history (touch_id, status, detail) "
+      + "  SELECT id, 'sending', 'attempt ' || attempts FROM claimed) "
+      + "SELECT * FROM claimed";
+
+  /** Touches left in 'sending' past the lease: their instance crashed or lost them. */
+  private static final String SWEEP = "WITH expired AS (UPDATE touches SET "
+      + "status = CASE WHEN attempts >= $2 THEN 'dead' ELSE 'queued' END, next_attempt_at = now(), "
+      + "last_error = 'no result within the lease of ' || $1::bigint || ' ms (did the sending instance stop?)', updated_at = now() "
+      + "WHERE status = 'sending' AND updated_at < now() - $1::bigint * interval '1 millisecond' "
+      + "RETURNING id, status, last_error) "
+      + "INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, last_error FROM expired";
+
+  private static final long STOP_WAIT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Pool pool;
+  private final Channels channels;
+  private final OutboxSettings settings;
+
+  // confined to context
+  private boolean running;
+  private boolean polling;
+  private boolean wokenWhilePolling;
+  /** The last claim filled every free slot: more may be due, so a finished send polls at once. */
+  private boolean backlog;
+  private long timer = -1;
+  private int inFlight;
+  private long nextSweepAt;
+  private Promise<Void> stopped;
+
+  public Dispatcher(Vertx vertx, Pool pool, Channels channels, OutboxSettings settings) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.pool = pool;
+    this.channels = channels;
+    this.settings = settings;
+  }
+
+  /** Starts polling. */
+  public void start() {
+    context.runOnContext(v -> {
+      running = true;
+      poll();
+    });
+  }
+
+  /**
+   * Polls now rather than at the next interval: call it after committing touches. Cheap; wakes
+   * that arrive together make one poll. A wake before the commit finds nothing and costs one
+   * interval's delay.
+   */
+  public void wake() {
+    context.runOnContext(v -> poll());
+  }
+
+  /**
+   * Stops claiming and completes once the sends in flight have been recorded (at most 30 s; a
+   * send still running then is requeued by the lease), then closes the channels.
+   */
+  public Future<Void> stop() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      running = false;
+      cancelTimer();
+      stopped = done;
+      long cap = vertx.setTimer(STOP_WAIT_MS, id -> done.tryComplete());
+      done.future().onComplete(x -> vertx.cancelTimer(cap));
+      checkStopped();
+    });
+    return done.future().compose(v -> channels.close());
+  }
+
+  private void poll() {
+    if (!running) {
+      return;
+    }
+    if (polling) {
+      wokenWhilePolling = true;
+      return;
+    }
+    cancelTimer();
+    int free = settings.concurrency() - inFlight;
+    if (free <= 0) {
+      backlog = true; // a finishing send polls again
+      return;
+    }
+    polling = true;
+    sweepIfDue().compose(v -> claim(free)).onComplete(ar -> {
+      polling = false;
+      List<Touch> claimed = ar.succeeded() ? ar.result() : List.of();
+      if (ar.failed()) {
+        log.warn("Outbox poll failed: {}", ar.cause().toString());
+      }
+      claimed.forEach(this::deliver);
+      backlog = claimed.size() == free;
+      if (!running) {
+        checkStopped();
+      } else if (backlog || wokenWhilePolling) {
+        wokenWhilePolling = false;
+        poll();
+      } else {
+        // a database that is down is asked again once a second, not at every interval
+        long delay = ar.failed() ? Math.max(settings.pollMs(), 1000) : settings.pollMs();
+        timer = vertx.setTimer(delay, id -> {
+          timer = -1;
+          poll();
+        });
+      }
+    });
+  }
+
+  private Future<Void> sweepIfDue() {
+    long now = System.currentTimeMillis();
+    if (now < nextSweepAt) {
+      return Future.succeededFuture();
+    }
+    nextSweepAt = now + settings.sweepMs();
+    return pool.preparedQuery(SWEEP).execute(Tuple.of(settings.leaseMs(), settings.maxAttempts()))
+        .onSuccess(rows -> {
+          if (rows.rowCount() > 0) {
+            log.warn("Requeued {} touches whose send outlived the lease", rows.rowCount());
+          }
+        })
+        .<Void>mapEmpty()
+        .recover(err -> {
+          log.warn("Outbox lease sweep failed: {}", err.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<List<Touch>> claim(int n) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(n)).map(rows -> {
+      List<Touch> touches = new ArrayList<>(rows.size());
+      rows.forEach(r -> touches.add(Touch.of(r)));
+      return touches;
+    });
+  }
+
+  private void deliver(Touch touch) {
+    inFlight++;
+    send(touch)
+        .compose(delivery -> Transitions.record(pool, touch, delivery, settings))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            // the touch stays in 'sending' until its lease runs out, then goes again
+            log.warn("Could not record the result of touch {}: {}", touch.id(), ar.cause().toString());
+          }
+          inFlight--;
+          if (!running) {
+            checkStopped();
+          } else if (backlog) {
+            poll();
+          }
+        });
+  }
+
+  /**
+   * The channel's answer, back on this context; a channel that never answers frees its slot once
+   * the lease is over (the same moment another instance's sweep would give up on it).
+   */
+  private Future<Delivery> send(Touch touch) {
+    Promise<Delivery> answer = Promise.promise();
+    long guard = vertx.setTimer(settings.leaseMs(), id ->
+        answer.tryComplete(Delivery.retry("channel " + touch.channel() + " gave no answer within the lease")));
+    channels.send(touch).onComplete(ar -> context.runOnContext(v -> {
+      vertx.cancelTimer(guard);
+      answer.tryComplete(ar.succeeded() ? ar.result() : Delivery.retry(String.valueOf(ar.cause())));
+    }));
+    return answer.future();
+  }
+
+  private void checkStopped() {
+    if (stopped != null && !polling && inFlight == 0) {
+      stopped.tryComplete();
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+}

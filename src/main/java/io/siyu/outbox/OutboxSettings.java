@@ -1,0 +1,56 @@
+package io.siyu.outbox;
+
+import java.net.URI;
+
+/**
+ * The outbox's settings (README configuration table, {@code SIYU_OUTBOX_*} and
+ * {@code SIYU_WEBHOOK_*}). {@code webhookUrl} null: the webhook channel is not configured.
+ */
+public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int maxAttempts, long leaseMs,
+    int concurrency, String webhookUrl, String webhookSecret, long webhookTimeoutMs) {
+
+  public OutboxSettings {
+    atLeast(pollMs, 1, "SIYU_OUTBOX_POLL_MS");
+    atLeast(retryBaseMs, 1, "SIYU_OUTBOX_RETRY_BASE_MS");
+    atLeast(retryMaxMs, retryBaseMs, "SIYU_OUTBOX_RETRY_MAX_MS");
+    atLeast(maxAttempts, 1, "SIYU_OUTBOX_MAX_ATTEMPTS");
+    atLeast(leaseMs, 1000, "SIYU_OUTBOX_LEASE_MS");
+    atLeast(concurrency, 1, "SIYU_OUTBOX_CONCURRENCY");
+    atLeast(webhookTimeoutMs, 1, "SIYU_WEBHOOK_TIMEOUT_MS");
+    if (webhookUrl != null && !isHttpUrl(webhookUrl)) {
+      throw new IllegalArgumentException("SIYU_WEBHOOK_URL must be an http:// or https:// URL");
+    }
+  }
+
+  /**
+   * How long to wait before the next attempt once {@code attempts} sends have failed: the base,
+   * doubling with each failure, never more than the cap.
+   */
+  public long backoffMs(int attempts) {
+    long delay = retryBaseMs;
+    for (int i = 1; i < attempts && delay < retryMaxMs; i++) {
+      delay *= 2;
+    }
+    return Math.min(delay, retryMaxMs);
+  }
+
+  /** How often the lease sweep runs: often enough to notice an expired lease well within a lease. */
+  long sweepMs() {
+    return Math.max(pollMs, Math.min(leaseMs / 10, 30_000));
+  }
+
+  private static boolean isHttpUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static void atLeast(long value, long min, String key) {
+    if (value < min) {
+      throw new IllegalArgumentException(key + " must be at least " + min + ", got " + value);
+    }
+  }
+}

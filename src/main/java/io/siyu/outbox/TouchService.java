@@ -1,0 +1,107 @@
+package io.siyu.outbox;
+
+import io.siyu.db.Rows;
+import io.siyu.db.SqlParams;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Reading touches with their history, and sending dead or failed ones again. */
+public final class TouchService {
+  public static final Set<String> STATUSES = Set.of("queued", "sending", "sent", "failed", "dead", "suppressed");
+  private static final String COLUMNS = Dispatcher.COLUMNS
+      + ", status, next_attempt_at, last_error, created_at, updated_at";
+
+  /** Only a touch that has stopped trying goes back: a queued or sending one would be sent twice. */
+  private static final String REQUEUE = "WITH requeued AS (UPDATE touches SET status = 'queued', attempts = 0, "
+      + "next_attempt_at = now(), updated_at = now() WHERE id = $1 AND status IN ('dead', 'failed') "
+      + "RETURNING " + COLUMNS + "), "
+      + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'requeued by ' || $2 "
+      + "  FROM requeued) "
+      + "SELECT * FROM requeued";
+
+  private final Pool pool;
+  private final Dispatcher dispatcher;
+
+  public TouchService(Pool pool, Dispatcher dispatcher) {
+    this.pool = pool;
+    this.dispatcher = dispatcher;
+  }
+
+  /** Filters are optional; every value is bound. Oldest first, like the other lists. */
+  public Future<JsonObject> list(Long contactId, String status, String journeyKey, String activityId, Page page) {
+    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
+    List<String> where = new ArrayList<>(List.of("id > $1"));
+    if (contactId != null) {
+      where.add("contact_id = " + p.add(contactId));
+    }
+    if (status != null) {
+      where.add("status = " + p.add(status));
+    }
+    if (journeyKey != null) {
+      where.add("journey_key = " + p.add(journeyKey));
+    }
+    if (activityId != null) {
+      where.add("activity_id = " + p.add(activityId));
+    }
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM touches WHERE " + String.join(" AND ", where)
+            + " ORDER BY id LIMIT $2")
+        .execute(p.tuple())
+        .map(rows -> page.wrap(Rows.array(rows, TouchService::touch)));
+  }
+
+  /** One touch with every status it has been through, in order. */
+  public Future<JsonObject> get(long id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM touches WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.one(rows, "Touch " + id, TouchService::touch))
+        .compose(touch -> pool.preparedQuery("SELECT status, at, detail FROM touch_history WHERE touch_id = $1 "
+                + "ORDER BY id").execute(Tuple.of(id))
+            .map(rows -> touch.put("history", Rows.array(rows, TouchService::history))));
+  }
+
+  /** dead or failed → queued with its attempts reset, and the dispatcher woken; otherwise a 409. */
+  public Future<JsonObject> requeue(long id, String actor) {
+    return pool.preparedQuery(REQUEUE).execute(Tuple.of(id, actor))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return get(id).compose(t -> Future.failedFuture(Problem.conflict("Touch " + id + " is "
+                + t.getString("status") + "; only dead or failed touches can be requeued", null)));
+          }
+          dispatcher.wake();
+          return get(id);
+        });
+  }
+
+  private static JsonObject touch(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("touch_key", r.getString("touch_key"))
+        .put("contact_id", r.getLong("contact_id"))
+        .put("journey_key", r.getString("journey_key"))
+        .put("process_instance_id", r.getString("process_instance_id"))
+        .put("activity_id", r.getString("activity_id"))
+        .put("channel", r.getString("channel"))
+        .put("template_key", r.getString("template_key"))
+        .put("payload", r.getJsonObject("payload"))
+        .put("status", r.getString("status"))
+        .put("attempts", r.getInteger("attempts"))
+        .put("next_attempt_at", Rows.instant(r.getOffsetDateTime("next_attempt_at")))
+        .put("last_error", r.getString("last_error"))
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
+  }
+
+  private static JsonObject history(Row r) {
+    return new JsonObject()
+        .put("status", r.getString("status"))
+        .put("at", Rows.instant(r.getOffsetDateTime("at")))
+        .put("detail", r.getString("detail"));
+  }
+}

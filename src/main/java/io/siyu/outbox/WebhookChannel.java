@@ -1,0 +1,109 @@
+package io.siyu.outbox;
+
+import io.siyu.app.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code webhook}: POSTs the touch as JSON to {@code SIYU_WEBHOOK_URL}. The receiver can check
+ * {@code X-Siyu-Signature} (HMAC-SHA256 of {@code "<X-Siyu-Timestamp>.<body>"} with
+ * {@code SIYU_WEBHOOK_SECRET}) and should deduplicate on {@code Idempotency-Key}: delivery is at
+ * least once, so a send whose answer was lost is sent again.
+ */
+public final class WebhookChannel implements Channel {
+  private static final Logger log = LoggerFactory.getLogger(WebhookChannel.class);
+
+  private String url;
+  private byte[] secret;
+  private long timeoutMs;
+  private WebClient client;
+
+  @Override
+  public String name() {
+    return "webhook";
+  }
+
+  @Override
+  public void start(Vertx vertx, Config config) {
+    OutboxSettings s = config.outbox();
+    url = s.webhookUrl();
+    secret = s.webhookSecret() == null ? null : s.webhookSecret().getBytes(StandardCharsets.UTF_8);
+    timeoutMs = s.webhookTimeoutMs();
+    if (url == null) {
+      return;
+    }
+    if (secret == null) {
+      log.warn("SIYU_WEBHOOK_SECRET is not set: webhook touches go out unsigned");
+    }
+    // one connection per concurrent send, so the dispatcher's bound is the only one
+    client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE))
+        .setFollowRedirects(false).setUserAgent("Siyu-Webhook"), new PoolOptions().setHttp1MaxSize(s.concurrency()));
+  }
+
+  @Override
+  public Future<Delivery> send(Touch t) {
+    if (client == null) {
+      return Future.succeededFuture(Delivery.failed("webhook channel not configured"));
+    }
+    Buffer body = body(t).toBuffer();
+    String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+    var request = client.postAbs(url).timeout(timeoutMs)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("X-Siyu-Timestamp", timestamp)
+        .putHeader("Idempotency-Key", t.touchKey());
+    if (secret != null) {
+      request.putHeader("X-Siyu-Signature", "sha256=" + sign(secret, timestamp, body));
+    }
+    return request.sendBuffer(body).map(WebhookChannel::delivery)
+        .recover(err -> Future.succeededFuture(Delivery.retry(err.getClass().getSimpleName() + ": " + err.getMessage())));
+  }
+
+  static JsonObject body(Touch t) {
+    return new JsonObject().put("touch_key", t.touchKey()).put("contact_id", t.contactId())
+        .put("channel", t.channel()).put("template_key", t.templateKey()).put("payload", t.payload())
+        .put("journey_key", t.journeyKey()).put("activity_id", t.activityId());
+  }
+
+  /** 2xx sent; 408, 429 and 5xx worth another try; anything else will not change by trying again. */
+  static Delivery delivery(HttpResponse<Buffer> r) {
+    int status = r.statusCode();
+    String answer = "HTTP " + status + (r.body() == null || r.body().length() == 0 ? "" : ": " + r.bodyAsString());
+    if (status >= 200 && status < 300) {
+      return Delivery.sent(answer);
+    }
+    return status == 408 || status == 429 || status >= 500 ? Delivery.retry(answer) : Delivery.failed(answer);
+  }
+
+  /** Lowercase hex HMAC-SHA256 of {@code "<timestamp>.<body>"}: a receiver rejects stale or forged calls. */
+  public static String sign(byte[] secret, String timestamp, Buffer body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (client != null) {
+      client.close();
+    }
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,139 @@
+package io.siyu.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.siyu.app.Siyu;
+import io.siyu.support.Api;
+import io.siyu.support.TestSiyu;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writing touches inside someone else's transaction, and what the shared server (log channel, no
+ * webhook configured) does with them.
+ */
+class OutboxTest {
+  private static final Siyu siyu = TestSiyu.get();
+  private static final Api api = TestSiyu.admin();
+
+  private static long count(String sql, Object... params) throws Exception {
+    try (Connection conn = siyu.database().jdbc().getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Test
+  void theSameKeyTwiceIsOneTouch() throws Exception {
+    long c = Touches.contact(api);
+    String key = "twice-" + Touches.unique();
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      assertTrue(Outbox.enqueue(conn, Touches.touch(key, c, "log")));
+      assertFalse(Outbox.enqueue(conn, Touches.touch(key, c, "log")), "a repeat in the same transaction");
+      conn.commit();
+    }
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      assertFalse(Outbox.enqueue(conn, Touches.touch(key, c, "log")), "a repeat in a later transaction");
+    }
+    boolean again = siyu.services().pool().withTransaction(conn -> Outbox.enqueue(conn, Touches.touch(key, c, "log")))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertFalse(again, "the Vert.x door runs the same statement");
+
+    assertEquals(1, count("SELECT count(*) FROM touches WHERE touch_key = ?", key));
+    long id = Touches.idOf(siyu, key);
+    assertEquals(1, count("SELECT count(*) FROM touch_history WHERE touch_id = ? AND status = 'queued'", id),
+        "one enqueue, one history row");
+  }
+
+  @Test
+  void theVertxDoorWritesAndTheLogChannelSends() throws Exception {
+    long c = Touches.contact(api);
+    String key = "vertx-" + Touches.unique();
+    boolean written = Outbox.enqueue(siyu.services().pool(), Touches.touch(key, c, "log"))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(written);
+    siyu.services().dispatcher().wake();
+    JsonObject t = Touches.await(api, Touches.idOf(siyu, key), "sent");
+    assertEquals(1, t.getInteger("attempts"));
+    assertEquals(List.of("queued", "sending", "sent"), Touches.statuses(t));
+    assertEquals("logged", t.getJsonArray("history").getJsonObject(2).getString("detail"));
+    assertEquals(new JsonObject().put("name", "李雷").put("coupon", 50), t.getJsonObject("payload"));
+    assertEquals("welcome", t.getString("journey_key"));
+    assertEquals("pi-" + key, t.getString("process_instance_id"));
+    assertEquals("send_welcome", t.getString("activity_id"));
+    assertEquals("welcome_msg", t.getString("template_key"));
+  }
+
+  @Test
+  void aRolledBackTransactionLeavesNoTouch() throws Exception {
+    long c = Touches.contact(api);
+    String key = "rollback-" + Touches.unique();
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      assertTrue(Outbox.enqueue(conn, Touches.touch(key, c, "log")));
+      conn.rollback();
+    }
+    assertEquals(0, count("SELECT count(*) FROM touches WHERE touch_key = ?", key));
+  }
+
+  @Test
+  void anUnknownContactFailsTheWritersTransaction() throws Exception {
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      assertThrows(java.sql.SQLException.class,
+          () -> Outbox.enqueue(conn, Touches.touch("orphan-" + Touches.unique(), 987654321L, "log")));
+    }
+  }
+
+  @Test
+  void requestsAreCheckedBeforeTheyReachSql() {
+    assertThrows(IllegalArgumentException.class, () -> Touches.touch("", 1, "log"));
+    assertThrows(IllegalArgumentException.class, () -> Touches.touch("k".repeat(201), 1, "log"));
+    assertThrows(IllegalArgumentException.class, () -> Touches.touch("k", 0, "log"));
+    assertThrows(IllegalArgumentException.class, () -> Touches.touch("k", 1, " "));
+    assertThrows(IllegalArgumentException.class,
+        () -> new TouchRequest("k", 1, null, null, null, "log", "t", "[1, 2]"));
+    assertThrows(IllegalArgumentException.class,
+        () -> new TouchRequest("k", 1, null, null, null, "log", "t", "{not json"));
+    assertThrows(IllegalArgumentException.class,
+        () -> new TouchRequest("k", 1, null, null, null, "log", "t", Map.of("a", "x\u0000y")));
+    assertThrows(IllegalArgumentException.class, () -> Touches.touch("k\u0000", 1, "log"));
+    assertEquals("{}", new TouchRequest("k", 1, null, null, null, "log", "t", (String) null).payload());
+    assertEquals("{\"a\":1}", new TouchRequest("k", 1, null, null, null, "log", "t", Map.of("a", 1)).payload());
+  }
+
+  @Test
+  void unknownChannelsAndAnUnconfiguredWebhookAreDeadAtOnce() throws Exception {
+    long c = Touches.contact(api);
+    String pigeon = "pigeon-" + Touches.unique();
+    String webhook = "nohook-" + Touches.unique();
+    List<Long> ids = Touches.enqueue(siyu, Touches.touch(pigeon, c, "pigeon"), Touches.touch(webhook, c, "webhook"));
+
+    JsonObject dead = Touches.await(api, ids.get(0), "dead");
+    assertEquals(1, dead.getInteger("attempts"));
+    assertEquals("unknown channel: pigeon", dead.getString("last_error"));
+    assertEquals(List.of("queued", "sending", "dead"), Touches.statuses(dead));
+
+    JsonObject unconfigured = Touches.await(api, ids.get(1), "dead");
+    assertEquals("webhook channel not configured", unconfigured.getString("last_error"));
+  }
+
+  @Test
+  void theChannelsOnTheClassPathAreLoaded() {
+    assertTrue(Channels.load(siyu.vertx(), siyu.config()).names().containsAll(List.of("log", "webhook")));
+  }
+}

@@ -1,0 +1,91 @@
+package io.siyu.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.siyu.app.Siyu;
+import io.siyu.support.Api;
+import io.siyu.support.Api.Reply;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What the outbox tests do over and over: make a contact, write touches as a journey would, wait for them. */
+final class Touches {
+  private Touches() {}
+
+  static String unique() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static long contact(Api api) {
+    Reply r = api.post("/api/v1/contacts", new JsonObject().put("external_userid", "outbox-" + UUID.randomUUID()));
+    assertEquals(201, r.status(), r.toString());
+    return r.json().getLong("id");
+  }
+
+  static TouchRequest touch(String key, long contactId, String channel) {
+    return new TouchRequest(key, contactId, "welcome", "pi-" + key, "send_welcome", channel, "welcome_msg",
+        Map.of("name", "李雷", "coupon", 50));
+  }
+
+  /** Writes the touches in one JDBC transaction, as the journey engine does, then wakes the dispatcher. */
+  static List<Long> enqueue(Siyu siyu, TouchRequest... touches) throws Exception {
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      for (TouchRequest t : touches) {
+        Outbox.enqueue(conn, t);
+      }
+      conn.commit();
+    }
+    siyu.services().dispatcher().wake();
+    return java.util.Arrays.stream(touches).map(t -> idOf(siyu, t.touchKey())).toList();
+  }
+
+  static long idOf(Siyu siyu, String touchKey) {
+    try (Connection conn = siyu.database().jdbc().getConnection();
+        PreparedStatement ps = conn.prepareStatement("SELECT id FROM touches WHERE touch_key = ?")) {
+      ps.setString(1, touchKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new AssertionError("no touch " + touchKey);
+        }
+        return rs.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits (up to a minute) until the touch reaches {@code status}; answers it with its history. */
+  static JsonObject await(Api api, long id, String status) {
+    JsonObject t = null;
+    for (int i = 0; i < 1200; i++) {
+      t = api.get("/api/v1/touches/" + id).json();
+      if (status.equals(t.getString("status"))) {
+        return t;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("touch " + id + " did not become " + status + ": " + t);
+  }
+
+  /** The statuses of the touch's history, in order. */
+  static List<String> statuses(JsonObject touch) {
+    JsonArray history = touch.getJsonArray("history");
+    return history.stream().map(h -> ((JsonObject) h).getString("status")).toList();
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.siyu.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.siyu.app.Siyu;
+import io.siyu.support.Api;
+import io.siyu.support.OwnServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * End to end through a server of its own whose webhook points at a loopback receiver, with short
+ * backoffs: retries, giving up, permanent failures, requeue and the lease.
+ */
+class WebhookDeliveryTest {
+  private static final String SECRET = "whsec-" + Touches.unique();
+  private static final WebhookSink sink = newSink();
+
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(Map.of(
+      "SIYU_WEBHOOK_URL", sink.url(),
+      "SIYU_WEBHOOK_SECRET", SECRET,
+      "SIYU_OUTBOX_POLL_MS", "20",
+      "SIYU_OUTBOX_RETRY_BASE_MS", "20",
+      "SIYU_OUTBOX_RETRY_MAX_MS", "30",
+      "SIYU_OUTBOX_MAX_ATTEMPTS", "3",
+      // the sweep runs every second; no send in these tests comes near ten
+      "SIYU_OUTBOX_LEASE_MS", "10000"));
+
+  private static WebhookSink newSink() {
+    try {
+      return new WebhookSink();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterAll
+  static void closeSink() throws Exception {
+    sink.close();
+  }
+
+  private static Siyu siyu() {
+    return server.siyu();
+  }
+
+  private static Api api() {
+    return server.api();
+  }
+
+  private static long enqueue(String key) throws Exception {
+    return Touches.enqueue(siyu(), Touches.touch(key, Touches.contact(api()), "webhook")).get(0);
+  }
+
+  private static List<String> details(JsonObject touch) {
+    JsonArray history = touch.getJsonArray("history");
+    return history.stream().map(h -> ((JsonObject) h).getString("detail")).toList();
+  }
+
+  @Test
+  void aTouchArrivesSignedOnce() throws Exception {
+    String key = "e2e-" + Touches.unique();
+    JsonObject t = Touches.await(api(), enqueue(key), "sent");
+    assertEquals(1, t.getInteger("attempts"));
+    assertEquals(List.of("queued", "sending", "sent"), Touches.statuses(t));
+    assertEquals(1, sink.calls(key).size());
+    WebhookSink.Call call = sink.calls(key).get(0);
+    assertEquals(Signatures.expected(SECRET, call.timestamp(), call.body()), call.signature());
+    assertEquals(key, call.json().getString("touch_key"));
+    assertEquals(t.getLong("contact_id"), call.json().getLong("contact_id"));
+    assertEquals(key, call.idempotencyKey());
+  }
+
+  @Test
+  void aServerErrorIsRetriedWithBackoffUntilSent() throws Exception {
+    String key = "retry-" + Touches.unique();
+    sink.script(key, 500, 200);
+    JsonObject t = Touches.await(api(), enqueue(key), "sent");
+    assertEquals(2, t.getInteger("attempts"));
+    assertEquals(List.of("queued", "sending", "queued", "sending", "sent"), Touches.statuses(t));
+    assertEquals(List.of("enqueued", "attempt 1", "HTTP 500: {\"error\":\"sink says 500\"} (retry in 20 ms)",
+        "attempt 2", "HTTP 200: {\"ok\":true}"), details(t));
+    assertEquals("HTTP 500: {\"error\":\"sink says 500\"}", t.getString("last_error"), "the failure is kept");
+    assertEquals(2, sink.calls(key).size());
+    assertEquals(sink.calls(key).get(0).body(), sink.calls(key).get(1).body(), "the same touch again");
+  }
+
+  @Test
+  void aClientErrorIsDeadAtOnceWithTheProvidersAnswer() throws Exception {
+    String key = "reject-" + Touches.unique();
+    sink.script(key, 400);
+    JsonObject t = Touches.await(api(), enqueue(key), "dead");
+    assertEquals(1, t.getInteger("attempts"));
+    assertEquals("HTTP 400: {\"error\":\"sink says 400\"}", t.getString("last_error"));
+    assertEquals(List.of("queued", "sending", "dead"), Touches.statuses(t));
+    assertEquals(1, sink.calls(key).size());
+  }
+
+  @Test
+  void aTouchThatKeepsFailingIsDeadAfterTheMaximumAttemptsAndCanBeRequeued() throws Exception {
+    String key = "always-" + Touches.unique();
+    sink.script(key, 500, 503, 500);
+    long id = enqueue(key);
+    JsonObject t = Touches.await(api(), id, "dead");
+    assertEquals(3, t.getInteger("attempts"));
+    assertEquals(List.of("queued", "sending", "queued", "sending", "queued", "sending", "dead"), Touches.statuses(t));
+    assertEquals(List.of("enqueued", "attempt 1", "HTTP 500: {\"error\":\"sink says 500\"} (retry in 20 ms)",
+        "attempt 2", "HTTP 503: {\"error\":\"sink says 503\"} (retry in 30 ms)",
+        "attempt 3", "HTTP 500: {\"error\":\"sink says 500\"} (gave up after 3 attempts)"), details(t));
+    assertEquals(3, sink.calls(key).size());
+
+    // the receiver is fixed (its script has run out: 200 from now on); an operator sends it again
+    var requeued = api().post("/api/v1/touches/" + id + "/requeue", null);
+    assertEquals(200, requeued.status(), requeued.toString());
+    JsonObject sent = Touches.await(api(), id, "sent");
+    assertEquals(1, sent.getInteger("attempts"), "attempts start again");
+    assertEquals(4, sink.calls(key).size());
+    List<String> statuses = Touches.statuses(sent);
+    assertEquals(List.of("queued", "sending", "sent"), statuses.subList(statuses.size() - 3, statuses.size()));
+  }
+
+  @Test
+  void aTouchLeftSendingPastItsLeaseIsSentAgain() throws Exception {
+    long c = Touches.contact(api());
+    String key = "lease-" + Touches.unique();
+    // as if an instance had claimed it ten minutes ago and died
+    try (Connection conn = siyu().database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      Outbox.enqueue(conn, Touches.touch(key, c, "webhook"));
+      try (PreparedStatement ps = conn.prepareStatement("UPDATE touches SET status = 'sending', attempts = 1, "
+          + "updated_at = now() - interval '10 minutes' WHERE touch_key = ?")) {
+        ps.setString(1, key);
+        assertEquals(1, ps.executeUpdate());
+      }
+      conn.commit();
+    }
+    JsonObject t = Touches.await(api(), Touches.idOf(siyu(), key), "sent");
+    assertEquals(2, t.getInteger("attempts"));
+    assertEquals(List.of("queued", "queued", "sending", "sent"), Touches.statuses(t));
+    assertTrue(details(t).get(1).startsWith("no result within the lease of 10000 ms"), details(t).toString());
+  }
+}
