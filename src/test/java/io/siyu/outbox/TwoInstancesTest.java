@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * by one of them and arrives once.
  */
 class TwoInstancesTest {
-  private static final WebhookSink sink = newSink();
+  private static final WebhookSink sink = WebhookSink.open();
   private static final Map<String, String> ENV = Map.of(
       "SIYU_WEBHOOK_URL", sink.url(),
       "SIYU_WEBHOOK_SECRET", "two-instances",
@@ -33,14 +33,6 @@ class TwoInstancesTest {
 
   @RegisterExtension
   static final OwnServer first = new OwnServer(ENV);
-
-  private static WebhookSink newSink() {
-    try {
-      return new WebhookSink();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterAll
   static void closeSink() throws Exception {

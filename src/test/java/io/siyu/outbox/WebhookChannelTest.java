@@ -19,18 +19,10 @@ import org.junit.jupiter.api.Test;
 class WebhookChannelTest {
   private static final String SECRET = "whsec-test-" + unique();
   private static final Vertx vertx = Vertx.vertx();
-  private static final WebhookSink sink = newSink();
+  private static final WebhookSink sink = WebhookSink.open();
 
   private static String unique() {
     return java.util.UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private static WebhookSink newSink() {
-    try {
-      return new WebhookSink();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @AfterAll

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WebhookDeliveryTest {
   private static final String SECRET = "whsec-" + Touches.unique();
-  private static final WebhookSink sink = newSink();
+  private static final WebhookSink sink = WebhookSink.open();
 
   @RegisterExtension
   static final OwnServer server = new OwnServer(Map.of(
@@ -34,14 +34,6 @@ class WebhookDeliveryTest {
       "SIYU_OUTBOX_MAX_ATTEMPTS", "3",
       // the sweep runs every second; no send in these tests comes near ten
       "SIYU_OUTBOX_LEASE_MS", "10000"));
-
-  private static WebhookSink newSink() {
-    try {
-      return new WebhookSink();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterAll
   static void closeSink() throws Exception {

@@ -32,6 +32,15 @@ final class WebhookSink implements AutoCloseable {
   private final Map<String, Deque<Answer>> script = new ConcurrentHashMap<>();
   private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
 
+  /** A started sink, for a static field. */
+  static WebhookSink open() {
+    try {
+      return new WebhookSink();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   WebhookSink() throws Exception {
     server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
