@@ -1,6 +1,5 @@
 package io.siyu.journey;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;
 import java.util.List;
@@ -44,16 +43,12 @@ public final class Contacts implements ExecutionListener {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
-    c.put("tags", new JsonArray(tags).getList());
+    c.put("tags", tags);
     return c;
   }
 
   public ZoneId zone(long contactId) {
     List<Map<String, Object>> rows = EngineSql.query("SELECT timezone FROM contacts WHERE id = ?", contactId);
-    try {
-      return rows.isEmpty() ? ZoneId.of("Asia/Shanghai") : ZoneId.of((String) rows.get(0).get("timezone"));
-    } catch (RuntimeException e) {
-      return ZoneId.of("Asia/Shanghai");
-    }
+    return Journeys.zone(rows.isEmpty() ? null : (String) rows.get(0).get("timezone"));
   }
 }

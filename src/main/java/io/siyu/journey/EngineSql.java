@@ -15,10 +15,10 @@ import org.camunda.bpm.engine.impl.context.Context;
  * writes commits or rolls back with the engine step, so a retried step never leaves half of
  * itself behind.
  */
-final class EngineSql {
+public final class EngineSql {
   private EngineSql() {}
 
-  static Connection connection() {
+  public static Connection connection() {
     return Context.getCommandContext().getDbSqlSession().getSqlSession().getConnection();
   }
 

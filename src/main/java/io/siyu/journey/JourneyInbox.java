@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +121,7 @@ public final class JourneyInbox {
           .correlateAll();
     }
     LocalDate today = org.camunda.bpm.engine.impl.util.ClockUtil.getCurrentTime().toInstant()
-        .atZone(zone((String) e.get("timezone"))).toLocalDate();
+        .atZone(Journeys.zone((String) e.get("timezone"))).toLocalDate();
     for (JourneyRegistry.Entry journey : registry.startedBy(type, properties)) {
       String key = journey.trigger().reentry().entryKey(today, "event:" + e.get("event_key"));
       entries.enterHere(journey, contactId, key, "event:" + type,
@@ -141,14 +140,6 @@ public final class JourneyInbox {
       st.executeUpdate();
     } catch (SQLException e) {
       log.error("Journey inbox: could not record the failure of event {}", eventId, e);
-    }
-  }
-
-  private static ZoneId zone(String name) {
-    try {
-      return ZoneId.of(name);
-    } catch (RuntimeException e) {
-      return ZoneId.of("Asia/Shanghai");
     }
   }
 }

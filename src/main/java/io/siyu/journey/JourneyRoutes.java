@@ -93,31 +93,41 @@ public final class JourneyRoutes {
     if (one == many) {
       throw Problem.invalid("body", "send exactly one of contact_id or segment_id, as a number");
     }
-    JourneyRegistry.Entry journey = feature.get().registry().get(key);
+    // the registry may read the database (its cache is short-lived): look the journey up on a worker
+    vertx.executeBlocking(() -> activeJourney(feature.get().registry(), key), false)
+        .compose(journey -> (one ? exists(pool, body.getLong("contact_id")) : segmentContacts(pool, segments, body.getLong("segment_id")))
+            .compose(ids -> vertx.executeBlocking(() -> enterAll(feature.get(), journey, ids), false)))
+        .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail);
+  }
+
+  private static JourneyRegistry.Entry activeJourney(JourneyRegistry registry, String key) {
+    JourneyRegistry.Entry journey = registry.get(key);
     if (journey == null) {
       throw Problem.notFound("Journey " + key);
     }
     if (!journey.active()) {
       throw new Problem(409, "journey-paused", "Journey paused", "Journey " + key + " is paused: it takes no new entries", null);
     }
-    Future<List<Long>> contacts = one ? exists(pool, body.getLong("contact_id")) : segmentContacts(pool, segments, body.getLong("segment_id"));
-    contacts.compose(ids -> vertx.executeBlocking(() -> {
-      LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalDate();
-      int entered = 0;
-      List<String> instances = new ArrayList<>();
-      for (long id : ids) {
-        String pi = feature.get().entries().enter(journey, id,
-            journey.trigger().reentry().entryKey(today, "manual:" + UUID.randomUUID()), "manual", Map.of());
-        if (pi != null) {
-          entered++;
-          if (instances.size() < 100) {
-            instances.add(pi);
-          }
+    return journey;
+  }
+
+  /** Blocking: enters each contact; answers how many entered and how many had entered before. */
+  private static JsonObject enterAll(JourneyFeature feature, JourneyRegistry.Entry journey, List<Long> ids) {
+    LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(Journeys.DEFAULT_ZONE).toLocalDate();
+    int entered = 0;
+    List<String> instances = new ArrayList<>();
+    for (long id : ids) {
+      String pi = feature.entries().enter(journey, id,
+          journey.trigger().reentry().entryKey(today, "manual:" + UUID.randomUUID()), "manual", Map.of());
+      if (pi != null) {
+        entered++;
+        if (instances.size() < 100) {
+          instances.add(pi);
         }
       }
-      return new JsonObject().put("matched", ids.size()).put("entered", entered)
-          .put("already_entered", ids.size() - entered).put("process_instance_ids", instances);
-    }, false)).onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail);
+    }
+    return new JsonObject().put("matched", ids.size()).put("entered", entered)
+        .put("already_entered", ids.size() - entered).put("process_instance_ids", instances);
   }
 
   private static Future<List<Long>> exists(Pool pool, long contactId) {

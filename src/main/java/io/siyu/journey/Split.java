@@ -75,7 +75,7 @@ public final class Split implements ExecutionListener {
     if (spec == null) {
       return;
     }
-    String journey = execution.getProcessDefinitionId().split(":")[0];
+    String journey = Journeys.journeyKey(execution);
     String branch = choose(parse(spec), Journeys.contactId(execution), journey, execution.getCurrentActivityId());
     execution.setVariable(VARIABLE, Variables.stringValue(branch, true));
     Journeys.recordBranch(execution.getProcessInstanceId(), branch);

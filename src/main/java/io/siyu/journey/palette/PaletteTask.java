@@ -1,5 +1,6 @@
 package io.siyu.journey.palette;
 
+import io.siyu.journey.Journeys;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +19,7 @@ public abstract class PaletteTask implements JavaDelegate {
   private static final long TIMEOUT_SECONDS = 30;
 
   protected static long contactId(DelegateExecution execution) {
-    return ((Number) execution.getVariable("contactId")).longValue();
+    return Journeys.contactId(execution);
   }
 
   /** An input field ({@code camunda:inputParameter}), as text; expressions are already resolved. */
@@ -28,7 +29,7 @@ public abstract class PaletteTask implements JavaDelegate {
   }
 
   protected static String journeyKey(DelegateExecution execution) {
-    return execution.getProcessDefinitionId().split(":")[0];
+    return Journeys.journeyKey(execution);
   }
 
   /**

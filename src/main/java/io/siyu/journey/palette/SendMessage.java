@@ -1,5 +1,6 @@
 package io.siyu.journey.palette;
 
+import io.siyu.journey.EngineSql;
 import io.siyu.outbox.Outbox;
 import io.siyu.outbox.TouchRequest;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,7 @@ public final class SendMessage extends PaletteTask {
       payload.put("trigger", new JsonObject(trigger.toString()));
     }
     String key = "journey:" + execution.getProcessInstanceId() + ":" + execution.getActivityInstanceId();
-    Outbox.enqueue(Context.getCommandContext().getDbSqlSession().getSqlSession().getConnection(),
+    Outbox.enqueue(EngineSql.connection(),
         new TouchRequest(key, contactId(execution), journeyKey(execution), execution.getProcessInstanceId(),
             execution.getCurrentActivityId(), channel, input(execution, "template"), payload.encode()));
     Context.getCommandContext().getTransactionContext()
