@@ -74,8 +74,8 @@ public record Config(
         intOf(env, "SIYU_REFERRAL_REGISTER_POINTS", 100),
         new java.math.BigDecimal(env.getOrDefault("SIYU_REFERRAL_FIRST_ORDER_SHARE", "0.3")),
         env.getOrDefault("SIYU_SCHEDULER_NAME", "siyu"),
-        env.getOrDefault("SIYU_RECOMPUTE_CRON", "0 0 3 * * ?"),
-        env.getOrDefault("SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"),
+        cron(env, "SIYU_RECOMPUTE_CRON", "0 0 3 * * ?"),
+        cron(env, "SIYU_TIER_REVIEW_CRON", "0 0 4 1 1 ?"),
         new OutboxSettings(longOf(env, "SIYU_OUTBOX_POLL_MS", 200), longOf(env, "SIYU_OUTBOX_RETRY_BASE_MS", 1000),
             longOf(env, "SIYU_OUTBOX_RETRY_MAX_MS", 600_000), intOf(env, "SIYU_OUTBOX_MAX_ATTEMPTS", 8),
             longOf(env, "SIYU_OUTBOX_LEASE_MS", 300_000), intOf(env, "SIYU_OUTBOX_CONCURRENCY", 32),
@@ -88,7 +88,9 @@ public record Config(
             longOf(env, "SIYU_JOURNEY_INBOX_POLL_MS", 200),
             sendWindow(env.getOrDefault("SIYU_SEND_WINDOW", "09:00-21:00")),
             !"false".equalsIgnoreCase(env.getOrDefault("SIYU_JOB_EXECUTOR", "true")),
-            env.getOrDefault("SIYU_DEFAULT_CHANNEL", "log")));
+            env.getOrDefault("SIYU_DEFAULT_CHANNEL", "log"),
+            cron(env, "SIYU_BIRTHDAY_SCAN_CRON", "0 0/15 * * * ?"),
+            cron(env, "SIYU_SEGMENT_SCAN_CRON", "0 0/5 * * * ?")));
   }
 
   private static io.siyu.journey.SendWindow.Window sendWindow(String spec) {
@@ -97,6 +99,15 @@ public record Config(
       throw new IllegalArgumentException("SIYU_SEND_WINDOW must look like 09:00-21:00, not " + spec);
     }
     return w;
+  }
+
+  /** A Quartz cron expression, checked here so a typo stops the start with the variable's name. */
+  private static String cron(Map<String, String> env, String key, String dflt) {
+    String v = env.getOrDefault(key, dflt).trim();
+    if (!org.quartz.CronExpression.isValidExpression(v)) {
+      throw new IllegalArgumentException(key + " must be a Quartz cron expression (e.g. " + dflt + "), not '" + v + "'");
+    }
+    return v;
   }
 
   private static String blankToNull(String s) {

@@ -52,7 +52,7 @@ final class Features {
     RightRoutes.mount(v1, s.rights());
     GrowthRoutes.mount(v1, s.growth());
     ReferralRoutes.mount(v1, s.referrals());
-    ScheduleRoutes.mount(v1, s.vertx(), s::schedules);
+    ScheduleRoutes.mount(v1, s.vertx(), s.pool(), s::schedules);
     TouchRoutes.mount(v1, s.touches());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
     api.route("/v1/*").subRouter(v1);

@@ -92,14 +92,21 @@ public final class Services {
 
   /** Blocking: starts the journey engine and deploys the journeys directory. */
   void startJourneys() throws java.io.IOException {
-    journeys = new io.siyu.journey.JourneyFeature(vertx, database.jdbc(), config.journeys(),
+    journeys = new io.siyu.journey.JourneyFeature(vertx, database.jdbc(), pool, segments, config.journeys(),
         new io.siyu.journey.JourneyFeature.PaletteServices(tags, rights, points, events, contacts, dispatcher::wake));
   }
 
   /** Blocking: starts the scheduled jobs (Quartz needs these services to run them). */
   void startSchedules() throws org.quartz.SchedulerException {
-    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(),
-        config.recomputeCron(), config.tierReviewCron());
+    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(), Schedules.jobs(config));
+    schedules.syncJourneys(journeys.registry().all());
+    journeys.deployer().onDeployed(() -> {
+      try {
+        schedules.syncJourneys(journeys.registry().all());
+      } catch (org.quartz.SchedulerException e) {
+        throw new IllegalStateException("the journey was deployed, but its schedule could not be set: " + e.getMessage(), e);
+      }
+    });
   }
   public RightService rights() { return rights; }
   /** Sends the outbox's touches; {@code wake()} it after committing new ones. */

@@ -28,10 +28,16 @@ public final class JourneyDeployer {
   private static final Logger log = LoggerFactory.getLogger(JourneyDeployer.class);
   private final JourneyEngine engine;
   private final JourneyRegistry registry;
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public JourneyDeployer(JourneyEngine engine, JourneyRegistry registry) {
     this.engine = engine;
     this.registry = registry;
+  }
+
+  /** Runs {@code listener} (blocking is fine) after each deployment is recorded, e.g. to reschedule scheduled journeys. */
+  public void onDeployed(Runnable listener) {
+    listeners.add(listener);
   }
 
   /** Blocking: deploys every journey file in {@code dir}; a bad file stops the start with its problems. */
@@ -78,6 +84,7 @@ public final class JourneyDeployer {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+    listeners.forEach(Runnable::run);
     return new JsonObject().put("key", j.key()).put("name", j.name()).put("version", now.getVersion())
         .put("changed", before == null || !before.getId().equals(now.getId()))
         .put("trigger", j.trigger().toJson()).put("reentry", j.trigger().reentry().name().toLowerCase(java.util.Locale.ROOT))

@@ -2,7 +2,10 @@ package io.siyu.journey;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entering a contact into a journey, in one engine transaction: the journey_entries row first
@@ -11,6 +14,19 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
  * entry is linked to it. The business key is "contact:entry key".
  */
 public final class JourneyEntries {
+  private static final Logger log = LoggerFactory.getLogger(JourneyEntries.class);
+  /** Entries per engine transaction when a scan enters many contacts: one commit for many instances. */
+  static final int CHUNK = 50;
+
+  /** A contact a scan found, with the entry key its re-entry policy gives it. */
+  public record Candidate(long contactId, String entryKey) {}
+
+  /** What entering many contacts did. */
+  public record Counts(int entered, int before, int failed) {
+    public io.vertx.core.json.JsonObject toJson() {
+      return new io.vertx.core.json.JsonObject().put("entered", entered).put("already_entered", before).put("failed", failed);
+    }
+  }
   private static final String CLAIM = "INSERT INTO journey_entries (journey_key, contact_id, entry_key, version, source) "
       + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (journey_key, contact_id, entry_key) DO NOTHING RETURNING id";
 
@@ -42,5 +58,44 @@ public final class JourneyEntries {
         .execute();
     EngineSql.update("UPDATE journey_entries SET process_instance_id = ? WHERE id = ?", pi.getId(), claimed.get(0).get("id"));
     return pi.getId();
+  }
+
+  /**
+   * Blocking: enters many contacts, {@link #CHUNK} per engine transaction. A chunk that fails is
+   * made again one entry per transaction, so one bad contact holds back nobody else; its failure
+   * is logged and counted, and the next scan tries it again. {@code alsoInTransaction} runs, on
+   * the engine's connection, for each candidate handled in a committed transaction.
+   */
+  public Counts enterMany(JourneyRegistry.Entry journey, List<Candidate> candidates, String source,
+      Consumer<Candidate> alsoInTransaction) {
+    int entered = 0;
+    int failed = 0;
+    for (int from = 0; from < candidates.size(); from += CHUNK) {
+      List<Candidate> chunk = candidates.subList(from, Math.min(candidates.size(), from + CHUNK));
+      try {
+        entered += engine.inTransaction(ctx -> enterEach(journey, chunk, source, alsoInTransaction));
+      } catch (RuntimeException chunkFailed) {
+        for (Candidate c : chunk) {
+          try {
+            entered += engine.inTransaction(ctx -> enterEach(journey, List.of(c), source, alsoInTransaction));
+          } catch (RuntimeException e) {
+            failed++;
+            log.warn("Journey {}: contact {} could not enter: {}", journey.key(), c.contactId(), e.toString());
+          }
+        }
+      }
+    }
+    return new Counts(entered, candidates.size() - entered - failed, failed);
+  }
+
+  private int enterEach(JourneyRegistry.Entry journey, List<Candidate> chunk, String source, Consumer<Candidate> also) {
+    int entered = 0;
+    for (Candidate c : chunk) {
+      if (enterHere(journey, c.contactId(), c.entryKey(), source, Map.of()) != null) {
+        entered++;
+      }
+      also.accept(c);
+    }
+    return entered;
   }
 }

@@ -11,8 +11,10 @@ import io.siyu.journey.palette.TagTask;
 import io.siyu.journey.palette.SendMessage;
 import io.siyu.loyalty.points.PointsService;
 import io.siyu.loyalty.rights.RightService;
+import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,7 +29,8 @@ import javax.sql.DataSource;
 public final class JourneyFeature implements AutoCloseable {
   /** What journeys need from the configuration. */
   public record Settings(Path dir, String engineName, long acquisitionMaxWaitMillis, long inboxPollMillis,
-      SendWindow.Window sendWindow, boolean jobExecutor, String defaultChannel) {}
+      SendWindow.Window sendWindow, boolean jobExecutor, String defaultChannel, String birthdayScanCron,
+      String segmentScanCron) {}
 
   /** The services palette tasks act through. */
   public record PaletteServices(TagService tags, RightService rights, PointsService points, EventService events,
@@ -38,9 +41,13 @@ public final class JourneyFeature implements AutoCloseable {
   private final JourneyDeployer deployer;
   private final JourneyEntries entries;
   private final JourneyInbox inbox;
+  private final BirthdayScan birthdayScan;
+  private final SegmentScan segmentScan;
+  private final ScheduledEntry scheduledEntry;
 
   /** Blocking: starts the engine, deploys the journeys directory and starts the inbox. */
-  public JourneyFeature(Vertx vertx, DataSource jdbc, Settings settings, PaletteServices s) throws IOException {
+  public JourneyFeature(Vertx vertx, DataSource jdbc, Pool pool, SegmentService segments, Settings settings,
+      PaletteServices s) throws IOException {
     Contacts contacts = new Contacts();
     Map<Object, Object> beans = new HashMap<>();
     beans.put("sendMessage", new SendMessage(s.wakeDispatcher(), settings.defaultChannel()));
@@ -59,6 +66,9 @@ public final class JourneyFeature implements AutoCloseable {
     deployer = new JourneyDeployer(engine, registry);
     entries = new JourneyEntries(engine);
     inbox = new JourneyInbox(vertx, jdbc, engine, registry, entries);
+    birthdayScan = new BirthdayScan(jdbc, registry, entries);
+    segmentScan = new SegmentScan(pool, segments, registry, entries);
+    scheduledEntry = new ScheduledEntry(pool, segments, registry, entries);
     try {
       deployer.deployDirectory(settings.dir());
     } catch (RuntimeException | IOException e) {
@@ -73,6 +83,9 @@ public final class JourneyFeature implements AutoCloseable {
   public JourneyDeployer deployer() { return deployer; }
   public JourneyEntries entries() { return entries; }
   public JourneyInbox inbox() { return inbox; }
+  public BirthdayScan birthdayScan() { return birthdayScan; }
+  public SegmentScan segmentScan() { return segmentScan; }
+  public ScheduledEntry scheduledEntry() { return scheduledEntry; }
 
   @Override
   public void close() {

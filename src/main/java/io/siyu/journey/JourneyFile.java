@@ -181,16 +181,18 @@ public final class JourneyFile {
     model.getModelElementsByType(ReceiveTask.class).stream().filter(e -> properties(e).containsKey(Palette.EVENT)).forEach(marked::add);
     for (BaseElement element : marked) {
       String type = properties(element).get(Palette.EVENT).trim();
-      if (type.isEmpty()) {
-        problems.add(Trigger.problem(element.getId(), "siyu.event is empty"));
-        continue;
-      }
       if (element instanceof StartEvent s && s.getParentElement() instanceof Process) {
         continue; // the journey's own trigger, read above
       }
-      Message message = messages.computeIfAbsent(type, t -> {
+      if (!io.siyu.event.EventInput.TYPE.matcher(type).matches()) {
+        problems.add(Trigger.problem(element.getId(), "siyu.event must be one event type, like purchase or right.redeemed"));
+        continue;
+      }
+      JsonObject match = matchOf(element, problems);
+      String name = EventMatch.messageName(type, match);
+      Message message = messages.computeIfAbsent(name, t -> {
         Message m = model.newInstance(Message.class);
-        m.setId("Message_" + t.replaceAll("[^A-Za-z0-9_]", "_"));
+        m.setId("Message_" + t.replaceAll("[^A-Za-z0-9_]", "_") + (match.isEmpty() ? "" : "_" + Integer.toHexString(t.hashCode())));
         m.setName(t);
         definitions.addChildElement(m);
         return m;
@@ -209,7 +211,26 @@ public final class JourneyFile {
       }
     }
     // every message a journey waits for is an event type it listens to
-    model.getModelElementsByType(Message.class).forEach(m -> listens.add(m.getName()));
+    model.getModelElementsByType(Message.class).forEach(m -> listens.add(EventMatch.type(m.getName())));
+  }
+
+  /** {@code siyu.match} on a wait: the properties the awaited event must carry. */
+  private static JsonObject matchOf(BaseElement element, List<JsonObject> problems) {
+    String raw = properties(element).get(Palette.MATCH);
+    if (raw == null || raw.isBlank()) {
+      return new JsonObject();
+    }
+    if (raw.contains("${") || raw.contains("#{")) {
+      // the condition becomes part of a message name, which the engine would evaluate as an expression
+      problems.add(Trigger.problem(element.getId(), "siyu.match may not contain expressions"));
+      return new JsonObject();
+    }
+    try {
+      return new JsonObject(raw);
+    } catch (RuntimeException e) {
+      problems.add(Trigger.problem(element.getId(), "siyu.match must be a JSON object, e.g. {\"right_code\":\"birthday\"}"));
+      return new JsonObject();
+    }
   }
 
   /** {@code siyu.task=sendWindow} on an intermediate catch event: a timer to when the contact's send window opens. */

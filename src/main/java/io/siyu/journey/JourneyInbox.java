@@ -34,10 +34,10 @@ public final class JourneyInbox {
       + "SELECT e.id, e.event_key, e.contact_id, e.type, e.properties::text AS properties, c.timezone "
       + "FROM taken JOIN events e ON e.id = taken.event_id JOIN contacts c ON c.id = e.contact_id";
   /** Instances of the contact waiting for a message of this type (through indexed columns only). */
-  private static final String WAITING = "SELECT DISTINCT x.proc_inst_id_ AS pi FROM journey_entries j "
+  private static final String WAITING = "SELECT DISTINCT x.proc_inst_id_ AS pi, s.event_name_ AS message FROM journey_entries j "
       + "JOIN act_ru_execution x ON x.proc_inst_id_ = j.process_instance_id "
       + "JOIN act_ru_event_subscr s ON s.execution_id_ = x.id_ "
-      + "WHERE j.contact_id = ? AND s.event_type_ = 'message' AND s.event_name_ = ?";
+      + "WHERE j.contact_id = ? AND s.event_type_ = 'message' AND (s.event_name_ = ? OR s.event_name_ LIKE ? || ' {%')";
 
   private final Vertx vertx;
   private final DataSource jdbc;
@@ -114,8 +114,13 @@ public final class JourneyInbox {
     String type = (String) e.get("type");
     JsonObject properties = new JsonObject((String) e.get("properties"));
     // waiting instances first, so a journey this event starts does not also receive it
-    for (Map<String, Object> w : EngineSql.query(WAITING, contactId, type)) {
-      engine.engine().getRuntimeService().createMessageCorrelation(type)
+    for (Map<String, Object> w : EngineSql.query(WAITING, contactId, type, type)) {
+      String message = (String) w.get("message");
+      // LIKE takes '_' in a type for any character: compare the type exactly here
+      if (!EventMatch.type(message).equals(type) || !EventMatch.matches(EventMatch.match(message), properties)) {
+        continue;
+      }
+      engine.engine().getRuntimeService().createMessageCorrelation(message)
           .processInstanceId((String) w.get("pi"))
           .setVariable("lastEvent", properties.encode())
           .correlateAll();

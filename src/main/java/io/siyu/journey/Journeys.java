@@ -1,6 +1,10 @@
 package io.siyu.journey;
 
+import io.vertx.core.Future;
 import java.time.ZoneId;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 
 /** Small facts about a running journey instance shared by its steps, and the writes they make on its entry. */
@@ -37,5 +41,38 @@ public final class Journeys {
   public static void recordGoal(String processInstanceId, String goal) {
     EngineSql.update("UPDATE journey_entries SET goal = ?, goal_reached_at = now() "
         + "WHERE process_instance_id = ? AND goal_reached_at IS NULL", goal, processInstanceId);
+  }
+
+  /** Inside the engine's transaction: how many times the instance passed through an activity before (committed history). */
+  public static long earlierVisits(String processInstanceId, String activityId) {
+    return ((Number) EngineSql.query("SELECT count(*) AS n FROM act_hi_actinst WHERE proc_inst_id_ = ? AND act_id_ = ? "
+        + "AND end_time_ IS NOT NULL", processInstanceId, activityId).get(0).get("n")).longValue();
+  }
+
+  private static final long AWAIT_SECONDS = 30;
+
+  /**
+   * Waits for one of Siyu's (non-blocking) services from an engine or Quartz thread — never the
+   * event loop. A problem the service reports is rethrown as is.
+   */
+  public static <T> T await(Future<T> future) {
+    return await(future, AWAIT_SECONDS);
+  }
+
+  /** The same with a longer patience, for long work (a scheduled recompute over every contact). */
+  public static <T> T await(Future<T> future, long seconds) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no answer within " + seconds + " s", e);
+    }
   }
 }

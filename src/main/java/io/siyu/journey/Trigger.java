@@ -17,12 +17,13 @@ import java.util.Map;
  *   siyu.hour     local hour of the birthday entry, 0..23   (birthday, default 9)
  *   siyu.cron     Quartz cron expression                     (schedule)
  *   siyu.reentry  once | yearly | monthly | daily | always   (default once)
+ *   siyu.existing enter | skip  whether the segment's members at the first scan enter (segment, default skip)
  * </pre>
  * Why not a message start event named after the event type: Camunda allows one process per
  * message start name, and several journeys may start on the same event.
  */
 public record Trigger(String type, List<String> events, JsonObject match, Long segmentId, int hour, String cron,
-    Reentry reentry) {
+    Reentry reentry, boolean enterExisting) {
 
   public static final List<String> TYPES = List.of("event", "segment", "birthday", "schedule", "manual");
 
@@ -38,6 +39,19 @@ public record Trigger(String type, List<String> events, JsonObject match, Long s
         case MONTHLY -> day.toString().substring(0, 7);
         case DAILY -> day.toString();
         case ALWAYS -> eventOrNonce;
+      };
+    }
+
+    /**
+     * The same key computed in SQL from a local timestamp, for scans that find many contacts at
+     * once. A scan runs again and again on the same day, so "always" counts as once a day there.
+     */
+    public String sqlKey(String localTimestamp) {
+      return switch (this) {
+        case ONCE -> "'once'";
+        case YEARLY -> "to_char(" + localTimestamp + ", 'YYYY')";
+        case MONTHLY -> "to_char(" + localTimestamp + ", 'YYYY-MM')";
+        case DAILY, ALWAYS -> "to_char(" + localTimestamp + ", 'YYYY-MM-DD')";
       };
     }
   }
@@ -99,7 +113,11 @@ public record Trigger(String type, List<String> events, JsonObject match, Long s
         problems.add(problem(startId, "siyu.reentry must be one of once, yearly, monthly, daily, always"));
       }
     }
-    return new Trigger(type, events, match, segment, hour, cron, reentry);
+    String existing = p.getOrDefault("siyu.existing", "skip").trim();
+    if (!existing.equals("enter") && !existing.equals("skip")) {
+      problems.add(problem(startId, "siyu.existing must be enter or skip"));
+    }
+    return new Trigger(type, events, match, segment, hour, cron, reentry, existing.equals("enter"));
   }
 
   static JsonObject problem(String element, String text) {
@@ -108,18 +126,17 @@ public record Trigger(String type, List<String> events, JsonObject match, Long s
 
   public JsonObject toJson() {
     return new JsonObject().put("type", type).put("events", new JsonArray(events)).put("match", match)
-        .put("segment_id", segmentId).put("hour", hour).put("cron", cron);
+        .put("segment_id", segmentId).put("hour", hour).put("cron", cron).put("enter_existing", enterExisting);
   }
 
   public static Trigger fromJson(JsonObject j, String reentry) {
     return new Trigger(j.getString("type"), j.getJsonArray("events", new JsonArray()).stream().map(String::valueOf).toList(),
         j.getJsonObject("match", new JsonObject()), j.getLong("segment_id"), j.getInteger("hour", 9), j.getString("cron"),
-        Reentry.valueOf(reentry.toUpperCase(java.util.Locale.ROOT)));
+        Reentry.valueOf(reentry.toUpperCase(java.util.Locale.ROOT)), j.getBoolean("enter_existing", false));
   }
 
   /** Whether an event's properties carry every value {@code siyu.match} asks for. */
   public boolean matches(JsonObject properties) {
-    return match.fieldNames().stream().allMatch(k -> java.util.Objects.equals(
-        String.valueOf(match.getValue(k)), String.valueOf(properties.getValue(k))));
+    return EventMatch.matches(match, properties);
   }
 }

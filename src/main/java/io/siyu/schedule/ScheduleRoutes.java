@@ -2,19 +2,43 @@ package io.siyu.schedule;
 
 import io.siyu.auth.Access;
 import io.siyu.web.Bodies;
+import io.siyu.db.Rows;
+import io.siyu.web.Page;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-/** {@code /api/v1/schedules}: what runs when, and running a job now (admin). */
+/** {@code /api/v1/schedules}: what runs when, each job's recorded runs, and running a job now (admin). */
 public final class ScheduleRoutes {
   private ScheduleRoutes() {}
 
-  public static void mount(Router api, Vertx vertx, java.util.function.Supplier<Schedules> schedules) {
+  private static final String RUNS = "SELECT id, job, scheduled_for, instance, started_at, finished_at, status, result, error "
+      + "FROM schedule_runs WHERE job = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3";
+
+  public static void mount(Router api, Vertx vertx, Pool pool, java.util.function.Supplier<Schedules> schedules) {
     // Quartz answers from its JDBC store: ask on a worker thread
     api.get("/schedules").handler(Access.READ).handler(ctx ->
         vertx.executeBlocking(() -> schedules.get().list())
             .onSuccess(list -> Bodies.ok(ctx, new JsonObject().put("items", list))).onFailure(ctx::fail));
+    // newest first: the cursor pages towards older runs
+    api.get("/schedules/:name/runs").handler(Access.READ).handler(ctx -> {
+      Page page = Page.of(ctx);
+      pool.preparedQuery(RUNS).execute(Tuple.of(ctx.pathParam("name"), page.afterId(), page.fetchSize()))
+          .map(rows -> {
+            JsonArray out = new JsonArray();
+            rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("job", r.getString("job"))
+                .put("scheduled_for", Rows.instant(r.getOffsetDateTime("scheduled_for")))
+                .put("instance", r.getString("instance"))
+                .put("started_at", Rows.instant(r.getOffsetDateTime("started_at")))
+                .put("finished_at", Rows.instant(r.getOffsetDateTime("finished_at")))
+                .put("status", r.getString("status")).put("result", r.getJsonObject("result"))
+                .put("error", r.getString("error"))));
+            return page.wrap(out);
+          }).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
+    });
     api.post("/schedules/:name/run").handler(Access.ADMIN).handler(ctx -> {
       String name = ctx.pathParam("name");
       vertx.executeBlocking(() -> {

@@ -1,6 +1,9 @@
 package io.siyu.schedule;
 
+import io.siyu.app.Config;
 import io.siyu.app.Services;
+import io.siyu.journey.JourneyRegistry;
+import io.siyu.journey.Journeys;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -13,10 +16,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.time.Instant;
 import javax.sql.DataSource;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -28,7 +32,10 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
@@ -36,32 +43,62 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduled work of Siyu on Quartz, with its clustered JDBC job store in Siyu's own database:
- * however many instances run, each firing happens on one of them. Jobs run on Quartz's threads
- * and wait there for the (non-blocking) service they call, so the event loop never waits.
+ * however many instances run, each firing happens on one of them, and each run is recorded in
+ * schedule_runs with the instance that ran it. Jobs run on Quartz's threads and wait there for
+ * the services they call (blocking engine calls included), so the event loop never waits.
+ *
+ * <p>Two kinds of job: the fixed ones below, and one per scheduled journey ({@code journey:<key>},
+ * its cron read from the journey's BPMN), kept in step with the deployed journeys by
+ * {@link #syncJourneys}.
  */
 public final class Schedules implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Schedules.class);
   private static final String SERVICES = "siyu.services";
+  private static final String JDBC = "siyu.jdbc";
   private static final String GROUP = "siyu";
+  private static final String JOURNEY_JOB = "journey:";
+  /** How long a job waits for work over every contact before it counts as failed. */
+  private static final long LONG_WORK_SECONDS = 6 * 3600;
+  /** Where Quartz keeps a recovered job's original firing (see JobExecutionContext#isRecovering). */
+  private static final String ORIGINAL_FIRING = "QRTZ_FAILED_JOB_ORIG_TRIGGER_FIRETIME_IN_MILLISECONDS_AS_STRING";
 
-  /** One scheduled job: its name, its cron, and what it runs. */
-  private record Spec(String name, String cron, String description, Function<Services, Future<?>> work) {}
+  /** What a job does when it fires; {@code firing} is the time it was due. */
+  @FunctionalInterface
+  public interface Work {
+    Object run(Services services, Instant firing) throws Exception;
+  }
+
+  /** One fixed job: its name, its cron, and what it runs. */
+  public record Spec(String name, String cron, String description, Work work) {}
+
+  /** The fixed jobs with the crons configured for them. */
+  public static List<Spec> jobs(Config config) {
+    return List.of(
+        new Spec("loyalty-recompute", config.recomputeCron(), "Lifecycle stages, RFM classes, points and rights expiry",
+            (s, at) -> Journeys.await(s.recompute().run(), LONG_WORK_SECONDS)),
+        new Spec("tier-review", config.tierReviewCron(), "Tiers kept by the last 12 months of growth",
+            (s, at) -> Journeys.await(s.growth().review(), LONG_WORK_SECONDS)),
+        new Spec("journey-birthdays", config.journeys().birthdayScanCron(),
+            "Birthday journeys: contacts whose birthday hour has come in their time zone enter",
+            (s, at) -> s.journeys().birthdayScan().run(ClockUtil.getCurrentTime().toInstant())),
+        new Spec("journey-segments", config.journeys().segmentScanCron(),
+            "Segment-entry journeys: contacts newly matching the journey's segment enter",
+            (s, at) -> s.journeys().segmentScan().run(ClockUtil.getCurrentTime().toInstant())));
+  }
 
   private final Scheduler scheduler;
   private final List<Spec> specs;
+  private final TimeZone zone;
 
-  private Schedules(Scheduler scheduler, List<Spec> specs) {
+  private Schedules(Scheduler scheduler, List<Spec> specs, TimeZone zone) {
     this.scheduler = scheduler;
     this.specs = specs;
+    this.zone = zone;
   }
 
-  /** Blocking: starts Quartz over {@code jdbc} and (re)schedules every job with the configured cron. */
-  public static Schedules start(DataSource jdbc, Services services, String schedulerName, String zone,
-      String recomputeCron, String tierReviewCron) throws SchedulerException {
-    List<Spec> specs = List.of(
-        new Spec("loyalty-recompute", recomputeCron, "Lifecycle stages, RFM classes, points and rights expiry",
-            s -> s.recompute().run()),
-        new Spec("tier-review", tierReviewCron, "Tiers kept by the last 12 months of growth", s -> s.growth().review()));
+  /** Blocking: starts Quartz over {@code jdbc} and (re)schedules every fixed job with its configured cron. */
+  public static Schedules start(DataSource jdbc, Services services, String schedulerName, String zone, List<Spec> specs)
+      throws SchedulerException {
     String provider = "siyu-" + UUID.randomUUID();
     DBConnectionManager.getInstance().addConnectionProvider(provider, new ConnectionProvider() {
       @Override
@@ -80,10 +117,14 @@ public final class Schedules implements AutoCloseable {
       }
     });
     Scheduler scheduler = new StdSchedulerFactory(properties(schedulerName, provider)).getScheduler();
+    // Quartz keeps one scheduler per name in a JVM; Siyu holds its own, so another Siyu in the same
+    // JVM (tests run two instances of one cluster) gets a scheduler of its own under the same name
+    SchedulerRepository.getInstance().remove(schedulerName);
     scheduler.getContext().put(SERVICES, services);
-    Schedules schedules = new Schedules(scheduler, specs);
+    scheduler.getContext().put(JDBC, jdbc);
+    Schedules schedules = new Schedules(scheduler, specs, TimeZone.getTimeZone(zone));
     for (Spec spec : specs) {
-      schedules.schedule(spec, TimeZone.getTimeZone(zone));
+      schedules.schedule(spec.name(), spec.description(), spec.cron(), false);
     }
     scheduler.start();
     return schedules;
@@ -92,7 +133,7 @@ public final class Schedules implements AutoCloseable {
   private static Properties properties(String name, String provider) {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", name);
-    p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+    p.setProperty("org.quartz.scheduler.instanceId", instanceId());
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     p.setProperty("org.quartz.threadPool.threadCount", "2");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
@@ -104,24 +145,64 @@ public final class Schedules implements AutoCloseable {
     return p;
   }
 
-  private void schedule(Spec spec, TimeZone zone) throws SchedulerException {
-    JobDetail job = JobBuilder.newJob(RunService.class).withIdentity(spec.name(), GROUP)
-        .withDescription(spec.description()).usingJobData("job", spec.name()).storeDurably().build();
-    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(spec.name(), GROUP).forJob(job)
-        .withSchedule(CronScheduleBuilder.cronSchedule(spec.cron()).inTimeZone(zone)
+  /** Host name plus a random part: two instances on one host (or in one JVM) stay apart in the cluster. */
+  private static String instanceId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "siyu";
+    }
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private void schedule(String name, String description, String cron, boolean recover) throws SchedulerException {
+    JobDetail job = JobBuilder.newJob(RunService.class).withIdentity(name, GROUP)
+        .withDescription(description).usingJobData("job", name).storeDurably().requestRecovery(recover).build();
+    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name, GROUP).forJob(job)
+        .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(zone)
             .withMisfireHandlingInstructionFireAndProceed())
         .build();
-    // replace: a changed cron in the configuration takes effect at the next start
+    // replace: a changed cron in the configuration (or the journey) takes effect at once
     scheduler.scheduleJob(job, Set.of(trigger), true);
   }
 
-  /** Every job with its cron and its next and previous firing. */
+  /**
+   * Blocking: one job per scheduled journey, with the journey's cron; jobs of journeys that are no
+   * longer scheduled are removed. A scheduled journey's job recovers: a run cut short by a crash is
+   * run again (same firing, so nobody enters twice).
+   */
+  public void syncJourneys(List<JourneyRegistry.Entry> journeys) throws SchedulerException {
+    Set<String> wanted = new java.util.HashSet<>();
+    for (JourneyRegistry.Entry j : journeys) {
+      if (j.trigger().type().equals("schedule") && j.trigger().cron() != null) {
+        wanted.add(JOURNEY_JOB + j.key());
+        Trigger now = scheduler.getTrigger(TriggerKey.triggerKey(JOURNEY_JOB + j.key(), GROUP));
+        if (!(now instanceof CronTrigger c) || !c.getCronExpression().equals(j.trigger().cron())) {
+          schedule(JOURNEY_JOB + j.key(), "Journey " + j.key() + ": its segment enters", j.trigger().cron(), true);
+        }
+      }
+    }
+    for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+      if (key.getName().startsWith(JOURNEY_JOB) && !wanted.contains(key.getName())) {
+        scheduler.deleteJob(key);
+      }
+    }
+  }
+
+  /** Every job with its cron, its next and previous firing, and its last recorded run. */
   public JsonArray list() throws SchedulerException {
     JsonArray list = new JsonArray();
-    for (Spec spec : specs) {
-      Trigger t = scheduler.getTrigger(org.quartz.TriggerKey.triggerKey(spec.name(), GROUP));
-      list.add(new JsonObject().put("name", spec.name()).put("description", spec.description())
-          .put("cron", spec.cron())
+    List<JobKey> keys = new java.util.ArrayList<>(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP)));
+    keys.sort(java.util.Comparator.comparing((JobKey k) -> k.getName().startsWith(JOURNEY_JOB))
+        .thenComparing(k -> specs.stream().map(Spec::name).toList().indexOf(k.getName()))
+        .thenComparing(JobKey::getName));
+    for (JobKey key : keys) {
+      Trigger t = scheduler.getTrigger(TriggerKey.triggerKey(key.getName(), GROUP));
+      JobDetail job = scheduler.getJobDetail(key);
+      list.add(new JsonObject().put("name", key.getName())
+          .put("description", job == null ? null : job.getDescription())
+          .put("cron", t instanceof CronTrigger c ? c.getCronExpression() : null)
           .put("next_fire_at", instant(t == null ? null : t.getNextFireTime()))
           .put("previous_fire_at", instant(t == null ? null : t.getPreviousFireTime())));
     }
@@ -130,7 +211,7 @@ public final class Schedules implements AutoCloseable {
 
   /** Fires a job now, on whichever instance the cluster picks. */
   public void runNow(String name) throws SchedulerException {
-    if (specs.stream().noneMatch(s -> s.name().equals(name))) {
+    if (!scheduler.checkExists(JobKey.jobKey(name, GROUP))) {
       throw Problem.notFound("Schedule " + name);
     }
     scheduler.triggerJob(JobKey.jobKey(name, GROUP));
@@ -149,25 +230,58 @@ public final class Schedules implements AutoCloseable {
     return d == null ? null : d.toInstant().toString();
   }
 
-  /** The one job class: runs the named service and waits for it on Quartz's thread. */
+  /** The one job class: runs the named work on Quartz's thread and records the run. */
   @DisallowConcurrentExecution
   public static final class RunService implements Job {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
       String name = ctx.getMergedJobDataMap().getString("job");
+      Services services;
+      DataSource jdbc;
       try {
-        Services services = (Services) ctx.getScheduler().getContext().get(SERVICES);
-        Spec spec = specOf(services, name);
-        Object result = spec.work().apply(services).toCompletionStage().toCompletableFuture().get(6, TimeUnit.HOURS);
+        services = (Services) ctx.getScheduler().getContext().get(SERVICES);
+        jdbc = (DataSource) ctx.getScheduler().getContext().get(JDBC);
+      } catch (SchedulerException e) {
+        throw new JobExecutionException(e);
+      }
+      Instant firing = firing(ctx);
+      ScheduleRuns runs = new ScheduleRuns(jdbc);
+      long run = runs.started(name, firing, instanceOf(ctx));
+      try {
+        Object result = workOf(services, name).run(services, firing);
+        runs.finished(run, result);
         log.info("Scheduled {} done: {}", name, result);
       } catch (Exception e) {
+        runs.failed(run, e);
         log.error("Scheduled {} failed", name, e);
         throw new JobExecutionException(e);
       }
     }
 
-    private static Spec specOf(Services services, String name) {
-      return services.schedules().specs.stream().filter(s -> s.name().equals(name)).findFirst()
+    /** The firing a run is for: a recovered run keeps the firing it recovers. */
+    private static Instant firing(JobExecutionContext ctx) {
+      String original = ctx.getMergedJobDataMap().getString(ORIGINAL_FIRING);
+      if (ctx.isRecovering() && original != null) {
+        return Instant.ofEpochMilli(Long.parseLong(original));
+      }
+      Date scheduled = ctx.getScheduledFireTime();
+      return (scheduled == null ? new Date() : scheduled).toInstant();
+    }
+
+    private static String instanceOf(JobExecutionContext ctx) {
+      try {
+        return ctx.getScheduler().getSchedulerInstanceId();
+      } catch (SchedulerException e) {
+        return "unknown";
+      }
+    }
+
+    private static Work workOf(Services services, String name) {
+      if (name.startsWith(JOURNEY_JOB)) {
+        String key = name.substring(JOURNEY_JOB.length());
+        return (s, at) -> s.journeys().scheduledEntry().run(key, at);
+      }
+      return services.schedules().specs.stream().filter(s -> s.name().equals(name)).map(Spec::work).findFirst()
           .orElseThrow(() -> new IllegalStateException("no schedule " + name));
     }
   }

@@ -33,6 +33,8 @@ public final class Palette {
 
   /** Marker properties: {@code siyu.event} on waits and exits, {@code siyu.task} on the send window, {@code siyu.split} on A/B gateways. */
   public static final String EVENT = "siyu.event";
+  /** On a wait or exit: the properties the event must carry, as JSON ({@code {"right_code":"birthday"}}). */
+  public static final String MATCH = "siyu.match";
   public static final String TASK = "siyu.task";
   public static final String SEND_WINDOW = "sendWindow";
   public static final String WINDOW = "siyu.window";

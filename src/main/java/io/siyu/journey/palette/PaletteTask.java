@@ -3,9 +3,6 @@ package io.siyu.journey.palette;
 import io.siyu.journey.Journeys;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
@@ -16,8 +13,6 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
  * here is allowed.
  */
 public abstract class PaletteTask implements JavaDelegate {
-  private static final long TIMEOUT_SECONDS = 30;
-
   protected static long contactId(DelegateExecution execution) {
     return Journeys.contactId(execution);
   }
@@ -33,11 +28,18 @@ public abstract class PaletteTask implements JavaDelegate {
   }
 
   /**
-   * The idempotency key of this step of this instance: a retry of the step (after a failure or a
-   * crash) asks the service again with the same key and gets the first answer back.
+   * The idempotency key of this step of this entry: a retry of the step (after a failure or a
+   * crash) asks the service again with the same key and gets the first answer back. It is built
+   * from the entry (business key), not the process instance: the services answer on their own
+   * connections, so when an entry's start rolls back and is made again, the new instance must
+   * find what the first one already granted. The n-th later visit of the same step (a loop) gets
+   * its own key, counted from the history the engine has committed.
    */
   protected static String stepKey(DelegateExecution execution) {
-    return "journey:" + execution.getProcessInstanceId() + ":" + execution.getCurrentActivityId();
+    String key = "journey:" + journeyKey(execution) + ":" + execution.getProcessBusinessKey() + ":"
+        + execution.getCurrentActivityId();
+    long visits = Journeys.earlierVisits(execution.getProcessInstanceId(), execution.getCurrentActivityId());
+    return visits == 0 ? key : key + "#" + visits;
   }
 
   protected static String actor(DelegateExecution execution) {
@@ -46,19 +48,7 @@ public abstract class PaletteTask implements JavaDelegate {
 
   /** Waits for a service's answer; a problem it reports is rethrown as is. */
   protected static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("no answer within " + TIMEOUT_SECONDS + " s", e);
-    }
+    return Journeys.await(future);
   }
 
   /** A refusal the journey should note and move past (e.g. a right the member's tier may not receive). */
