@@ -124,7 +124,7 @@ public final class Schedules implements AutoCloseable {
     scheduler.getContext().put(JDBC, jdbc);
     Schedules schedules = new Schedules(scheduler, specs, TimeZone.getTimeZone(zone));
     for (Spec spec : specs) {
-      schedules.schedule(spec.name(), spec.description(), spec.cron(), false);
+      schedules.scheduleIfChanged(spec.name(), spec.description(), spec.cron(), false);
     }
     scheduler.start();
     return schedules;
@@ -156,6 +156,18 @@ public final class Schedules implements AutoCloseable {
     return host + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * Schedules a job unless the store already has it with this cron. Replacing an unchanged trigger
+   * is not harmless in a cluster: a firing another instance has already acquired would run again.
+   */
+  private void scheduleIfChanged(String name, String description, String cron, boolean recover) throws SchedulerException {
+    Trigger now = scheduler.getTrigger(TriggerKey.triggerKey(name, GROUP));
+    if (now instanceof CronTrigger c && c.getCronExpression().equals(cron) && c.getTimeZone().equals(zone)) {
+      return;
+    }
+    schedule(name, description, cron, recover);
+  }
+
   private void schedule(String name, String description, String cron, boolean recover) throws SchedulerException {
     JobDetail job = JobBuilder.newJob(RunService.class).withIdentity(name, GROUP)
         .withDescription(description).usingJobData("job", name).storeDurably().requestRecovery(recover).build();
@@ -177,10 +189,7 @@ public final class Schedules implements AutoCloseable {
     for (JourneyRegistry.Entry j : journeys) {
       if (j.trigger().type().equals("schedule") && j.trigger().cron() != null) {
         wanted.add(JOURNEY_JOB + j.key());
-        Trigger now = scheduler.getTrigger(TriggerKey.triggerKey(JOURNEY_JOB + j.key(), GROUP));
-        if (!(now instanceof CronTrigger c) || !c.getCronExpression().equals(j.trigger().cron())) {
-          schedule(JOURNEY_JOB + j.key(), "Journey " + j.key() + ": its segment enters", j.trigger().cron(), true);
-        }
+        scheduleIfChanged(JOURNEY_JOB + j.key(), "Journey " + j.key() + ": its segment enters", j.trigger().cron(), true);
       }
     }
     for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {

@@ -3,13 +3,10 @@ package io.siyu.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
-import io.siyu.db.Database.DbCoordinates;
 import io.siyu.support.OwnServer;
-import io.siyu.support.TestSiyu;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -39,18 +36,9 @@ class TwoInstancesTest {
     sink.close();
   }
 
-  /** A second instance whose database is the first one's. */
-  private static Siyu second() throws Exception {
-    DbCoordinates db = first.siyu().database().coordinates();
-    String auth = db.password().isEmpty() ? db.user() : db.user() + ":" + db.password();
-    Map<String, String> env = new HashMap<>(ENV);
-    env.put("SIYU_DB_URL", "postgresql://" + auth + "@" + db.host() + ":" + db.port() + "/" + db.database());
-    return TestSiyu.start(TestSiyu.freshConfig(env));
-  }
-
   @Test
   void twoDispatchersNeverSendATouchTwice() throws Exception {
-    Siyu other = second();
+    Siyu other = first.secondInstance(ENV);
     try {
       long contact = Touches.contact(first.api());
       String prefix = "twice-" + Touches.unique() + "-";

@@ -39,4 +39,13 @@ public final class OwnServer implements BeforeAllCallback, AfterAllCallback {
   public Api api() {
     return api;
   }
+
+  /** Another Siyu on this one's database, with {@code env}: the caller stops it. */
+  public Siyu secondInstance(Map<String, String> env) throws Exception {
+    io.siyu.db.Database.DbCoordinates db = siyu.database().coordinates();
+    String auth = db.password().isEmpty() ? db.user() : db.user() + ":" + db.password();
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("SIYU_DB_URL", "postgresql://" + auth + "@" + db.host() + ":" + db.port() + "/" + db.database());
+    return TestSiyu.start(TestSiyu.freshConfig(all));
+  }
 }
