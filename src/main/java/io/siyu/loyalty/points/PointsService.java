@@ -91,8 +91,14 @@ public final class PointsService {
     return new Entry(toJson(original), true);
   }
 
+  /**
+   * Serialises points changes of one contact. NO KEY UPDATE is enough for that and, unlike FOR
+   * UPDATE, does not wait for transactions that merely reference the contact (a foreign key takes
+   * KEY SHARE): a journey awarding points in the transaction that enters the contact would
+   * otherwise wait for itself.
+   */
   private static Future<Void> lockContact(SqlConnection conn, long contactId) {
-    return conn.preparedQuery("SELECT id FROM contacts WHERE id = $1 FOR UPDATE").execute(Tuple.of(contactId))
+    return conn.preparedQuery("SELECT id FROM contacts WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(contactId))
         .map(rows -> {
           Rows.first(rows, "Contact " + contactId);
           return null;
