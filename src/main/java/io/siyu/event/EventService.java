@@ -243,9 +243,10 @@ public final class EventService {
       return Future.succeededFuture(Map.of());
     }
     // lock the contacts whose aggregates change in id order, so two batches touching the same
-    // contacts queue up instead of deadlocking
+    // contacts queue up instead of deadlocking; NO KEY UPDATE (aggregates are not keys) lets
+    // transactions that only reference the contact, like a journey entering it, go on
     Long[] ordered = cids.stream().distinct().sorted().toArray(Long[]::new);
-    return conn.preparedQuery("SELECT id FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE")
+    return conn.preparedQuery("SELECT id FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE")
         .execute(Tuple.of(ordered))
         .compose(locked -> conn.preparedQuery(INSERT)
         .execute(Tuple.of(keys.toArray(String[]::new), cids.toArray(Long[]::new), types.toArray(String[]::new),

@@ -276,7 +276,10 @@ public final class JourneyFile {
         continue;
       }
       Set<String> flowNames = new TreeSet<>();
-      for (SequenceFlow flow : g.getOutgoing()) {
+      // from the flows' sourceRef: hand-written files need not list <bpmn:outgoing> on the gateway
+      List<SequenceFlow> outgoing = model.getModelElementsByType(SequenceFlow.class).stream()
+          .filter(f -> f.getSource() == g).toList();
+      for (SequenceFlow flow : outgoing) {
         String name = flow.getName() == null ? "" : flow.getName().trim();
         flowNames.add(name);
         if (!branches.containsKey(name)) {

@@ -112,12 +112,14 @@ public final class JourneyRoutes {
   }
 
   /** Blocking: enters each contact; answers how many entered and how many had entered before. */
-  private static JsonObject enterAll(JourneyFeature feature, JourneyRegistry.Entry journey, List<Long> ids) {
-    LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(Journeys.DEFAULT_ZONE).toLocalDate();
+  private static JsonObject enterAll(JourneyFeature feature, JourneyRegistry.Entry journey, List<Audience> audience) {
+    java.time.Instant now = ClockUtil.getCurrentTime().toInstant();
     int entered = 0;
     List<String> instances = new ArrayList<>();
-    for (long id : ids) {
-      String pi = feature.entries().enter(journey, id,
+    for (Audience a : audience) {
+      // the policy's period is the contact's own day ("once a day" ends at their midnight)
+      LocalDate today = now.atZone(Journeys.zone(a.timezone())).toLocalDate();
+      String pi = feature.entries().enter(journey, a.id(),
           journey.trigger().reentry().entryKey(today, "manual:" + UUID.randomUUID()), "manual", Map.of());
       if (pi != null) {
         entered++;
@@ -126,27 +128,31 @@ public final class JourneyRoutes {
         }
       }
     }
-    return new JsonObject().put("matched", ids.size()).put("entered", entered)
-        .put("already_entered", ids.size() - entered).put("process_instance_ids", instances);
+    return new JsonObject().put("matched", audience.size()).put("entered", entered)
+        .put("already_entered", audience.size() - entered).put("process_instance_ids", instances);
   }
 
-  private static Future<List<Long>> exists(Pool pool, long contactId) {
-    return pool.preparedQuery("SELECT id FROM contacts WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(contactId))
+  /** A contact to start, with the time zone its re-entry day is counted in. */
+  private record Audience(long id, String timezone) {}
+
+  private static Future<List<Audience>> exists(Pool pool, long contactId) {
+    return pool.preparedQuery("SELECT id, timezone FROM contacts WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(contactId))
         .map(rows -> {
           if (rows.size() == 0) {
             throw Problem.notFound("Contact " + contactId);
           }
-          return List.of(contactId);
+          return List.of(new Audience(contactId, rows.iterator().next().getString("timezone")));
         });
   }
 
-  private static Future<List<Long>> segmentContacts(Pool pool, SegmentService segments, long segmentId) {
+  private static Future<List<Audience>> segmentContacts(Pool pool, SegmentService segments, long segmentId) {
     SqlParams p = new SqlParams();
     return segments.condition(segmentId, p).compose(cond -> pool.preparedQuery(
-            "SELECT c.id FROM contacts c WHERE " + cond + " ORDER BY c.id LIMIT " + (MAX_SEGMENT_START + 1)).execute(p.tuple()))
+            "SELECT c.id, c.timezone FROM contacts c WHERE " + cond + " ORDER BY c.id LIMIT " + (MAX_SEGMENT_START + 1))
+            .execute(p.tuple()))
         .map(rows -> {
-          List<Long> ids = new ArrayList<>();
-          rows.forEach(r -> ids.add(r.getLong("id")));
+          List<Audience> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(new Audience(r.getLong("id"), r.getString("timezone"))));
           if (ids.size() > MAX_SEGMENT_START) {
             throw Problem.invalid("segment_id", "matches more than " + MAX_SEGMENT_START
                 + " contacts: use a segment trigger or a schedule for audiences this large");

@@ -24,7 +24,7 @@ public final class Journeys {
   }
 
   /** A contact's time zone by name, the default when it is not a zone Java knows. */
-  static ZoneId zone(String name) {
+  public static ZoneId zone(String name) {
     try {
       return name == null ? DEFAULT_ZONE : ZoneId.of(name);
     } catch (RuntimeException e) {
@@ -32,15 +32,22 @@ public final class Journeys {
     }
   }
 
+  /**
+   * The entry's row, found by its unique key rather than by process instance: steps that run while
+   * the instance starts (a split, a goal) come before the entry is linked to the instance.
+   */
+  private static final String ENTRY = "journey_key = ? AND contact_id = ? AND entry_key = ?";
+
   /** Inside the engine's transaction: the A/B branch the entry took. */
-  static void recordBranch(String processInstanceId, String branch) {
-    EngineSql.update("UPDATE journey_entries SET branch = ? WHERE process_instance_id = ?", branch, processInstanceId);
+  static void recordBranch(DelegateExecution execution, String branch) {
+    EngineSql.update("UPDATE journey_entries SET branch = ? WHERE " + ENTRY, branch,
+        journeyKey(execution), contactId(execution), execution.getVariable("entryKey"));
   }
 
   /** Inside the engine's transaction: the first goal the entry reached. */
-  public static void recordGoal(String processInstanceId, String goal) {
-    EngineSql.update("UPDATE journey_entries SET goal = ?, goal_reached_at = now() "
-        + "WHERE process_instance_id = ? AND goal_reached_at IS NULL", goal, processInstanceId);
+  public static void recordGoal(DelegateExecution execution, String goal) {
+    EngineSql.update("UPDATE journey_entries SET goal = ?, goal_reached_at = now() WHERE " + ENTRY
+        + " AND goal_reached_at IS NULL", goal, journeyKey(execution), contactId(execution), execution.getVariable("entryKey"));
   }
 
   /** Inside the engine's transaction: how many times the instance passed through an activity before (committed history). */

@@ -78,6 +78,6 @@ public final class Split implements ExecutionListener {
     String journey = Journeys.journeyKey(execution);
     String branch = choose(parse(spec), Journeys.contactId(execution), journey, execution.getCurrentActivityId());
     execution.setVariable(VARIABLE, Variables.stringValue(branch, true));
-    Journeys.recordBranch(execution.getProcessInstanceId(), branch);
+    Journeys.recordBranch(execution, branch);
   }
 }

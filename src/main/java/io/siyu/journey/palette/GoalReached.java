@@ -8,6 +8,6 @@ public final class GoalReached extends PaletteTask {
   @Override
   public void execute(DelegateExecution execution) {
     String goal = input(execution, "goal") == null ? execution.getCurrentActivityId() : input(execution, "goal");
-    Journeys.recordGoal(execution.getProcessInstanceId(), goal);
+    Journeys.recordGoal(execution, goal);
   }
 }
