@@ -44,6 +44,7 @@ public final class JourneyFeature implements AutoCloseable {
   private final BirthdayScan birthdayScan;
   private final SegmentScan segmentScan;
   private final ScheduledEntry scheduledEntry;
+  private final JourneyMigration migration;
 
   /** Blocking: starts the engine, deploys the journeys directory and starts the inbox. */
   public JourneyFeature(Vertx vertx, DataSource jdbc, Pool pool, SegmentService segments, Settings settings,
@@ -69,6 +70,7 @@ public final class JourneyFeature implements AutoCloseable {
     birthdayScan = new BirthdayScan(jdbc, registry, entries);
     segmentScan = new SegmentScan(pool, segments, registry, entries);
     scheduledEntry = new ScheduledEntry(pool, segments, registry, entries);
+    migration = new JourneyMigration(engine);
     try {
       deployer.deployDirectory(settings.dir());
     } catch (RuntimeException | IOException e) {
@@ -86,6 +88,7 @@ public final class JourneyFeature implements AutoCloseable {
   public BirthdayScan birthdayScan() { return birthdayScan; }
   public SegmentScan segmentScan() { return segmentScan; }
   public ScheduledEntry scheduledEntry() { return scheduledEntry; }
+  public JourneyMigration migration() { return migration; }
 
   @Override
   public void close() {

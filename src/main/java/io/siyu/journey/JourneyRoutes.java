@@ -59,6 +59,16 @@ public final class JourneyRoutes {
           .onSuccess(f -> Bodies.ok(ctx, f)).onFailure(ctx::fail);
     });
     api.post("/journeys/:key/start").handler(Access.WRITE).handler(ctx -> start(ctx, vertx, pool, feature, segments));
+    // {"from_version": n, "to_version": m}, both optional: every older version to the latest
+    api.post("/journeys/:key/migrate").handler(Access.WRITE).handler(ctx -> {
+      JsonObject body = Bodies.object(ctx);
+      body.fieldNames().stream().filter(f -> !Set.of("from_version", "to_version").contains(f)).findFirst()
+          .ifPresent(f -> { throw Problem.invalid(f, "is not a field of a migration (from_version, to_version)"); });
+      Integer from = version(body, "from_version");
+      Integer to = version(body, "to_version");
+      vertx.executeBlocking(() -> feature.get().migration().migrate(ctx.pathParam("key"), from, to), false)
+          .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail);
+    });
     api.delete("/journeys/instances/:id").handler(Access.WRITE).handler(ctx -> {
       String id = ctx.pathParam("id");
       vertx.executeBlocking(() -> {
@@ -98,6 +108,17 @@ public final class JourneyRoutes {
         .compose(journey -> (one ? exists(pool, body.getLong("contact_id")) : segmentContacts(pool, segments, body.getLong("segment_id")))
             .compose(ids -> vertx.executeBlocking(() -> enterAll(feature.get(), journey, ids), false)))
         .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail);
+  }
+
+  private static Integer version(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Integer i) || i < 1) {
+      throw Problem.invalid(field, "must be a version number (1 or more)");
+    }
+    return i;
   }
 
   private static JourneyRegistry.Entry activeJourney(JourneyRegistry registry, String key) {

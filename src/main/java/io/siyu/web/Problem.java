@@ -23,6 +23,11 @@ public final class Problem extends RuntimeException {
     this.extensions = extensions == null ? new JsonObject() : extensions;
   }
 
+  /** Extra members of the problem document; callers may add to them before it is sent. */
+  public JsonObject extensions() {
+    return extensions;
+  }
+
   public static Problem badRequest(String detail) {
     return new Problem(400, "malformed-request", "Malformed request", detail, null);
   }
