@@ -29,9 +29,7 @@ class JourneyBranchTest {
   }
 
   private static long segmentOfName(String name, int members) {
-    long segment = api.post("/api/v1/segments", new JsonObject().put("name", name).put("filter", new JsonObject()
-        .put("all", new JsonArray().add(new JsonObject().put("field", "name").put("op", "eq").put("value", name)))))
-        .json().getLong("id");
+    long segment = JourneyScanTest.segmentOfName(api, name);
     for (int i = 0; i < members; i++) {
       assertEquals(201, api.post("/api/v1/contacts", new JsonObject().put("external_userid", name + "-" + i).put("name", name)).status());
     }

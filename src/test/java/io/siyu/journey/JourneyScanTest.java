@@ -103,7 +103,8 @@ class JourneyScanTest {
     assertTrue(!BirthdayScan.candidateDays(Instant.parse("2026-06-10T00:00:00Z")).contains(java.time.MonthDay.of(2, 29)));
   }
 
-  private static long segmentOfName(String name) {
+  /** A saved segment of the contacts named {@code name}: renaming a contact moves it in or out. */
+  static long segmentOfName(Api api, String name) {
     Reply r = api.post("/api/v1/segments", new JsonObject().put("name", "seg-" + name).put("filter",
         new JsonObject().put("all", new JsonArray().add(new JsonObject().put("field", "name").put("op", "eq").put("value", name)))));
     assertEquals(201, r.status(), r.toString());
@@ -118,7 +119,7 @@ class JourneyScanTest {
   void newcomersToASegmentEnterAndTheBaselineDoesNot() throws Exception {
     String key = JourneyDeployTest.key();
     String in = "in-" + key;
-    long segment = segmentOfName(in);
+    long segment = segmentOfName(api, in);
     long early = contact(new JsonObject().put("name", in));
     assertEquals(201, JourneyDeployTest.deploy(api, tagJourney(key,
         props("siyu.trigger", "segment", "siyu.segment", Long.toString(segment), "siyu.reentry", "once"))).status());
@@ -163,7 +164,7 @@ class JourneyScanTest {
   void existingMembersEnterWhenTheJourneySaysSo() throws Exception {
     String key = JourneyDeployTest.key();
     String in = "all-" + key;
-    long segment = segmentOfName(in);
+    long segment = segmentOfName(api, in);
     long member = contact(new JsonObject().put("name", in));
     assertEquals(201, JourneyDeployTest.deploy(api, tagJourney(key, props("siyu.trigger", "segment",
         "siyu.segment", Long.toString(segment), "siyu.existing", "enter"))).status());
@@ -181,7 +182,7 @@ class JourneyScanTest {
   void aScheduledJourneyHasItsJobAndEachFiringEntersItsSegmentOnce() throws Exception {
     String key = JourneyDeployTest.key();
     String in = "sched-" + key;
-    long segment = segmentOfName(in);
+    long segment = segmentOfName(api, in);
     long a = contact(new JsonObject().put("name", in));
     long b = contact(new JsonObject().put("name", in));
     assertEquals(201, JourneyDeployTest.deploy(api, tagJourney(key, props("siyu.trigger", "schedule",

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,9 +38,7 @@ class ScanClusterTest {
       String birthdays = JourneyDeployTest.key();
       String newcomers = JourneyDeployTest.key();
       String name = "cluster-" + newcomers;
-      long segment = api.post("/api/v1/segments", new JsonObject().put("name", name).put("filter", new JsonObject()
-          .put("all", new JsonArray().add(new JsonObject().put("field", "name").put("op", "eq").put("value", name)))))
-          .json().getLong("id");
+      long segment = JourneyScanTest.segmentOfName(api, name);
       assertEquals(201, JourneyDeployTest.deploy(api, JourneyScanTest.tagJourney(birthdays,
           "<camunda:property name=\"siyu.trigger\" value=\"birthday\" /><camunda:property name=\"siyu.hour\" value=\"0\" />"
               + "<camunda:property name=\"siyu.reentry\" value=\"yearly\" />")).status());
