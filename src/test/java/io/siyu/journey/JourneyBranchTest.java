@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +56,7 @@ class JourneyBranchTest {
     assertEquals(200, start.status(), start.toString());
     assertEquals(200, start.json().getInteger("entered"));
 
-    Map<String, Integer> split = new LinkedHashMap<>(Map.of("A", 45, "B", 45, "control", 10));
+    Map<String, Integer> split = Split.parse("A:45,B:45,control:10");
     Map<String, Integer> counts = new HashMap<>();
     try (Connection c = TestSiyu.get().database().jdbc().getConnection(); PreparedStatement st = c.prepareStatement(
         "SELECT e.contact_id, e.branch, (SELECT count(*) FROM touches t WHERE t.process_instance_id = e.process_instance_id) "
