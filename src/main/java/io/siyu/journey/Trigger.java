@@ -26,6 +26,9 @@ public record Trigger(String type, List<String> events, JsonObject match, Long s
     Reentry reentry, boolean enterExisting) {
 
   public static final List<String> TYPES = List.of("event", "segment", "birthday", "schedule", "manual");
+  /** The start event's properties read here. */
+  public static final java.util.Set<String> PROPERTIES = java.util.Set.of("siyu.trigger", "siyu.event", "siyu.match",
+      "siyu.segment", "siyu.hour", "siyu.cron", "siyu.reentry", "siyu.existing");
 
   /** The re-entry policy, as the entry key it gives an entry on a given day (or for an event). */
   public enum Reentry {

@@ -25,6 +25,10 @@ class ElementTemplatesTest {
         for (Object o : new JsonArray(Files.readString(f))) {
           JsonObject t = (JsonObject) o;
           assertTrue(t.getString("id").startsWith("io.siyu."), f.toString());
+          t.getJsonArray("properties").stream().map(p -> ((JsonObject) p).getJsonObject("binding"))
+              .filter(b -> "camunda:property".equals(b.getString("type")))
+              .forEach(b -> assertTrue(Palette.MARKERS.contains(b.getString("name")) || Trigger.PROPERTIES.contains(b.getString("name")),
+                  f + ": Siyu does not read " + b.getString("name")));
           t.getJsonArray("properties").stream().map(p -> (JsonObject) p)
               .filter(p -> "camunda:delegateExpression".equals(p.getJsonObject("binding").getString("name")))
               .forEach(p -> byBean.put(JourneyFile.beanOf(p.getString("value")), t));

@@ -39,6 +39,8 @@ public final class Palette {
   public static final String SEND_WINDOW = "sendWindow";
   public static final String WINDOW = "siyu.window";
   public static final String SPLIT = "siyu.split";
+  /** Every marker property above. */
+  public static final Set<String> MARKERS = Set.of(EVENT, MATCH, TASK, WINDOW, SPLIT);
 
   /** Channels a send step may name; {@code preferred} lets the dispatcher pick the contact's. */
   public static final List<String> CHANNELS = List.of("preferred", "wecom", "sms", "email", "webhook", "log");
