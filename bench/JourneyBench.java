@@ -158,6 +158,7 @@ public final class JourneyBench {
     Files.writeString(journeys.resolve("welcome.bpmn"), welcomeXml);
     Target target = ChildServer.start(work, cleanup, serverEnv(journeys, sink));
     Api api = new Api(target.baseUrl(), target.token());
+    other = new OtherCpu(target.serverPid(), target.dataDir().resolve("postgres").resolve("postmaster.pid"));
     try (Connection db = target.connect("postgres");
         BareEngine bare = BareEngine.start(target, opts.acquisitionMs)) {
       cleanup.onStop(bare::close);
@@ -230,8 +231,8 @@ public final class JourneyBench {
   // scenario 1: welcome throughput
 
   /**
-   * Every round takes N fresh contacts (round r's mobiles and event ids are its own), so the
-   * welcome's "once" policy never skips anyone. Rounds alternate which side goes first.
+   * Every attempt of a round takes N fresh contacts (batch b's mobiles and event ids are its own),
+   * so the welcome's "once" policy never skips anyone.
    */
   void runWelcome(Api api, Connection db, BareEngine bare, Sink sink, String welcomeXml) throws Exception {
     log("");
@@ -239,38 +240,88 @@ public final class JourneyBench {
         + "event to 4 touches delivered, vs the bare engine", opts.contacts);
     bare.deploy("welcome", completed(welcomeXml));
     for (int r = 0; r < opts.warmup + opts.rounds; r++) {
-      boolean warm = r < opts.warmup;
-      String name = warm ? "warm-up " + (r + 1) : "round " + (r - opts.warmup + 1);
-      Side siyu = null;
-      Side base = null;
-      for (int part = 0; part < 2; part++) {
-        // even rounds Siyu first, odd rounds the bare engine first: drift in load hits both alike
-        boolean siyuNow = (part == 0) == (r % 2 == 0);
-        awaitQuiet(db, "welcome " + name + (siyuNow ? " (Siyu)" : " (bare engine)"));
-        if (siyuNow) {
-          siyu = siyuWelcome(api, db, sink, r);
-        } else {
-          base = bareWelcome(db, bare, r);
-        }
-      }
-      double ratio = (opts.contacts / siyu.seconds()) / (opts.contacts / base.seconds());
-      log("welcome %s: Siyu %.1f instances/s, bare %.1f instances/s, ratio %.2f%s", name,
-          opts.contacts / siyu.seconds(), opts.contacts / base.seconds(), ratio, warm ? " (warm-up, not counted)" : "");
-      if (!warm) {
-        report.welcome.add(new Round(r - opts.warmup + 1, siyu, base));
+      Round round = round(db, "welcome", r, batch -> { },
+          batch -> siyuWelcome(api, db, sink, batch), batch -> bareWelcome(db, bare, batch));
+      log("welcome %s: Siyu %.1f instances/s, bare %.1f instances/s, ratio %.2f%s", roundName(r),
+          opts.contacts / round.siyu().seconds(), opts.contacts / round.bare().seconds(), Report.welcomeRatio(round),
+          r < opts.warmup ? " (warm-up, not counted)" : "");
+      if (r >= opts.warmup) {
+        report.welcome.add(round);
       }
     }
     log("welcome: median ratio %.2f (goal >= %.1f)", report.welcomeRatio(), WELCOME_GOAL);
   }
 
-  /** One Siyu round: N member.registered events posted concurrently, until the sink holds every contact's 4 touches. */
-  Side siyuWelcome(Api api, Connection db, Sink sink, int round) throws Exception {
+  String roundName(int r) {
+    return r < opts.warmup ? "warm-up " + (r + 1) : "round " + (r - opts.warmup + 1);
+  }
+
+  /** One side of a round, or its untimed preparation, for a batch of fresh data. */
+  interface Part<T> {
+    T run(int batch) throws Exception;
+  }
+
+  interface Prepare {
+    void run(int batch) throws Exception;
+  }
+
+  /** Each attempt of a round gets the next batch number, so its contacts or journey are fresh. */
+  private int batch;
+  /** The birthday journey of the last attempt, paused when the next is deployed. */
+  private String lastBirthday;
+  private OtherCpu other;
+
+  /**
+   * Round r: both sides, Siyu first in even rounds and the bare engine first in odd ones (drift in
+   * load hits both alike), each after awaitQuiet and watched by OtherCpu. When other processes
+   * took more than {@value #DISTURBED} of the cores during either part, the round is run again on
+   * fresh data (at most {@value #ATTEMPTS} attempts; then it is kept and noted): a benchmark that
+   * starts half way through must not land on one side only.
+   */
+  Round round(Connection db, String scenario, int r, Prepare prepare, Part<Side> siyuPart, Part<Side> barePart)
+      throws Exception {
+    String name = roundName(r);
+    for (int attempt = 1; ; attempt++) {
+      int b = batch++;
+      prepare.run(b);
+      Side siyu = null;
+      Side bare = null;
+      for (int part = 0; part < 2; part++) {
+        boolean siyuNow = (part == 0) == (r % 2 == 0);
+        String what = scenario + " " + name + (siyuNow ? " (Siyu)" : " (bare engine)");
+        awaitQuiet(db, what);
+        other.begin();
+        Side side = siyuNow ? siyuPart.run(b) : barePart.run(b);
+        side = side.withOther(other.end());
+        if (siyuNow) {
+          siyu = side;
+        } else {
+          bare = side;
+        }
+      }
+      double worst = Math.max(siyu.other(), bare.other());
+      if (worst <= DISTURBED) {
+        return new Round(r - opts.warmup + 1, siyu, bare);
+      }
+      String why = String.format(Locale.ROOT, "other processes used %.0f%% of the cores during %s %s", worst * 100, scenario, name);
+      if (attempt == ATTEMPTS) {
+        report.notes.add(why + " in all " + ATTEMPTS + " attempts: the last one is reported");
+        log("  %s in all %d attempts: keeping the last", why, ATTEMPTS);
+        return new Round(r - opts.warmup + 1, siyu, bare);
+      }
+      report.notes.add(why + ": the round was run again");
+      log("  %s: running the round again", why);
+    }
+  }
+
+  /** One Siyu part: N member.registered events posted concurrently, until the sink holds every contact's 4 touches. */
+  Side siyuWelcome(Api api, Connection db, Sink sink, int batch) throws Exception {
     Counters before = Counters.read(db, "postgres");
     sink.expect(opts.contacts);
     Instant wall = Instant.now();
     long t0 = System.nanoTime();
     parallel(opts.contacts, opts.threads, i -> {
-      api.post("/api/v1/events", welcomeEvent(round, i), 201);
+      api.post("/api/v1/events", welcomeEvent(batch, i), 201);
       return null;
     });
     double posted = (System.nanoTime() - t0) / 1e9;
@@ -279,34 +330,34 @@ public final class JourneyBench {
       log("  Siyu: %,d of %,d contacts have all 4 touches after %.0f s (events posted in %.1f s)",
           sink.complete(), opts.contacts, (System.nanoTime() - t0) / 1e9, posted);
       if (System.nanoTime() > deadline) {
-        throw new BenchFailure("the welcome round did not complete in time: " + welcomeState(db, round));
+        throw new BenchFailure("the welcome round did not complete in time: " + welcomeState(db, batch));
       }
     }
     double seconds = (sink.doneNanos() - t0) / 1e9;
     Thread.sleep(1500); // PostgreSQL publishes transaction counts within a second
     Counters used = Counters.read(db, "postgres").minus(before);
-    String stages = welcomeStages(db, round, wall, posted);
+    String stages = welcomeStages(db, batch, wall, posted);
     log("  Siyu: %,d contacts through in %.2f s = %.1f instances/s; %s; %s", opts.contacts, seconds,
         opts.contacts / seconds, stages, used.per(opts.contacts, "contact"));
     return new Side(seconds, stages + "; " + used.per(opts.contacts, "contact"));
   }
 
-  static String welcomeEvent(int round, int i) {
-    return json(Map.of("id", welcomeKey(round, i), "type", "member.registered",
-        "contact", Map.of("mobile", String.format(Locale.ROOT, "+861%02d%08d", 30 + round, i))));
+  static String welcomeEvent(int batch, int i) {
+    return json(Map.of("id", welcomeKey(batch, i), "type", "member.registered",
+        "contact", Map.of("mobile", String.format(Locale.ROOT, "+861%02d%08d", 30 + batch, i))));
   }
 
-  static String welcomeKey(int round, int i) {
-    return "jbw-" + round + "-" + i;
+  static String welcomeKey(int batch, int i) {
+    return "jbw-" + batch + "-" + i;
   }
 
   /**
-   * Where a round's time went, from Siyu's own timestamps (each is its transaction's start):
+   * Where a part's time went, from Siyu's own timestamps (each is its transaction's start):
    * when the last event was stored, entered, and each of the four touches queued and sent,
    * as offsets from the first POST, and per-contact medians of the stages between them.
    */
-  static String welcomeStages(Connection db, int round, Instant t0, double posted) throws SQLException {
-    String like = "jbw-" + round + "-%";
+  static String welcomeStages(Connection db, int batch, Instant t0, double posted) throws SQLException {
+    String like = "jbw-" + batch + "-%";
     double origin = t0.toEpochMilli() / 1e3;
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "events posted by +%.1f s", posted));
     try (PreparedStatement st = db.prepareStatement("""
@@ -346,11 +397,11 @@ public final class JourneyBench {
     return out.toString();
   }
 
-  /** For a round that did not finish: how far each stage got. */
-  static String welcomeState(Connection db, int round) {
+  /** For a batch that did not finish: how far each stage got. */
+  static String welcomeState(Connection db, int batch) {
     try {
       return scalar(db, "SELECT json_build_object("
-          + "'events', (SELECT count(*) FROM events WHERE event_key LIKE '" + "jbw-" + round + "-%'), "
+          + "'events', (SELECT count(*) FROM events WHERE event_key LIKE '" + "jbw-" + batch + "-%'), "
           + "'inbox', (SELECT count(*) FROM journey_inbox), "
           + "'parked', (SELECT count(*) FROM journey_inbox WHERE parked), "
           + "'entries', (SELECT count(*) FROM journey_entries WHERE journey_key = 'welcome'), "
@@ -361,17 +412,17 @@ public final class JourneyBench {
     }
   }
 
-  /** One bare round: N instances started from a few threads, until every one has ended. */
-  Side bareWelcome(Connection db, BareEngine bare, int round) throws Exception {
+  /** One bare part: N instances started from a few threads, until every one has ended. */
+  Side bareWelcome(Connection db, BareEngine bare, int batch) throws Exception {
     Counters before = Counters.read(db, BARE_DB);
     bare.expectEnds(opts.contacts);
-    String prefix = "w" + round + "-";
+    String prefix = "w" + batch + "-";
     Instant wall = Instant.now();
     long t0 = System.nanoTime();
     // the same variables Siyu's inbox gives an entry, so the engine stores the same
     bare.startAll("welcome", prefix, opts.contacts, opts.threads, i -> Map.of(
         "contactId", (long) i, "entryKey", "once", "triggerEventId", (long) i,
-        "triggerEvent", "{\"id\":\"" + welcomeKey(round, i) + "\"}"));
+        "triggerEvent", "{\"id\":\"" + welcomeKey(batch, i) + "\"}"));
     double started = (System.nanoTime() - t0) / 1e9;
     long deadline = t0 + TimeUnit.SECONDS.toNanos(120 + opts.contacts / 4);
     while (!bare.awaitEnds(5, TimeUnit.SECONDS)) {
@@ -412,31 +463,18 @@ public final class JourneyBench {
       throw new BenchFailure("no contact has a birthday today; use more --rows");
     }
     bare.deploy("birthday_bench", completed(birthdayCopy(shipped, "birthday_bench")));
-    String previous = null;
     for (int r = 0; r < opts.warmup + opts.rounds; r++) {
-      boolean warm = r < opts.warmup;
-      String name = warm ? "warm-up " + (r + 1) : "round " + (r - opts.warmup + 1);
-      String key = "birthday_bench_" + r;
-      prepareBirthdayJourney(api, shipped, key, previous);
-      previous = key;
-      Side siyu = null;
-      Side base = null;
-      for (int part = 0; part < 2; part++) {
-        boolean siyuNow = (part == 0) == (r % 2 == 0);
+      Round round = round(db, "birthday", r, batch -> {
         if (!LocalDate.now(SHANGHAI).equals(today)) {
           throw new BenchFailure("midnight passed in Asia/Shanghai during the run: the birthdays due changed");
         }
-        awaitQuiet(db, "birthday " + name + (siyuNow ? " (Siyu)" : " (bare engine)"));
-        if (siyuNow) {
-          siyu = siyuBirthday(api, db, key, due);
-        } else {
-          base = bareBirthday(db, bare, r, (int) due);
-        }
-      }
-      log("birthday %s: Siyu %.2f s, bare %.2f s, ratio %.2f%s", name, siyu.seconds(), base.seconds(),
-          siyu.seconds() / base.seconds(), warm ? " (warm-up, not counted)" : "");
-      if (!warm) {
-        report.birthday.add(new Round(r - opts.warmup + 1, siyu, base));
+        prepareBirthdayJourney(api, shipped, birthdayKey(batch), lastBirthday);
+        lastBirthday = birthdayKey(batch);
+      }, batch -> siyuBirthday(api, db, birthdayKey(batch), due), batch -> bareBirthday(db, bare, batch, (int) due));
+      log("birthday %s: Siyu %.2f s, bare %.2f s, ratio %.2f%s", roundName(r), round.siyu().seconds(),
+          round.bare().seconds(), Report.birthdayRatio(round), r < opts.warmup ? " (warm-up, not counted)" : "");
+      if (r >= opts.warmup) {
+        report.birthday.add(round);
       }
     }
     report.scanQuery = explainScan(db);
@@ -468,6 +506,11 @@ public final class JourneyBench {
         + (leapDayToo ? " OR (birth_month = 2 AND birth_day = 29)" : "") + ")"));
   }
 
+  /** Batch b's birthday journey (batch numbers run on from the welcome's; the first journey has no predecessor to pause). */
+  String birthdayKey(int b) {
+    return "birthday_bench_" + b;
+  }
+
   /** Untimed: deploys this round's copy of the birthday journey and pauses the last round's. */
   static void prepareBirthdayJourney(Api api, String shipped, String key, String previous) {
     JsonNode deployed = api.postXml("/api/v1/journeys", birthdayCopy(shipped, key), 201);
@@ -479,7 +522,7 @@ public final class JourneyBench {
     }
   }
 
-  /** One Siyu round: fires the scan through the API, until every due contact's entry has its instance. */
+  /** One Siyu part: fires the scan through the API, until every due contact's entry has its instance. */
   Side siyuBirthday(Api api, Connection db, String key, long due) throws Exception {
     Counters before = Counters.read(db, "postgres");
     long lastRun = Long.parseLong(scalar(db, "SELECT coalesce(max(id), 0) FROM schedule_runs WHERE job = 'journey-birthdays'"));
@@ -567,11 +610,11 @@ public final class JourneyBench {
         started, span, span * 1000 / due);
   }
 
-  /** One bare round: the same number of instances started one after another on one thread, as the scan does. */
-  Side bareBirthday(Connection db, BareEngine bare, int round, int due) throws Exception {
+  /** One bare part: the same number of instances started one after another on one thread, as the scan does. */
+  Side bareBirthday(Connection db, BareEngine bare, int batch, int due) throws Exception {
     Counters before = Counters.read(db, BARE_DB);
     long t0 = System.nanoTime();
-    bare.startAll("birthday_bench", "b" + round + "-", due, 1, i -> Map.of("contactId", (long) i, "entryKey", "2026"));
+    bare.startAll("birthday_bench", "b" + batch + "-", due, 1, i -> Map.of("contactId", (long) i, "entryKey", "2026"));
     double seconds = (System.nanoTime() - t0) / 1e9;
     Thread.sleep(1500);
     Counters used = Counters.read(db, BARE_DB).minus(before);
@@ -740,6 +783,108 @@ public final class JourneyBench {
     double waited = (System.nanoTime() - t0) / 1e9;
     if (waited >= 1) {
       log("  waited %.0f s for autovacuum to finish", waited);
+    }
+  }
+
+  /** Above this share of all cores used by other processes during a part, its round is run again. */
+  static final double DISTURBED = 0.25;
+  static final int ATTEMPTS = 3;
+
+  /**
+   * CPU time used, while a part runs, by processes that are not this run's: anything but the
+   * harness, the server (and its children) and its PostgreSQL (the postmaster named in
+   * postmaster.pid and its children). Sampled from /proc every second, so a process that lives
+   * less than a second between samples is missed; a benchmark is not.
+   */
+  static final class OtherCpu {
+    /** USER_HZ: the unit of /proc/<pid>/stat times on Linux. */
+    private static final double TICKS_PER_SECOND = 100;
+    private final long serverPid;
+    private final Path postmasterPid;
+    private final Map<Long, Long> last = new HashMap<>();
+    private long ticks;
+    private long startNanos;
+    private java.util.concurrent.ScheduledExecutorService timer;
+
+    OtherCpu(long serverPid, Path postmasterPid) {
+      this.serverPid = serverPid;
+      this.postmasterPid = postmasterPid;
+    }
+
+    synchronized void begin() {
+      last.clear();
+      ticks = 0;
+      sample(true);
+      startNanos = System.nanoTime();
+      timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jbench-other-cpu");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.scheduleAtFixedRate(() -> sample(false), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The share of all cores the other processes used since begin(). */
+    synchronized double end() {
+      timer.shutdownNow();
+      sample(false);
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      return ticks / (TICKS_PER_SECOND * seconds * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Adds what every other process used since the last sample (all it used, for one that is new). */
+    private synchronized void sample(boolean baseline) {
+      java.util.Set<Long> mine = mine();
+      long postmaster = postmaster();
+      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+        for (Path p : (Iterable<Path>) procs::iterator) {
+          String name = p.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          long[] stat = stat(p);
+          long pid = Long.parseLong(name);
+          if (stat == null || mine.contains(pid) || stat[0] == postmaster) {
+            continue;
+          }
+          Long before = last.put(pid, stat[1]);
+          if (!baseline) {
+            ticks += stat[1] - (before == null ? 0 : before);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // no /proc (not Linux): nothing is counted
+      }
+    }
+
+    private java.util.Set<Long> mine() {
+      java.util.Set<Long> mine = new java.util.HashSet<>();
+      mine.add(ProcessHandle.current().pid());
+      ProcessHandle.current().descendants().forEach(d -> mine.add(d.pid()));
+      mine.add(serverPid);
+      ProcessHandle.of(serverPid).ifPresent(h -> h.descendants().forEach(d -> mine.add(d.pid())));
+      mine.add(postmaster());
+      return mine;
+    }
+
+    private long postmaster() {
+      try {
+        return Long.parseLong(Files.readAllLines(postmasterPid).get(0).trim());
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+    }
+
+    /** Parent pid and user + system ticks of a process, or null once it is gone. */
+    private static long[] stat(Path proc) {
+      try {
+        String s = Files.readString(proc.resolve("stat"));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        // after the name: state, ppid, ..., utime (12th) and stime (13th)
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])};
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
     }
   }
 
@@ -1052,7 +1197,7 @@ public final class JourneyBench {
   // the server under test and its database
 
   /** Where the server answers and where its PostgreSQL listens (which also holds the bare engine's database). */
-  record Target(String baseUrl, String token, int dbPort) {
+  record Target(String baseUrl, String token, int dbPort, long serverPid, Path dataDir) {
     String jdbcUrl(String database) {
       return "jdbc:postgresql://localhost:" + dbPort + "/" + database;
     }
@@ -1095,7 +1240,7 @@ public final class JourneyBench {
 
       String base = "http://127.0.0.1:" + httpPort;
       waitForHealth(base, child);
-      return new Target(base, token, dbPort);
+      return new Target(base, token, dbPort, child.pid(), data);
     }
 
     static void waitForHealth(String base, Process child) throws InterruptedException {
@@ -1300,7 +1445,15 @@ public final class JourneyBench {
   // results
 
   /** One side of a round: its time, and what the database shows about where it went. */
-  record Side(double seconds, String detail) {}
+  record Side(double seconds, String detail, double other) {
+    Side(double seconds, String detail) {
+      this(seconds, detail, 0);
+    }
+
+    Side withOther(double share) {
+      return new Side(seconds, detail + String.format(Locale.ROOT, "; other processes used %.0f%% of the cores", share * 100), share);
+    }
+  }
 
   record Round(int number, Side siyu, Side bare) {}
 
@@ -1462,9 +1615,9 @@ public final class JourneyBench {
           default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
         }
       }
-      // round r's welcome mobiles are +861(30+r)xxxxxxxx
-      if (o.warmup + o.rounds > 60) {
-        throw new IllegalArgumentException("at most 60 rounds in all");
+      // batch b's welcome mobiles are +861(30+b)xxxxxxxx, and a round may take up to 3 batches
+      if (o.warmup + o.rounds > 20) {
+        throw new IllegalArgumentException("at most 20 rounds in all (warm-up included)");
       }
       if (o.contacts > 99_999_999) {
         throw new IllegalArgumentException("--contacts: at most 99,999,999");
