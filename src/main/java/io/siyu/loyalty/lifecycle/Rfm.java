@@ -14,8 +14,9 @@ import io.vertx.sqlclient.SqlConnection;
  * and monetary value all move with a purchase, and only then) or a scored contact is deleted:
  * either can move the quintile boundaries. Each scored contact keeps the purchase count it was
  * scored from ({@code rfm_purchases}); the contacts whose count differs — normally the day's
- * buyers — are in a partial index, and {@code recompute_marks} keeps the base and boundaries of the
- * last ranking. So a run with nothing moved reads that small index and a count, and re-ranks
+ * buyers — are in a partial index, a trigger notes deleted scored contacts in
+ * {@code rfm_departures}, and {@code recompute_marks} keeps the base and boundaries of the last
+ * ranking. So a run with nothing moved reads that small index and that small table and re-ranks
  * nothing; otherwise it ranks again and rescores the movers, plus everyone whom moved boundaries
  * regrade. Run in a transaction (it sets a local work_mem).
  */
@@ -45,15 +46,15 @@ public final class Rfm {
       + " WHEN 7 THEN '重要价值' WHEN 5 THEN '重要发展' WHEN 3 THEN '重要保持' WHEN 1 THEN '重要挽留'"
       + " WHEN 6 THEN '一般价值' WHEN 4 THEN '一般发展' WHEN 2 THEN '一般保持' ELSE '一般挽留' END";
 
-  /** Whether anything moved since the last ranking: a mover, or fewer scored contacts than the base ranked. */
+  /** Whether anything moved since the last ranking: a mover, or a scored contact deleted. */
   static final String STILL = "SELECT k.clock IS NOT NULL AS ranked, k.base, "
-      + "  EXISTS (SELECT 1 FROM contacts c WHERE " + MOVED + ") AS moved, "
-      + "  (SELECT count(*) FROM contacts WHERE rfm_class IS NOT NULL) AS scored "
+      + "  EXISTS (SELECT 1 FROM contacts c WHERE " + MOVED + ") OR EXISTS (SELECT 1 FROM rfm_departures) AS moved "
       + "FROM recompute_marks k WHERE k.part = 'rfm'";
 
   /**
    * One statement, so the boundaries and every score come from one snapshot: quintile boundaries
-   * (three single-column sorts of the base) compared with the stored ones and stored; then the
+   * (three single-column sorts of the base) compared with the stored ones and stored, the
+   * departures they account for removed (a later one stays for the next run); then the
    * contacts to write, taken with the snapshot's values — the movers through their index, and only
    * when the boundaries moved (the gate is evaluated once), everyone else whose scores they change.
    * The update reaches those by id and writes the snapshot's scores and purchase count: a purchase
@@ -70,6 +71,7 @@ public final class Rfm {
       + "  FROM q JOIN recompute_marks k ON k.part = 'rfm'), "
       + "kept AS (UPDATE recompute_marks k SET clock = now(), base = q.base, r = q.r, f = q.f, m = q.m "
       + "  FROM q WHERE k.part = 'rfm'), "
+      + "counted AS (DELETE FROM rfm_departures), "
       + "due AS (SELECT c.id, c.purchase_count AS n, "
       + "    CASE WHEN c.purchase_count > 0 THEN " + R + " END AS r, "
       + "    CASE WHEN c.purchase_count > 0 THEN " + F + " END AS f, "
@@ -92,8 +94,7 @@ public final class Rfm {
         .compose(locked -> conn.query(STILL).execute())
         .compose(rows -> {
           Row still = rows.iterator().next();
-          if (still.getBoolean("ranked") && !still.getBoolean("moved")
-              && still.getLong("scored").equals(still.getLong("base"))) {
+          if (still.getBoolean("ranked") && !still.getBoolean("moved")) {
             return conn.query("UPDATE recompute_marks SET clock = now() WHERE part = 'rfm'").execute()
                 .map(v -> report(still.getLong("base"), 0, 0, "none"));
           }

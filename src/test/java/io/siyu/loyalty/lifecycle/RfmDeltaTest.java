@@ -64,7 +64,7 @@ class RfmDeltaTest {
     members.purchase(newcomer, "50.00", 5);
     rfm("full", 6);
 
-    // a scored member leaves by deletion: the count of scored contacts no longer matches
+    // a scored member leaves by deletion, which leaves no mover behind
     assertEquals(204, server.api().delete("/api/v1/contacts/" + ids[1]).status());
     rfm("full", 5);
     rfm("none", 5);
