@@ -632,17 +632,20 @@ public final class SiyuBench {
   /**
    * The daily runs evaluate only what can have changed since the last one; whatever they skipped
    * must still be right. So after every run (untimed) every contact's stage is compared with the
-   * default lifecycle rules and every RFM score with quintiles computed from scratch.
+   * default lifecycle rules at the time the run evaluated them (its clock in recompute_marks: a
+   * contact crossing a line during the run or since is the next run's), and every RFM score with
+   * quintiles computed from scratch.
    */
   static void checkAsIfFromScratch(Connection db) throws SQLException {
     long stages = Long.parseLong(scalar(db, """
-        SELECT count(*) FROM contacts c WHERE c.lifecycle_stage <> CASE
-          WHEN coalesce(c.last_interaction_at, c.first_seen_at) < now() - interval '180 days' THEN 'churned'
-          WHEN coalesce(c.last_purchase_at, c.first_seen_at) < now() - interval '90 days' THEN 'dormant'
+        SELECT count(*) FROM contacts c, (SELECT clock FROM recompute_marks WHERE part = 'lifecycle') k
+         WHERE c.lifecycle_stage <> CASE
+          WHEN coalesce(c.last_interaction_at, c.first_seen_at) < k.clock - interval '180 days' THEN 'churned'
+          WHEN coalesce(c.last_purchase_at, c.first_seen_at) < k.clock - interval '90 days' THEN 'dormant'
           WHEN c.purchase_count >= 2 OR c.total_spent > 500 THEN 'mature'
           WHEN c.purchase_count >= 1 THEN 'growing' ELSE 'new' END"""));
     if (stages != 0) {
-      throw new BenchFailure(stages + " contacts have a lifecycle stage the rules do not give them now");
+      throw new BenchFailure(stages + " contacts have a lifecycle stage the rules did not give them when the run evaluated them");
     }
     long scores = Long.parseLong(scalar(db, """
         WITH q AS (SELECT percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY last_purchase_at) AS r,

@@ -102,11 +102,15 @@ final class Members {
         + ", r = (SELECT array_agg(x" + back + " ORDER BY i) FROM unnest(r) WITH ORDINALITY u(x, i))");
   }
 
-  /** Contacts whose stored stage is not what {@code rules} say now. */
+  /**
+   * Contacts whose stored stage is not what {@code rules} gave when the last run evaluated them
+   * (its clock: a contact crossing a line since then is the next run's).
+   */
   long stagesOff(LifecycleRules rules) throws Exception {
-    return count("SELECT count(*) FROM contacts c WHERE c.lifecycle_stage <> CASE "
-        + " WHEN coalesce(c.last_interaction_at, c.first_seen_at) < now() - make_interval(days => ?) THEN 'churned'"
-        + " WHEN coalesce(c.last_purchase_at, c.first_seen_at) < now() - make_interval(days => ?) THEN 'dormant'"
+    return count("SELECT count(*) FROM contacts c, (SELECT clock FROM recompute_marks WHERE part = 'lifecycle') k "
+        + "WHERE c.lifecycle_stage <> CASE "
+        + " WHEN coalesce(c.last_interaction_at, c.first_seen_at) < k.clock - make_interval(days => ?) THEN 'churned'"
+        + " WHEN coalesce(c.last_purchase_at, c.first_seen_at) < k.clock - make_interval(days => ?) THEN 'dormant'"
         + " WHEN c.purchase_count >= ? OR c.total_spent > ? THEN 'mature'"
         + " WHEN c.purchase_count >= 1 THEN 'growing' ELSE 'new' END",
         rules.churnedDays(), rules.dormantDays(), rules.maturePurchases(), rules.matureSpent());
