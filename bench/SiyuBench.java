@@ -139,10 +139,24 @@ public final class SiyuBench {
     return 0;
   }
 
+  /**
+   * Settings for the server the harness starts. The recompute scenario starts it without journeys
+   * (an empty journeys directory): the shipped dormant journey enters every contact whose
+   * lifecycle.changed event says dormant, and after the backfill's million stage changes the
+   * engine would work through its inbox for the rest of the run, on the same two cores as the
+   * measurements. The inbox trigger still fires on every event the recompute writes.
+   */
+  Map<String, String> serverEnv(Path work) throws IOException {
+    if (!opts.scenario.equals("recompute")) {
+      return Map.of();
+    }
+    return Map.of("SIYU_JOURNEYS_DIR", Files.createDirectories(work.resolve("no-journeys")).toString());
+  }
+
   private void measure(Path work, Cleanup cleanup) throws Exception {
     Target target = Target.fromEnv();
     if (target == null) {
-      target = ChildServer.start(work, cleanup);
+      target = ChildServer.start(work, cleanup, serverEnv(work));
     } else {
       log("using the running server at %s (SIYU_BENCH_URL) and its database (SIYU_DB_URL)", target.baseUrl());
     }
@@ -525,17 +539,24 @@ public final class SiyuBench {
   }
 
   /**
-   * A day passes (untimed): contacts' first-seen, last-interaction and last-purchase times and the
-   * open lots' expiry move one day back, then both tables are vacuumed so the next scan and run do
-   * not meet the dead rows this leaves. Events keep their times: the recompute reads the aggregates.
+   * A day passes (untimed): every time the recompute compares with now() moves one day back —
+   * contacts' first-seen, last-interaction, last-purchase and updated_at times, the open lots'
+   * expiry, and what the last runs remembered in recompute_marks (when they ran, the horizon of
+   * the writes they saw, the recency boundaries). Then the tables are vacuumed so the next scan
+   * and run do not meet the dead rows this leaves. Events keep their times: the recompute reads
+   * the aggregates.
    */
   static void ageOneDay(Connection db) throws SQLException {
     timedSql(db, "UPDATE contacts SET first_seen_at = first_seen_at - interval '1 day', "
         + "last_interaction_at = last_interaction_at - interval '1 day', "
-        + "last_purchase_at = last_purchase_at - interval '1 day'", "contacts aged by a day");
+        + "last_purchase_at = last_purchase_at - interval '1 day', updated_at = updated_at - interval '1 day'",
+        "contacts aged by a day");
     timedSql(db, "UPDATE points_ledger SET expires_at = expires_at - interval '1 day' WHERE remaining > 0",
         "open lots aged by a day");
-    timedSql(db, "VACUUM (ANALYZE) contacts, points_ledger", "vacuumed");
+    timedSql(db, "UPDATE recompute_marks SET clock = clock - interval '1 day', since = since - interval '1 day', "
+        + "r = (SELECT array_agg(x - interval '1 day' ORDER BY i) FROM unnest(r) WITH ORDINALITY u(x, i))",
+        "recompute marks aged by a day");
+    timedSql(db, "VACUUM (ANALYZE) contacts, points_ledger, recompute_marks", "vacuumed");
   }
 
   /**
@@ -604,6 +625,44 @@ public final class SiyuBench {
          WHERE c.points_balance <> coalesce(l.open, 0)"""));
     if (off != 0) {
       throw new BenchFailure(off + " contacts have a points balance that is not the sum of their open lots");
+    }
+    checkAsIfFromScratch(db);
+  }
+
+  /**
+   * The daily runs evaluate only what can have changed since the last one; whatever they skipped
+   * must still be right. So after every run (untimed) every contact's stage is compared with the
+   * default lifecycle rules at the time the run evaluated them (its clock in recompute_marks: a
+   * contact crossing a line during the run or since is the next run's), and every RFM score with
+   * quintiles computed from scratch.
+   */
+  static void checkAsIfFromScratch(Connection db) throws SQLException {
+    long stages = Long.parseLong(scalar(db, """
+        SELECT count(*) FROM contacts c, (SELECT clock FROM recompute_marks WHERE part = 'lifecycle') k
+         WHERE c.lifecycle_stage <> CASE
+          WHEN coalesce(c.last_interaction_at, c.first_seen_at) < k.clock - interval '180 days' THEN 'churned'
+          WHEN coalesce(c.last_purchase_at, c.first_seen_at) < k.clock - interval '90 days' THEN 'dormant'
+          WHEN c.purchase_count >= 2 OR c.total_spent > 500 THEN 'mature'
+          WHEN c.purchase_count >= 1 THEN 'growing' ELSE 'new' END"""));
+    if (stages != 0) {
+      throw new BenchFailure(stages + " contacts have a lifecycle stage the rules did not give them when the run evaluated them");
+    }
+    long scores = Long.parseLong(scalar(db, """
+        WITH q AS (SELECT percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY last_purchase_at) AS r,
+            percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY purchase_count) AS f,
+            percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY total_spent) AS m
+          FROM contacts WHERE purchase_count > 0)
+        SELECT count(*) FROM contacts c, q WHERE CASE WHEN c.purchase_count > 0
+          THEN (c.rfm_r, c.rfm_f, c.rfm_m) IS DISTINCT FROM (
+            1 + (c.last_purchase_at > q.r[1])::int + (c.last_purchase_at > q.r[2])::int
+              + (c.last_purchase_at > q.r[3])::int + (c.last_purchase_at > q.r[4])::int,
+            1 + (c.purchase_count > q.f[1])::int + (c.purchase_count > q.f[2])::int
+              + (c.purchase_count > q.f[3])::int + (c.purchase_count > q.f[4])::int,
+            1 + (c.total_spent > q.m[1])::int + (c.total_spent > q.m[2])::int
+              + (c.total_spent > q.m[3])::int + (c.total_spent > q.m[4])::int)
+          ELSE c.rfm_class IS NOT NULL END"""));
+    if (scores != 0) {
+      throw new BenchFailure(scores + " contacts have RFM scores other than the quintiles of today's base give them");
     }
   }
 
@@ -920,7 +979,7 @@ public final class SiyuBench {
 
   /** A server the harness starts itself, with an embedded database in the temp dir. */
   static final class ChildServer {
-    static Target start(Path work, Cleanup cleanup) throws Exception {
+    static Target start(Path work, Cleanup cleanup, Map<String, String> settings) throws Exception {
       int httpPort = freePort();
       int dbPort = freePort();
       String token = "bench-" + HexFormat.of().formatHex(SecureRandom.getSeed(16));
@@ -937,6 +996,7 @@ public final class SiyuBench {
       env.put("SIYU_DATA_DIR", data.toString());
       env.put("SIYU_EMBEDDED_DB_PORT", Integer.toString(dbPort));
       env.put("SIYU_ADMIN_TOKEN", token);
+      env.putAll(settings);
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
       log("starting the server: %s (log: %s)", String.join(" ", pb.command()), log);
       Process child = pb.start();
@@ -1285,9 +1345,11 @@ public final class SiyuBench {
       for (int i = 0; i < recomputeAnswers.size(); i++) {
         JsonNode a = recomputeAnswers.get(i);
         md.append(String.format(Locale.ROOT,
-            "%s changed: %,d lifecycle stages; RFM base %,d, %,d rescored, %,d cleared; %,d lots (%,d points) expired, %,d expiry notices.%n",
-            i == 0 ? "The backfill" : "Day " + i, a.path("lifecycle_changed").asLong(), a.path("rfm").path("base").asLong(),
-            a.path("rfm").path("rescored").asLong(), a.path("rfm").path("cleared").asLong(),
+            "%s changed: %,d lifecycle stages (%s pass); RFM base %,d, %,d rescored, %,d cleared (pass: %s); "
+                + "%,d lots (%,d points) expired, %,d expiry notices.%n",
+            i == 0 ? "The backfill" : "Day " + i, a.path("lifecycle_changed").asLong(), a.path("lifecycle_pass").asText("?"),
+            a.path("rfm").path("base").asLong(), a.path("rfm").path("rescored").asLong(), a.path("rfm").path("cleared").asLong(),
+            a.path("rfm").path("pass").asText("?"),
             a.path("points").path("expired_lots").asLong(), a.path("points").path("expired_points").asLong(),
             a.path("points").path("notices").asLong()));
       }

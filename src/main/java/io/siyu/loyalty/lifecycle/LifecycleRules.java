@@ -14,16 +14,25 @@ import io.vertx.sqlclient.SqlClient;
  */
 public record LifecycleRules(int maturePurchases, long matureSpent, int dormantDays, int churnedDays) {
 
+  /** The clocks of the two time rules; V13 indexes exactly these expressions. */
+  static final String INTERACTION_CLOCK = "coalesce(c.last_interaction_at, c.first_seen_at)";
+  static final String PURCHASE_CLOCK = "coalesce(c.last_purchase_at, c.first_seen_at)";
+
   public static LifecycleRules defaults() {
     return new LifecycleRules(2, 500, 90, 180);
+  }
+
+  /** The thresholds as a daily run remembers them: when they differ, the next run is a full pass. */
+  Long[] thresholds() {
+    return new Long[] {(long) maturePurchases, matureSpent, (long) dormantDays, (long) churnedDays};
   }
 
   /** The CASE expression over {@code contacts c}, thresholds bound into {@code p}. */
   String stageSql(SqlParams p) {
     return "CASE"
-        + " WHEN coalesce(c.last_interaction_at, c.first_seen_at) < now() - make_interval(days => " + p.add(churnedDays) + "::int)"
+        + " WHEN " + INTERACTION_CLOCK + " < now() - make_interval(days => " + p.add(churnedDays) + "::int)"
         + "   THEN 'churned'"
-        + " WHEN coalesce(c.last_purchase_at, c.first_seen_at) < now() - make_interval(days => " + p.add(dormantDays) + "::int)"
+        + " WHEN " + PURCHASE_CLOCK + " < now() - make_interval(days => " + p.add(dormantDays) + "::int)"
         + "   THEN 'dormant'"
         + " WHEN c.purchase_count >= " + p.add(maturePurchases) + "::int OR c.total_spent > " + p.add(matureSpent) + "::numeric"
         + "   THEN 'mature'"
@@ -32,14 +41,35 @@ public record LifecycleRules(int maturePurchases, long matureSpent, int dormantD
   }
 
   /**
+   * The contacts whose stage time alone can have moved since the rules were last evaluated at
+   * {@code evaluatedAt}: those whose clock crossed the churned or the dormant line in between, by
+   * range scans of the clock indexes. Time only moves contacts into churned and dormant, so nobody
+   * else can have changed, however long ago {@code evaluatedAt} was.
+   */
+  String crossedSince(Object evaluatedAt, SqlParams p) {
+    String at = p.add(evaluatedAt) + "::timestamptz";
+    return crossed(INTERACTION_CLOCK, at, churnedDays, p) + " OR " + crossed(PURCHASE_CLOCK, at, dormantDays, p);
+  }
+
+  private static String crossed(String clock, String at, int days, SqlParams p) {
+    String span = "make_interval(days => " + p.add(days) + "::int)";
+    return "(" + clock + " >= " + at + " - " + span + " AND " + clock + " < now() - " + span + ")";
+  }
+
+  /**
    * Recomputes the stage of the contacts {@code scope} selects (a condition over {@code c} whose
    * values are already in {@code p}), records each change as an event, and answers how many changed.
+   * The contacts to change are locked first, in id order like every other writer of contacts: a
+   * contact written after this statement's snapshot is then changed from what it holds now, not
+   * from what the snapshot saw. The update reaches them through their ids ({@code = ANY}), so a
+   * small day's work never turns into a join over the whole table.
    */
   public Future<Long> recompute(SqlClient client, String scope, SqlParams p) {
-    String sql = "WITH computed AS (SELECT c.id, c.lifecycle_stage AS old, " + stageSql(p) + " AS new "
-        + "  FROM contacts c WHERE " + scope + "), "
-        + "changed AS (UPDATE contacts c SET lifecycle_stage = computed.new, updated_at = now() FROM computed "
-        + "  WHERE c.id = computed.id AND computed.old <> computed.new RETURNING c.id, computed.old, computed.new), "
+    String sql = "WITH due AS (SELECT c.id, c.lifecycle_stage AS old, s.stage AS new FROM contacts c "
+        + "  CROSS JOIN LATERAL (SELECT " + stageSql(p) + " AS stage) s "
+        + "  WHERE (" + scope + ") AND c.lifecycle_stage <> s.stage ORDER BY c.id FOR NO KEY UPDATE OF c), "
+        + "changed AS (UPDATE contacts c SET lifecycle_stage = due.new, updated_at = now() FROM due "
+        + "  WHERE c.id = ANY (ARRAY(SELECT id FROM due)) AND c.id = due.id RETURNING c.id, due.old, due.new), "
         + "logged AS (INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
         + "  SELECT 'lifecycle.changed:' || id || ':' || txid_current(), id, 'lifecycle.changed', now(), "
         + "  jsonb_build_object('from', old, 'to', new), 'siyu' FROM changed ON CONFLICT (event_key) DO NOTHING) "

@@ -15,21 +15,31 @@ import io.vertx.sqlclient.Tuple;
  * scheduler will call {@link #run}; an admin can call it through the API.
  */
 public final class PointsExpiry {
-  /** {@code now()} is fixed for a transaction, so every statement of a run sees the same due lots. */
+  /**
+   * {@code now()} is fixed for a transaction, so every statement of a run sees the same due lots.
+   * The lots and balances are reached through their ids ({@code = ANY}): the planner cannot tell
+   * how few open lots are due (it sees many past expiry dates, most on closed lots), and a join
+   * would scan the whole ledger and every contact for a day's few thousand lots.
+   */
   static String expireSql(String which) {
     return "WITH due AS (SELECT l.id, l.contact_id, l.remaining FROM points_ledger l "
         + "  WHERE l.remaining > 0 AND l.expires_at <= now()" + which + "), "
-        + "zeroed AS (UPDATE points_ledger l SET remaining = 0 FROM due WHERE l.id = due.id), "
+        + "zeroed AS (UPDATE points_ledger l SET remaining = 0 WHERE l.id = ANY (ARRAY(SELECT id FROM due))), "
         + "logged AS (INSERT INTO points_ledger (contact_id, kind, points, reason, idempotency_key, actor) "
         + "  SELECT contact_id, 'expire', -remaining, 'expired', 'expire:' || id, 'system:expiry' FROM due), "
         + "balances AS (UPDATE contacts c SET points_balance = c.points_balance - s.total, updated_at = now() "
         + "  FROM (SELECT contact_id, sum(remaining)::int AS total FROM due GROUP BY contact_id) s "
-        + "  WHERE c.id = s.contact_id) "
+        + "  WHERE c.id = ANY (ARRAY(SELECT contact_id FROM due)) AND c.id = s.contact_id) "
         + "SELECT count(*) AS lots, coalesce(sum(remaining), 0)::bigint AS points FROM due";
   }
 
-  private static final String LOCK_CONTACTS = "SELECT id FROM contacts WHERE id IN (SELECT contact_id FROM points_ledger "
-      + "WHERE remaining > 0 AND expires_at <= now()) ORDER BY id FOR UPDATE";
+  /**
+   * Every change of a contact's points locks the contact first (NO KEY UPDATE, as PointsService
+   * does), in id order so two runs, or a run and event ingestion, queue instead of deadlocking;
+   * through the ids of the due lots' contacts, for the same reason as above.
+   */
+  private static final String LOCK_CONTACTS = "SELECT id FROM contacts WHERE id = ANY (ARRAY(SELECT contact_id "
+      + "FROM points_ledger WHERE remaining > 0 AND expires_at <= now())) ORDER BY id FOR NO KEY UPDATE";
 
   private static final String NOTICES = "WITH soon AS (UPDATE points_ledger l SET expiry_noticed = true "
       + "  WHERE l.remaining > 0 AND NOT l.expiry_noticed AND l.expires_at > now() "
