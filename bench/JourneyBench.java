@@ -4,7 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.siyu.journey.BirthdayScan;
+import io.siyu.journey.JourneyEngine;
 import io.siyu.journey.JourneyFile;
+import io.siyu.journey.Trigger;
 import io.siyu.journey.palette.Palette;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,8 +61,6 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
-import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 
 /**
@@ -626,42 +627,16 @@ public final class JourneyBench {
   /**
    * Diagnosis, untimed: the scan's candidate query (as BirthdayScan builds it for a yearly journey)
    * for a journey nobody has entered, so it returns every due contact: EXPLAIN ANALYZE once, then
-   * three plain runs. Kept in step with BirthdayScan by hand; it is not part of any ratio.
+   * three plain runs. The query and its parameters come from BirthdayScan; it is not part of any ratio.
    */
   static String explainScan(Connection db) throws SQLException {
-    String key = "to_char(local.at, 'YYYY')";
-    String sql = "WITH local AS (SELECT c.id, (?::timestamptz AT TIME ZONE c.timezone) AS at, c.birth_month, c.birth_day FROM contacts c "
-        + "  WHERE c.birthday IS NOT NULL "
-        + "  AND (c.birth_month, c.birth_day) IN (SELECT * FROM unnest(?::smallint[], ?::smallint[]))) "
-        + "SELECT local.id, " + key + " AS entry_key FROM local "
-        + "WHERE extract(hour FROM local.at) >= ? "
-        + "AND ((local.birth_month = extract(month FROM local.at) AND local.birth_day = extract(day FROM local.at)) "
-        + "  OR (local.birth_month = 2 AND local.birth_day = 29 AND extract(month FROM local.at) = 2 "
-        + "      AND extract(day FROM local.at) = 28 "
-        + "      AND extract(day FROM make_date(extract(year FROM local.at)::int, 3, 1) - 1) = 28)) "
-        + "AND NOT EXISTS (SELECT 1 FROM journey_entries e WHERE e.journey_key = ? AND e.contact_id = local.id "
-        + "  AND e.entry_key = " + key + ") ORDER BY local.id";
-    List<Short> months = new ArrayList<>();
-    List<Short> days = new ArrayList<>();
-    LocalDate utc = LocalDate.now(java.time.ZoneOffset.UTC);
-    for (LocalDate d = utc.minusDays(1); !d.isAfter(utc.plusDays(1)); d = d.plusDays(1)) {
-      months.add((short) d.getMonthValue());
-      days.add((short) d.getDayOfMonth());
-      if (d.getMonthValue() == 2 && d.getDayOfMonth() == 28 && !d.isLeapYear()) {
-        months.add((short) 2);
-        days.add((short) 29);
-      }
-    }
+    String sql = BirthdayScan.dueSql(Trigger.Reentry.YEARLY);
     StringBuilder plan = new StringBuilder();
     List<Double> millis = new ArrayList<>();
     for (int run = 0; run < 4; run++) {
       boolean explain = run == 0;
       try (PreparedStatement st = db.prepareStatement((explain ? "EXPLAIN (ANALYZE, BUFFERS) " : "") + sql)) {
-        st.setObject(1, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
-        st.setArray(2, db.createArrayOf("int2", months.toArray()));
-        st.setArray(3, db.createArrayOf("int2", days.toArray()));
-        st.setInt(4, 0);
-        st.setString(5, "bench_never_entered");
+        BirthdayScan.bindDue(db, st, java.time.Instant.now(), 0, "bench_never_entered");
         long t0 = System.nanoTime();
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
@@ -1055,40 +1030,14 @@ public final class JourneyBench {
       hc.setPoolName("bench-bare");
       HikariDataSource pool = new HikariDataSource(hc);
       LastTouch lastTouch = new LastTouch();
-      StandaloneProcessEngineConfiguration c = new StandaloneProcessEngineConfiguration();
-      c.setProcessEngineName("bench-bare");
-      c.setDataSource(pool);
-      c.setTransactionsExternallyManaged(false);
+      StandaloneProcessEngineConfiguration c = JourneyEngine.configuration(pool, "bench-bare", beans(lastTouch),
+          acquisitionMs, true);
       // the engine creates its own tables here (Siyu's come from a migration)
       c.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE);
-      c.setDatabaseType("postgres");
-      c.setHistory(ProcessEngineConfiguration.HISTORY_ACTIVITY);
-      c.setHistoryTimeToLive("P365D");
-      c.setDbIdentityUsed(false);
-      c.setCmmnEnabled(false);
-      c.setDmnEnabled(false);
-      c.setAuthorizationEnabled(false);
-      c.setMetricsEnabled(false);
-      c.setIdGenerator(new StrongUuidGenerator());
-      c.setBeans(beans(lastTouch));
-      c.setJobExecutorActivate(true);
-      c.setJobExecutor(jobExecutor(acquisitionMs));
-      c.setFailedJobRetryTimeCycle("R3/PT1M");
       ProcessEngine engine = c.buildProcessEngine();
       log("bare engine up on database %s in %.1f s (job acquisition max wait %d ms)", BARE_DB,
           (System.nanoTime() - t0) / 1e9, acquisitionMs);
       return new BareEngine(pool, engine, lastTouch);
-    }
-
-    /** As io.siyu.journey.JourneyEngine.jobExecutor sets it up. */
-    private static DefaultJobExecutor jobExecutor(long maxWaitMillis) {
-      DefaultJobExecutor executor = new DefaultJobExecutor();
-      executor.setWaitTimeInMillis((int) Math.min(100, maxWaitMillis));
-      executor.setMaxWait(maxWaitMillis);
-      executor.setMaxJobsPerAcquisition(10);
-      executor.setCorePoolSize(3);
-      executor.setMaxPoolSize(8);
-      return executor;
     }
 
     /** Every palette task a no-op; the send-window timer's bean says "open now". */

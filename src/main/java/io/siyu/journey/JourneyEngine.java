@@ -23,7 +23,18 @@ public final class JourneyEngine implements AutoCloseable {
   /** Blocking: builds and starts the engine (about three seconds). */
   public JourneyEngine(DataSource jdbc, String name, Map<Object, Object> beans, List<BpmnParseListener> listeners,
       long acquisitionMaxWaitMillis, boolean jobExecutor) {
-    configuration = new StandaloneProcessEngineConfiguration();
+    configuration = configuration(jdbc, name, beans, acquisitionMaxWaitMillis, jobExecutor);
+    configuration.setCustomPreBPMNParseListeners(listeners);
+    engine = configuration.buildProcessEngine();
+  }
+
+  /**
+   * Siyu's engine settings, unbuilt. Public so the benchmark's bare engine is set up exactly like
+   * Siyu's (it only lets the engine create its own tables, in a database of its own).
+   */
+  public static StandaloneProcessEngineConfiguration configuration(DataSource jdbc, String name, Map<Object, Object> beans,
+      long acquisitionMaxWaitMillis, boolean jobExecutor) {
+    StandaloneProcessEngineConfiguration configuration = new StandaloneProcessEngineConfiguration();
     configuration.setProcessEngineName(name);
     configuration.setDataSource(jdbc);
     configuration.setTransactionsExternallyManaged(false);
@@ -41,12 +52,11 @@ public final class JourneyEngine implements AutoCloseable {
     // ids from UUIDs, not from a shared counter row that several instances would fight over
     configuration.setIdGenerator(new StrongUuidGenerator());
     configuration.setBeans(beans);
-    configuration.setCustomPreBPMNParseListeners(listeners);
     configuration.setJobExecutorActivate(jobExecutor);
     configuration.setJobExecutor(jobExecutor(acquisitionMaxWaitMillis));
     // retry a failed step three times, a minute apart, before it becomes an incident
     configuration.setFailedJobRetryTimeCycle("R3/PT1M");
-    engine = configuration.buildProcessEngine();
+    return configuration;
   }
 
   /**
