@@ -86,6 +86,7 @@ public record Config(
             "siyu-" + java.util.UUID.randomUUID(),
             longOf(env, "SIYU_JOB_ACQUISITION_MAX_WAIT_MS", 1000),
             longOf(env, "SIYU_JOURNEY_INBOX_POLL_MS", 200),
+            positive(env, "SIYU_JOURNEY_INBOX_WORKERS", 2),
             sendWindow(env.getOrDefault("SIYU_SEND_WINDOW", "09:00-21:00")),
             !"false".equalsIgnoreCase(env.getOrDefault("SIYU_JOB_EXECUTOR", "true")),
             env.getOrDefault("SIYU_DEFAULT_CHANNEL", "log"),
@@ -112,6 +113,15 @@ public record Config(
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  /** A count of threads or workers: 1 to 64. */
+  private static int positive(Map<String, String> env, String key, int dflt) {
+    int v = intOf(env, key, dflt);
+    if (v < 1 || v > 64) {
+      throw new IllegalArgumentException(key + " must be from 1 to 64, got " + v);
+    }
+    return v;
   }
 
   private static int intOf(Map<String, String> env, String key, int dflt) {

@@ -93,7 +93,7 @@ public final class Services {
   /** Blocking: starts the journey engine and deploys the journeys directory. */
   void startJourneys() throws java.io.IOException {
     journeys = new io.siyu.journey.JourneyFeature(vertx, database.jdbc(), pool, segments, config.journeys(),
-        new io.siyu.journey.JourneyFeature.PaletteServices(tags, rights, points, events, contacts, dispatcher::wake));
+        new io.siyu.journey.JourneyFeature.PaletteServices(tags, points, events, contacts, dispatcher::wake));
   }
 
   /** Blocking: starts the scheduled jobs (Quartz needs these services to run them). */

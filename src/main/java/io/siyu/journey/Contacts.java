@@ -19,7 +19,7 @@ public final class Contacts implements ExecutionListener {
       + "c.growth_value, c.purchase_count, c.total_spent, c.timezone, c.attributes::text AS attributes, c.birthday, "
       + "coalesce((SELECT array_agg(g.name || '/' || t.name ORDER BY g.name, t.name) FROM contact_tags ct "
       + "  JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id WHERE ct.contact_id = c.id), '{}') AS tags "
-      + "FROM contacts c WHERE c.id = ?";
+      + "FROM contacts c WHERE c.id = $1";
 
   @Override
   public void notify(DelegateExecution execution) {
@@ -48,7 +48,7 @@ public final class Contacts implements ExecutionListener {
   }
 
   public ZoneId zone(long contactId) {
-    List<Map<String, Object>> rows = EngineSql.query("SELECT timezone FROM contacts WHERE id = ?", contactId);
+    List<Map<String, Object>> rows = EngineSql.query("SELECT timezone FROM contacts WHERE id = $1", contactId);
     return Journeys.zone(rows.isEmpty() ? null : (String) rows.get(0).get("timezone"));
   }
 }

@@ -10,7 +10,6 @@ import io.siyu.journey.palette.GrantRight;
 import io.siyu.journey.palette.TagTask;
 import io.siyu.journey.palette.SendMessage;
 import io.siyu.loyalty.points.PointsService;
-import io.siyu.loyalty.rights.RightService;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Vertx;
@@ -29,11 +28,11 @@ import javax.sql.DataSource;
 public final class JourneyFeature implements AutoCloseable {
   /** What journeys need from the configuration. */
   public record Settings(Path dir, String engineName, long acquisitionMaxWaitMillis, long inboxPollMillis,
-      SendWindow.Window sendWindow, boolean jobExecutor, String defaultChannel, String birthdayScanCron,
+      int inboxWorkers, SendWindow.Window sendWindow, boolean jobExecutor, String defaultChannel, String birthdayScanCron,
       String segmentScanCron) {}
 
   /** The services palette tasks act through. */
-  public record PaletteServices(TagService tags, RightService rights, PointsService points, EventService events,
+  public record PaletteServices(TagService tags, PointsService points, EventService events,
       ContactService contacts, Runnable wakeDispatcher) {}
 
   private final JourneyEngine engine;
@@ -54,7 +53,7 @@ public final class JourneyFeature implements AutoCloseable {
     beans.put("sendMessage", new SendMessage(s.wakeDispatcher(), settings.defaultChannel()));
     beans.put("addTag", new TagTask(s.tags(), true));
     beans.put("removeTag", new TagTask(s.tags(), false));
-    beans.put("grantRight", new GrantRight(s.rights()));
+    beans.put("grantRight", new GrantRight());
     beans.put("awardPoints", new AwardPoints(s.points()));
     beans.put("awardGrowth", new AwardGrowth(s.events()));
     beans.put("setAttribute", new ContactUpdate(s.contacts(), false));
@@ -77,7 +76,7 @@ public final class JourneyFeature implements AutoCloseable {
       engine.close(); // its job executor would otherwise outlive the failed start
       throw e;
     }
-    inbox.start(settings.inboxPollMillis());
+    inbox.start(settings.inboxPollMillis(), settings.inboxWorkers());
   }
 
   public JourneyEngine engine() { return engine; }

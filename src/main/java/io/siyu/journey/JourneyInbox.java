@@ -8,8 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -17,35 +19,44 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands stored events to journeys: each event in journey_inbox (written by a trigger in the
- * event's own transaction) is taken and handled in one engine transaction — waiting instances of
+ * event's own transaction) is taken and handled in an engine transaction — waiting instances of
  * its contact get the message, event-triggered journeys get a new entry — and only then leaves
- * the inbox. Several servers share the inbox (rows are taken with SKIP LOCKED). A failing event
- * is retried with backoff and parked after ten attempts, with its error, for an admin to replay.
+ * the inbox.
+ *
+ * <p>Several workers drain the inbox side by side, each the events of its share of the contacts
+ * (contact id modulo the worker count), so one contact's events are handled in order. A worker
+ * handles up to {@link #PER_TRANSACTION} events in one engine transaction, one commit for all,
+ * never two events of one contact in the same transaction (the second must see what the first
+ * started). When such a transaction fails, its events are handled again one by one, so one bad
+ * event holds back no other. Several servers share the inbox (rows are taken with SKIP LOCKED). A
+ * failing event is retried with backoff and parked after ten attempts, with its error, for an
+ * admin to replay.
  */
 public final class JourneyInbox {
   private static final Logger log = LoggerFactory.getLogger(JourneyInbox.class);
   private static final int BATCH = 200;
+  static final int PER_TRANSACTION = 20;
   private static final int MAX_ATTEMPTS = 10;
 
-  private static final String DUE = "SELECT event_id FROM journey_inbox WHERE NOT parked AND next_attempt_at <= now() "
-      + "ORDER BY event_id LIMIT " + BATCH;
+  /** A worker's share: due events of contacts whose id modulo the worker count is the worker's number. */
+  private static final String DUE = "SELECT event_id, contact_id FROM journey_inbox WHERE NOT parked "
+      + "AND next_attempt_at <= now() AND contact_id % ? = ? ORDER BY event_id LIMIT " + BATCH;
   private static final String TAKE = "WITH taken AS (DELETE FROM journey_inbox WHERE event_id = "
-      + "  (SELECT event_id FROM journey_inbox WHERE event_id = ? AND NOT parked FOR UPDATE SKIP LOCKED) RETURNING event_id) "
+      + "  (SELECT event_id FROM journey_inbox WHERE event_id = $1 AND NOT parked FOR UPDATE SKIP LOCKED) RETURNING event_id) "
       + "SELECT e.id, e.event_key, e.contact_id, e.type, e.properties::text AS properties, c.timezone "
       + "FROM taken JOIN events e ON e.id = taken.event_id JOIN contacts c ON c.id = e.contact_id";
   /** Instances of the contact waiting for a message of this type (through indexed columns only). */
   private static final String WAITING = "SELECT DISTINCT x.proc_inst_id_ AS pi, s.event_name_ AS message FROM journey_entries j "
       + "JOIN act_ru_execution x ON x.proc_inst_id_ = j.process_instance_id "
       + "JOIN act_ru_event_subscr s ON s.execution_id_ = x.id_ "
-      + "WHERE j.contact_id = ? AND s.event_type_ = 'message' AND (s.event_name_ = ? OR s.event_name_ LIKE ? || ' {%')";
+      + "WHERE j.contact_id = $1 AND s.event_type_ = 'message' AND (s.event_name_ = $2 OR s.event_name_ LIKE $2 || ' {%')";
 
   private final Vertx vertx;
   private final DataSource jdbc;
   private final JourneyEngine engine;
   private final JourneyRegistry registry;
   private final JourneyEntries entries;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private long timer = -1;
+  private final List<Long> timers = new ArrayList<>();
 
   public JourneyInbox(Vertx vertx, DataSource jdbc, JourneyEngine engine, JourneyRegistry registry, JourneyEntries entries) {
     this.vertx = vertx;
@@ -55,23 +66,27 @@ public final class JourneyInbox {
     this.entries = entries;
   }
 
-  public void start(long pollMillis) {
-    timer = vertx.setPeriodic(pollMillis, id -> poll());
-  }
-
-  public void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
+  /** Starts {@code workers} drain workers, each polling every {@code pollMillis}. */
+  public void start(long pollMillis, int workers) {
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      AtomicBoolean running = new AtomicBoolean();
+      timers.add(vertx.setPeriodic(pollMillis, id -> poll(worker, workers, running)));
     }
   }
 
-  /** One drain on a worker thread at a time; the next tick starts another if events are left. */
-  void poll() {
+  public void stop() {
+    timers.forEach(vertx::cancelTimer);
+    timers.clear();
+  }
+
+  /** One drain per worker at a time, on a worker thread; the next tick starts another if events are left. */
+  private void poll(int worker, int workers, AtomicBoolean running) {
     if (!running.compareAndSet(false, true)) {
       return;
     }
     vertx.executeBlocking(() -> {
-      while (drainOnce() == BATCH) {
+      while (drainOnce(worker, workers) == BATCH) {
         // a full batch: more may be waiting
       }
       return null;
@@ -83,25 +98,60 @@ public final class JourneyInbox {
     });
   }
 
-  /** Blocking: handles up to one batch of due events; answers how many were due. */
-  public int drainOnce() throws SQLException {
-    List<Long> due = new ArrayList<>();
-    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(DUE); ResultSet rs = st.executeQuery()) {
-      while (rs.next()) {
-        due.add(rs.getLong(1));
+  /** Blocking: handles up to one batch of the worker's due events; answers how many were due. */
+  public int drainOnce(int worker, int workers) throws SQLException {
+    List<long[]> due = new ArrayList<>();
+    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(DUE)) {
+      st.setInt(1, workers);
+      st.setInt(2, worker);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          due.add(new long[] {rs.getLong(1), rs.getLong(2)});
+        }
       }
     }
-    for (long id : due) {
+    for (List<Long> events : transactions(due)) {
       try {
         engine.inTransaction(ctx -> {
-          handle(id);
+          events.forEach(this::handle);
           return null;
         });
-      } catch (RuntimeException e) {
-        failed(id, e);
+      } catch (RuntimeException together) {
+        events.forEach(this::handleAlone);
       }
     }
     return due.size();
+  }
+
+  /** Due events (id, contact) in order, cut into transactions of at most PER_TRANSACTION with each contact once. */
+  static List<List<Long>> transactions(List<long[]> due) {
+    List<List<Long>> out = new ArrayList<>();
+    List<Long> current = new ArrayList<>();
+    Set<Long> contacts = new HashSet<>();
+    for (long[] event : due) {
+      if (current.size() == PER_TRANSACTION || !contacts.add(event[1])) {
+        out.add(current);
+        current = new ArrayList<>();
+        contacts.clear();
+        contacts.add(event[1]);
+      }
+      current.add(event[0]);
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  private void handleAlone(long eventId) {
+    try {
+      engine.inTransaction(ctx -> {
+        handle(eventId);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      failed(eventId, e);
+    }
   }
 
   private void handle(long eventId) {
@@ -114,7 +164,7 @@ public final class JourneyInbox {
     String type = (String) e.get("type");
     JsonObject properties = new JsonObject((String) e.get("properties"));
     // waiting instances first, so a journey this event starts does not also receive it
-    for (Map<String, Object> w : EngineSql.query(WAITING, contactId, type, type)) {
+    for (Map<String, Object> w : EngineSql.query(WAITING, contactId, type)) {
       String message = (String) w.get("message");
       // LIKE takes '_' in a type for any character: compare the type exactly here
       if (!EventMatch.type(message).equals(type) || !EventMatch.matches(EventMatch.match(message), properties)) {

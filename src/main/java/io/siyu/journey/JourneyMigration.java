@@ -98,7 +98,7 @@ public final class JourneyMigration {
       }
       throw notAllowed(fromVersion, problems);
     }
-    EngineSql.update("UPDATE journey_entries SET version = ? WHERE process_instance_id = ANY (?)", toVersion,
+    EngineSql.update("UPDATE journey_entries SET version = $1 WHERE process_instance_id = ANY ($2)", toVersion,
         ids.toArray(String[]::new));
     return ids.size();
   }

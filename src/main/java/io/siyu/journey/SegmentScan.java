@@ -55,7 +55,7 @@ public final class SegmentScan {
     }
     List<JourneyEntries.Candidate> pending = Journeys.await(pending(journey, now));
     JourneyEntries.Counts counts = entries.enterMany(journey, pending, "segment", c -> EngineSql.update(
-        "UPDATE journey_segment_members SET pending = false WHERE journey_key = ? AND contact_id = ?",
+        "UPDATE journey_segment_members SET pending = false WHERE journey_key = $1 AND contact_id = $2",
         journey.key(), c.contactId()));
     return changes.mergeIn(counts.toJson()).put("journey", journey.key()).put("pending", pending.size());
   }

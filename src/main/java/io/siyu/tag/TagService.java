@@ -1,5 +1,6 @@
 package io.siyu.tag;
 
+import io.siyu.db.JdbcSql;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.segment.SegmentService;
@@ -12,7 +13,11 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,6 +43,13 @@ public final class TagService {
       + "logged AS (INSERT INTO tag_changes (contact_id, tag_id, tag_name, action, actor) "
       + "  SELECT contact_id, $1, (SELECT name FROM tags WHERE id = $1), 'removed', $2 FROM removed) "
       + "SELECT (SELECT count(*) FROM target) AS matched, (SELECT count(*) FROM removed) AS changed";
+
+  /** ADD and REMOVE for one contact ($3), the same text on the Vert.x pool and inside a journey step's JDBC transaction. */
+  private static final String ADD_ONE = String.format(ADD, "c.id = $3");
+  private static final String REMOVE_ONE = String.format(REMOVE, "c.id = $3");
+
+  private static final String ID_BY_NAME = "SELECT t.id FROM tags t JOIN tag_groups g ON g.id = t.group_id "
+      + "WHERE g.name = $1 AND t.name = $2";
 
   private final Pool pool;
   private final SegmentService segments;
@@ -152,7 +164,7 @@ public final class TagService {
     return pool.withTransaction(conn -> {
       Future<Integer> chain = Future.succeededFuture(0);
       for (long tagId : tagIds) {
-        chain = chain.compose(sum -> conn.preparedQuery(String.format(ADD, "c.id = $3"))
+        chain = chain.compose(sum -> conn.preparedQuery(ADD_ONE)
             .execute(Tuple.of(tagId, actor, contactId))
             .map(rows -> {
               Row r = rows.iterator().next();
@@ -180,7 +192,7 @@ public final class TagService {
 
   /** Removes the tag, answering whether the contact had it (a journey removes without caring). */
   public Future<Boolean> untagIfTagged(long contactId, long tagId, String actor) {
-    return pool.preparedQuery(String.format(REMOVE, "c.id = $3")).execute(Tuple.of(tagId, actor, contactId))
+    return pool.preparedQuery(REMOVE_ONE).execute(Tuple.of(tagId, actor, contactId))
         .map(rows -> rows.iterator().next().getLong("changed") > 0);
   }
 
@@ -193,6 +205,23 @@ public final class TagService {
             + "SELECT id FROM t")
         .execute(Tuple.of(group, name))
         .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  // ---- inside a caller's JDBC transaction (a journey step), blocking ------------------------
+
+  /** The id of tag {@code name} in group {@code group}, or null when there is none yet ({@link #ensure} makes it). */
+  public static Long find(Connection jdbc, String group, String name) throws SQLException {
+    List<Map<String, Object>> rows = JdbcSql.query(jdbc, ID_BY_NAME, group, name);
+    return rows.isEmpty() ? null : (Long) rows.get(0).get("id");
+  }
+
+  /** Adds ({@code add}) or removes the tag on the contact; answers whether that changed anything. */
+  public static boolean change(Connection jdbc, long contactId, long tagId, String actor, boolean add) throws SQLException {
+    List<Map<String, Object>> rows = JdbcSql.query(jdbc, add ? ADD_ONE : REMOVE_ONE, tagId, actor, contactId);
+    if ((Long) rows.get(0).get("matched") == 0) {
+      throw Problem.notFound("Contact " + contactId);
+    }
+    return (Long) rows.get(0).get("changed") > 0;
   }
 
   /**

@@ -1,11 +1,16 @@
 package io.siyu.journey.palette;
 
+import io.siyu.journey.EngineSql;
 import io.siyu.tag.TagService;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.sql.SQLException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 
-/** Add tag / remove tag: by group and name, the tag made on first use so a journey file can name new tags. */
+/**
+ * Add tag / remove tag, by group and name, in the step's own transaction (the tag changes exactly
+ * when the step commits). A tag the journey names for the first time is made on Siyu's pool,
+ * which commits on its own: making a tag twice, or making one a rolled-back step then does not
+ * use, is harmless.
+ */
 public final class TagTask extends PaletteTask {
   private final TagService tags;
   private final boolean add;
@@ -16,13 +21,13 @@ public final class TagTask extends PaletteTask {
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    long contact = contactId(execution);
-    long tag = await(tags.ensure(input(execution, "tagGroup"), input(execution, "tag")));
-    if (add) {
-      await(tags.tagContact(contact, new JsonObject().put("tag_ids", new JsonArray().add(tag)), actor(execution)));
-    } else {
-      await(tags.untagIfTagged(contact, tag, actor(execution)));
+  public void execute(DelegateExecution execution) throws SQLException {
+    String group = input(execution, "tagGroup");
+    String name = input(execution, "tag");
+    Long tag = TagService.find(EngineSql.connection(), group, name);
+    if (tag == null) {
+      tag = await(tags.ensure(group, name));
     }
+    TagService.change(EngineSql.connection(), contactId(execution), tag, actor(execution), add);
   }
 }

@@ -1,5 +1,6 @@
 package io.siyu.loyalty.rights;
 
+import io.siyu.db.JdbcSql;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.db.Table;
@@ -10,8 +11,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,30 +37,48 @@ public final class RightService {
       + "granted_at, expires_at, redeemed_at, reason, grant_key, granted_by";
 
   /**
-   * Takes one unit of the right when its stock is limited. The conditional UPDATE is what keeps
-   * concurrent grants from overselling: each waits for the row and re-checks {@code stock > 0}.
-   * Unlimited rights are only read, so their grants do not queue on one row.
+   * A whole grant in one statement, so that the API (on the Vert.x pool) and a journey step (inside
+   * the engine's JDBC transaction, {@link JdbcSql}) run the same text. Parameters: contact, right
+   * code, reason, grant key, actor.
+   *
+   * <p>{@code verdict} says what happened: {@code earlier} (the key was used before: that grant is
+   * answered), {@code granted}, or why not — {@code no-contact}, {@code not-eligible} (the right is
+   * for other tiers), {@code no-right}, {@code retired}, {@code out-of-stock}. The contact is held
+   * (KEY SHARE) until commit, so it cannot be deleted between the check and the insert. A limited
+   * stock is taken by a conditional UPDATE: concurrent grants wait for the row and re-check
+   * {@code stock > 0}, so it is never oversold; unlimited rights are only read, so their grants do
+   * not queue on one row. Two first-time grants with one key race on its unique index; the loser
+   * fails (its stock given back with its transaction) and a retry finds the winner's grant.
    */
-  private static final String TAKE_ONE = "WITH r AS (SELECT validity_days, stock, retired_at FROM rights WHERE code = $1), "
-      + "taken AS (UPDATE rights SET stock = stock - 1 WHERE code = $1 AND retired_at IS NULL AND stock > 0 RETURNING 1) "
-      + "SELECT r.validity_days, r.retired_at IS NOT NULL AS retired, "
-      + "  (r.stock IS NULL OR EXISTS (SELECT 1 FROM taken)) AS available FROM r";
+  private static final String GRANT = "WITH earlier AS (SELECT " + GRANT_COLUMNS + " FROM right_grants WHERE grant_key = $4), "
+      + "member AS (SELECT tier FROM contacts WHERE id = $1 FOR KEY SHARE), "
+      + "r AS (SELECT validity_days, stock, tiers, retired_at FROM rights WHERE code = $2), "
+      + "verdict AS (SELECT CASE "
+      + "  WHEN EXISTS (SELECT 1 FROM earlier) THEN 'earlier' "
+      + "  WHEN NOT EXISTS (SELECT 1 FROM member) THEN 'no-contact' "
+      + "  WHEN EXISTS (SELECT 1 FROM r, member WHERE r.tiers IS NOT NULL "
+      + "    AND NOT coalesce(member.tier = ANY (r.tiers), false)) THEN 'not-eligible' "
+      + "  WHEN NOT EXISTS (SELECT 1 FROM r) THEN 'no-right' "
+      + "  WHEN EXISTS (SELECT 1 FROM r WHERE retired_at IS NOT NULL) THEN 'retired' "
+      + "  ELSE 'grant' END AS v), "
+      + "taken AS (UPDATE rights SET stock = stock - 1 WHERE code = $2 AND retired_at IS NULL AND stock > 0 "
+      + "  AND (SELECT v FROM verdict) = 'grant' RETURNING 1), "
+      + "changed AS (INSERT INTO right_grants (contact_id, right_code, expires_at, reason, grant_key, granted_by) "
+      + "  SELECT $1, $2, now() + make_interval(days => r.validity_days), $3::text, $4, $5::text FROM r "
+      + "  WHERE (SELECT v FROM verdict) = 'grant' AND (r.stock IS NULL OR EXISTS (SELECT 1 FROM taken)) "
+      + "  RETURNING " + GRANT_COLUMNS + "), "
+      + logged("right.granted")
+      + "SELECT CASE WHEN v = 'earlier' THEN 'earlier' WHEN g.id IS NOT NULL THEN 'granted' WHEN v = 'grant' THEN 'out-of-stock' "
+      + "  ELSE v END AS verdict, (SELECT tiers FROM r) AS tiers, (SELECT tier FROM member) AS tier, g.* "
+      + "FROM verdict LEFT JOIN (SELECT * FROM changed UNION ALL SELECT * FROM earlier) g ON true";
 
-  /** A plain INSERT: losing a grant_key race fails the transaction, which gives back the stock. */
-  private static final String GRANT = logging("right.granted",
-      "INSERT INTO right_grants (contact_id, right_code, expires_at, reason, grant_key, granted_by) "
-          + "VALUES ($1, $2, now() + make_interval(days => $3), $4, $5, $6) RETURNING " + GRANT_COLUMNS)
-      + "SELECT * FROM changed";
+  private static final String REDEEM = "WITH changed AS (UPDATE right_grants SET state = 'redeemed', redeemed_at = now() "
+      + "WHERE id = $1 AND contact_id = $2 AND state = 'granted' AND expires_at > now() RETURNING " + GRANT_COLUMNS + "), "
+      + logged("right.redeemed") + "SELECT * FROM changed";
 
-  private static final String REDEEM = logging("right.redeemed",
-      "UPDATE right_grants SET state = 'redeemed', redeemed_at = now() "
-          + "WHERE id = $1 AND contact_id = $2 AND state = 'granted' AND expires_at > now() RETURNING " + GRANT_COLUMNS)
-      + "SELECT * FROM changed";
-
-  private static final String EXPIRE = logging("right.expired",
-      "UPDATE right_grants SET state = 'expired' WHERE state = 'granted' AND expires_at <= now() "
-          + "RETURNING id, contact_id, right_code")
-      + "SELECT count(*) AS expired FROM changed";
+  private static final String EXPIRE = "WITH changed AS (UPDATE right_grants SET state = 'expired' "
+      + "WHERE state = 'granted' AND expires_at <= now() RETURNING id, contact_id, right_code), "
+      + logged("right.expired") + "SELECT count(*) AS expired FROM changed";
 
   private final Pool pool;
   private final Table table;
@@ -69,12 +89,12 @@ public final class RightService {
   }
 
   /**
-   * Wraps {@code change} (a statement on grants returning at least id, contact_id, right_code) so
-   * each grant it changes appends an event in the same statement. The key names the grant, so
-   * logging the same change twice keeps one event. {@code type} is always a constant of this class.
+   * The CTE that appends an event for each grant the {@code changed} CTE (returning at least id,
+   * contact_id, right_code) changed, in the same statement. The key names the grant, so logging
+   * the same change twice keeps one event. {@code type} is always a constant of this class.
    */
-  private static String logging(String type, String change) {
-    return "WITH changed AS (" + change + "), logged AS ("
+  private static String logged(String type) {
+    return "logged AS ("
         + "INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
         + "SELECT '" + type + ":' || id, contact_id, '" + type + "', now(), "
         + "jsonb_build_object('right_code', right_code, 'grant_id', id), 'rights' FROM changed "
@@ -131,72 +151,59 @@ public final class RightService {
   /** A grant and whether this call made it ({@code false}: a replay of its grant_key). */
   public record Granted(JsonObject grant, boolean isNew) {}
 
-  /**
-   * Grants the right to the contact once per grant_key. Two first-time calls with the same key race
-   * on its unique index; the loser's transaction rolls back (stock included) and its retry finds the
-   * winner's grant.
-   */
+  /** Grants the right to the contact once per grant_key (see {@link #GRANT}). */
   public Future<Granted> grant(long contactId, JsonObject body, String actor) {
     GrantRequest req = GrantRequest.parse(body);
-    return Rows.retryingRaces(() -> pool.withTransaction(conn -> byKey(conn, req.grantKey())
-        .compose(original -> original != null
-            ? Future.succeededFuture(new Granted(sameRequest(original, contactId, req), false))
-            : lockContact(conn, contactId)
-                .compose(tier -> checkTier(conn, req.right(), tier))
-                .compose(v -> takeOne(conn, req.right()))
-                .compose(validityDays -> conn.preparedQuery(GRANT).execute(Tuple.of(contactId, req.right(),
-                    validityDays, req.reason(), req.grantKey(), actor)))
-                .map(rows -> new Granted(grant(rows.iterator().next()), true)))));
-  }
-
-  private static Future<JsonObject> byKey(SqlConnection conn, String grantKey) {
-    return conn.preparedQuery("SELECT " + GRANT_COLUMNS + " FROM right_grants WHERE grant_key = $1")
-        .execute(Tuple.of(grantKey))
-        .map(rows -> rows.size() == 0 ? null : grant(rows.iterator().next()));
-  }
-
-  /** A key reused for another contact or right is a caller's bug, not a replay. */
-  private static JsonObject sameRequest(JsonObject original, long contactId, GrantRequest req) {
-    if (original.getLong("contact_id") != contactId || !original.getString("right_code").equals(req.right())) {
-      throw Problem.conflict("grant_key " + req.grantKey() + " was already used to grant "
-          + original.getString("right_code") + " to contact " + original.getLong("contact_id"), null);
-    }
-    return original;
+    return Rows.retryingRaces(() -> pool.preparedQuery(GRANT)
+        .execute(Tuple.of(contactId, req.right(), req.reason(), req.grantKey(), actor))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          String[] tiers = r.getArrayOfStrings("tiers");
+          Verdict v = new Verdict(r.getString("verdict"), tiers == null ? null : List.of(tiers), r.getString("tier"),
+              r.getLong("contact_id"), r.getString("right_code"));
+          v.check(contactId, req);
+          return new Granted(grant(r), v.verdict().equals("granted"));
+        }));
   }
 
   /**
-   * Holds the contact until commit, so it cannot be deleted between this check and the insert;
-   * answers its tier.
+   * Blocking: the same grant on a JDBC connection, inside its current transaction (a journey step's),
+   * so the grant commits exactly when the step does. Answers the grant's id; a refusal is thrown
+   * as the same problem the API answers.
    */
-  private static Future<String> lockContact(SqlConnection conn, long contactId) {
-    return conn.preparedQuery("SELECT tier FROM contacts WHERE id = $1 FOR KEY SHARE").execute(Tuple.of(contactId))
-        .map(rows -> Rows.first(rows, "Contact " + contactId).getString("tier"));
+  public static long grant(Connection jdbc, long contactId, JsonObject body, String actor) throws SQLException {
+    GrantRequest req = GrantRequest.parse(body);
+    Map<String, Object> r = JdbcSql.query(jdbc, GRANT, contactId, req.right(), req.reason(), req.grantKey(), actor).get(0);
+    Object tiers = r.get("tiers") == null ? null : ((java.sql.Array) r.get("tiers")).getArray();
+    new Verdict((String) r.get("verdict"), tiers == null ? null : List.of((String[]) tiers), (String) r.get("tier"),
+        (Long) r.get("contact_id"), (String) r.get("right_code")).check(contactId, req);
+    return (Long) r.get("id");
   }
 
-  /** A right limited to some tiers goes only to members of those tiers (checked before stock is taken). */
-  private static Future<Void> checkTier(SqlConnection conn, String code, String tier) {
-    return conn.preparedQuery("SELECT tiers FROM rights WHERE code = $1").execute(Tuple.of(code)).map(rows -> {
-      String[] tiers = rows.size() == 0 ? null : rows.iterator().next().getArrayOfStrings("tiers");
-      if (tiers != null && !java.util.Arrays.asList(tiers).contains(tier)) {
-        throw new Problem(409, "not-eligible", "Not eligible", "Right " + code + " is for " + String.join(", ", tiers)
-            + " members; this member is " + tier, null);
+  /** What {@link #GRANT} answered, as read by either driver. */
+  private record Verdict(String verdict, List<String> tiers, String tier, Long grantContactId, String grantRight) {
+    /** Throws the problem a refused grant, or a key used before for another grant, is. */
+    void check(long contactId, GrantRequest req) {
+      switch (verdict) {
+        case "granted" -> { }
+        case "earlier" -> sameRequest(contactId, req);
+        case "no-contact" -> throw Problem.notFound("Contact " + contactId);
+        case "not-eligible" -> throw new Problem(409, "not-eligible", "Not eligible", "Right " + req.right() + " is for "
+            + String.join(", ", tiers) + " members; this member is " + tier, null);
+        case "no-right" -> throw Problem.invalid("right", "names no right");
+        case "retired" -> throw Problem.invalid("right", "names a retired right");
+        case "out-of-stock" -> throw new Problem(409, "out-of-stock", "Out of stock", "Right " + req.right() + " is out of stock", null);
+        default -> throw new IllegalStateException("unknown grant verdict " + verdict);
       }
-      return null;
-    });
-  }
+    }
 
-  /** Takes one unit of stock and answers the right's validity in days. */
-  private static Future<Integer> takeOne(SqlConnection conn, String code) {
-    return conn.preparedQuery(TAKE_ONE).execute(Tuple.of(code)).map(rows -> {
-      if (rows.size() == 0 || rows.iterator().next().getBoolean("retired")) {
-        throw Problem.invalid("right", rows.size() == 0 ? "names no right" : "names a retired right");
+    /** A key reused for another contact or right is a caller's bug, not a replay. */
+    private void sameRequest(long contactId, GrantRequest req) {
+      if (grantContactId != contactId || !grantRight.equals(req.right())) {
+        throw Problem.conflict("grant_key " + req.grantKey() + " was already used to grant " + grantRight
+            + " to contact " + grantContactId, null);
       }
-      Row r = rows.iterator().next();
-      if (!r.getBoolean("available")) {
-        throw new Problem(409, "out-of-stock", "Out of stock", "Right " + code + " is out of stock", null);
-      }
-      return r.getInteger("validity_days");
-    });
+    }
   }
 
   /** The contact's grants, newest first (the cursor walks down the ids). */
