@@ -67,6 +67,9 @@ public final class Database implements AutoCloseable {
           .setServerConfig("max_connections", "200")
           // bulk imports write a lot of WAL; fewer forced checkpoints keep them steady
           .setServerConfig("max_wal_size", "4GB")
+          // look for tables to vacuum every 10 s, not every minute: the outbox and the engine's
+          // runtime tables churn (their thresholds are set in V15)
+          .setServerConfig("autovacuum_naptime", "10s")
           .setPGStartupWait(Duration.ofSeconds(60))
           // Siyu stops it itself, after draining requests; the library's own JVM hook would race that
           .setRegisterShutdownHook(false)

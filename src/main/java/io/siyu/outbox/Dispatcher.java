@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code SIYU_OUTBOX_CONCURRENCY} at a time, and each result is recorded with its history row
  * ({@link Transitions}). A touch whose instance died mid-send is requeued once its lease has run
  * out. Delivery is therefore at least once, and channels pass the touch key on for deduplication.
+ * Results that arrive while one is being recorded wait and are recorded together, in one
+ * statement: at a trickle each is recorded at once, under load they share commits.
  *
  * <p>All state lives on one Vert.x context, so it needs no locks; {@link #wake} and
  * {@link #stop} may be called from any thread.
@@ -45,6 +47,12 @@ public final class Dispatcher {
       + "INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, last_error FROM expired";
 
   private static final long STOP_WAIT_MS = 30_000;
+  /**
+   * How long a wake that arrives during a claim waits before the next claim. Under load every
+   * committed journey step wakes the dispatcher; claiming at once after each claim would make one
+   * statement and one commit per touch. A few milliseconds gather the next ones into one claim.
+   */
+  static final long GATHER_MS = 10;
 
   private final Vertx vertx;
   private final Context context;
@@ -56,10 +64,15 @@ public final class Dispatcher {
   private boolean running;
   private boolean polling;
   private boolean wokenWhilePolling;
+  /** Waiting GATHER_MS before the next claim: wakes meanwhile change nothing. */
+  private boolean gathering;
   /** The last claim filled every free slot: more may be due, so a finished send polls at once. */
   private boolean backlog;
   private long timer = -1;
   private int inFlight;
+  /** Sends answered, waiting for the results being recorded now; then recorded together. */
+  private final List<Pending> unrecorded = new ArrayList<>();
+  private boolean recording;
   private long nextSweepAt;
   private Promise<Void> stopped;
 
@@ -85,7 +98,11 @@ public final class Dispatcher {
    * interval's delay.
    */
   public void wake() {
-    context.runOnContext(v -> poll());
+    context.runOnContext(v -> {
+      if (!gathering) {
+        poll();
+      }
+    });
   }
 
   /**
@@ -113,12 +130,13 @@ public final class Dispatcher {
       wokenWhilePolling = true;
       return;
     }
-    cancelTimer();
     int free = settings.concurrency() - inFlight;
-    if (free <= 0) {
-      backlog = true; // a finishing send polls again
+    if (free <= 0 || backlog && free < settings.concurrency() / 2) {
+      // more is due than there are slots: a finishing send polls again once half of them are free
+      backlog = true;
       return;
     }
+    cancelTimer();
     polling = true;
     sweepIfDue().compose(v -> claim(free)).onComplete(ar -> {
       polling = false;
@@ -130,9 +148,17 @@ public final class Dispatcher {
       backlog = claimed.size() == free;
       if (!running) {
         checkStopped();
-      } else if (backlog || wokenWhilePolling) {
+      } else if (backlog) {
         wokenWhilePolling = false;
         poll();
+      } else if (wokenWhilePolling) {
+        wokenWhilePolling = false;
+        gathering = true;
+        timer = vertx.setTimer(GATHER_MS, id -> {
+          timer = -1;
+          gathering = false;
+          poll();
+        });
       } else {
         // a database that is down is asked again once a second, not at every interval
         long delay = ar.failed() ? Math.max(settings.pollMs(), 1000) : settings.pollMs();
@@ -174,7 +200,7 @@ public final class Dispatcher {
   private void deliver(Touch touch) {
     inFlight++;
     send(touch)
-        .compose(delivery -> Transitions.record(pool, touch, delivery, settings))
+        .compose(delivery -> record(new Transitions.Result(touch, delivery)))
         .onComplete(ar -> {
           if (ar.failed()) {
             // the touch stays in 'sending' until its lease runs out, then goes again
@@ -187,6 +213,30 @@ public final class Dispatcher {
             poll();
           }
         });
+  }
+
+  private record Pending(Transitions.Result result, Promise<Void> recorded) {}
+
+  /** On this context: records the result with any others that arrive while a record is under way. */
+  private Future<Void> record(Transitions.Result result) {
+    Promise<Void> recorded = Promise.promise();
+    unrecorded.add(new Pending(result, recorded));
+    recordWaiting();
+    return recorded.future();
+  }
+
+  private void recordWaiting() {
+    if (recording || unrecorded.isEmpty()) {
+      return;
+    }
+    List<Pending> batch = new ArrayList<>(unrecorded);
+    unrecorded.clear();
+    recording = true;
+    Transitions.record(pool, batch.stream().map(Pending::result).toList(), settings).onComplete(ar -> {
+      recording = false;
+      batch.forEach(p -> p.recorded().handle(ar));
+      recordWaiting();
+    });
   }
 
   /**
