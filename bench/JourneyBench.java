@@ -179,6 +179,9 @@ public final class JourneyBench {
     env.put("SIYU_JOURNEYS_DIR", journeys.toString());
     env.put("SIYU_SEND_WINDOW", ALWAYS_OPEN);
     env.put("SIYU_DEFAULT_CHANNEL", "webhook");
+    // the four welcome touches go out at once, at any hour: this measures journeys, not the sending policy
+    env.put("SIYU_QUIET_HOURS", "none");
+    env.put("SIYU_FREQUENCY_CAP", "none");
     env.put("SIYU_WEBHOOK_URL", sink.url());
     // signed like a production webhook, so the HMAC is part of what is measured
     env.put("SIYU_WEBHOOK_SECRET", HexFormat.of().formatHex(SecureRandom.getSeed(16)));

@@ -80,7 +80,9 @@ public record Config(
             longOf(env, "SIYU_OUTBOX_RETRY_MAX_MS", 600_000), intOf(env, "SIYU_OUTBOX_MAX_ATTEMPTS", 8),
             longOf(env, "SIYU_OUTBOX_LEASE_MS", 300_000), intOf(env, "SIYU_OUTBOX_CONCURRENCY", 32),
             blankToNull(env.get("SIYU_WEBHOOK_URL")), blankToNull(env.get("SIYU_WEBHOOK_SECRET")),
-            longOf(env, "SIYU_WEBHOOK_TIMEOUT_MS", 5000)),
+            longOf(env, "SIYU_WEBHOOK_TIMEOUT_MS", 5000), intOf(env, "SIYU_WEBHOOK_RATE_PER_SECOND", 0),
+            io.siyu.outbox.SendingPolicy.Settings.fromEnv(env),
+            io.siyu.outbox.SendLimits.Cap.fromEnv(env)),
         new io.siyu.journey.JourneyFeature.Settings(
             Path.of(env.getOrDefault("SIYU_JOURNEYS_DIR", "bpmn")).toAbsolutePath().normalize(),
             "siyu-" + java.util.UUID.randomUUID(),

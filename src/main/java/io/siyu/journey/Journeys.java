@@ -11,9 +11,6 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 public final class Journeys {
   private Journeys() {}
 
-  /** Where a contact's time zone is missing or unknown. */
-  public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
-
   public static long contactId(DelegateExecution execution) {
     return ((Number) execution.getVariable("contactId")).longValue();
   }
@@ -23,13 +20,9 @@ public final class Journeys {
     return execution.getProcessDefinitionId().split(":")[0];
   }
 
-  /** A contact's time zone by name, the default when it is not a zone Java knows. */
+  /** A contact's time zone by name, the default when it is not a zone Java knows (see TimeZones). */
   public static ZoneId zone(String name) {
-    try {
-      return name == null ? DEFAULT_ZONE : ZoneId.of(name);
-    } catch (RuntimeException e) {
-      return DEFAULT_ZONE;
-    }
+    return io.siyu.contact.TimeZones.of(name);
   }
 
   /**

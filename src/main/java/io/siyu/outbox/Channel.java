@@ -23,6 +23,19 @@ public interface Channel {
 
   Future<Delivery> send(Touch touch);
 
+  /** Whether its settings are complete; the sending policy falls back only to configured channels. */
+  default boolean configured() {
+    return true;
+  }
+
+  /**
+   * The provider's limit on sends started per second, for all of Siyu's instances together (the
+   * dispatcher counts them in the database); 0 for none.
+   */
+  default int ratePerSecond() {
+    return 0;
+  }
+
   /** Releases what {@link #start} opened; called after the last send has completed. */
   default Future<Void> close() {
     return Future.succeededFuture();

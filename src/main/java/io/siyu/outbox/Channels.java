@@ -11,9 +11,12 @@ import java.util.TreeMap;
 /** The channels of one running Siyu, by name: every {@link Channel} on the class path, started. */
 public final class Channels {
   private final Map<String, Channel> byName;
+  private final java.util.Set<String> configured;
 
   private Channels(Map<String, Channel> byName) {
     this.byName = byName;
+    this.configured = byName.values().stream().filter(Channel::configured).map(Channel::name)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   public static Channels load(Vertx vertx, Config config) {
@@ -41,8 +44,19 @@ public final class Channels {
         .recover(err -> Future.succeededFuture(Delivery.retry("channel " + channel.name() + " failed: " + err)));
   }
 
+  /** The channel's rate limit (sends started per second, 0 for none); 0 for a channel not loaded. */
+  int ratePerSecond(String name) {
+    Channel c = byName.get(name);
+    return c == null ? 0 : c.ratePerSecond();
+  }
+
   public java.util.Set<String> names() {
     return byName.keySet();
+  }
+
+  /** The channels whose settings are complete, by name. */
+  java.util.Set<String> configured() {
+    return configured;
   }
 
   Future<Void> close() {

@@ -6,6 +6,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   static final String COLUMNS = "id, touch_key, contact_id, journey_key, process_instance_id, activity_id, channel, "
-      + "template_key, payload, attempts";
+      + "template_key, payload, attempts, kind";
 
   /** The most overdue queued touches, claimed by this instance alone (others skip the locked rows). */
   private static final String CLAIM = "WITH claimed AS (UPDATE touches SET status = 'sending', "
@@ -36,7 +38,8 @@ public final class Dispatcher {
       + "  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + "), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) "
       + "  SELECT id, 'sending', 'attempt ' || attempts FROM claimed) "
-      + "SELECT * FROM claimed";
+      + "SELECT claimed.*, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
+      + "FROM claimed JOIN contacts c ON c.id = claimed.contact_id";
 
   /** Touches left in 'sending' past the lease: their instance crashed or lost them. */
   private static final String SWEEP = "WITH expired AS (UPDATE touches SET "
@@ -59,6 +62,8 @@ public final class Dispatcher {
   private final Pool pool;
   private final Channels channels;
   private final OutboxSettings settings;
+  private final SendingPolicy policy;
+  private final SendLimits limits;
 
   // confined to context
   private boolean running;
@@ -82,6 +87,8 @@ public final class Dispatcher {
     this.pool = pool;
     this.channels = channels;
     this.settings = settings;
+    this.policy = new SendingPolicy(settings.policy());
+    this.limits = new SendLimits(pool, settings.cap());
   }
 
   /** Starts polling. */
@@ -182,7 +189,7 @@ public final class Dispatcher {
             log.warn("Requeued {} touches whose send outlived the lease", rows.rowCount());
           }
         })
-        .<Void>mapEmpty()
+        .compose(rows -> limits.forgetRates(Instant.ofEpochMilli(now)))
         .recover(err -> {
           log.warn("Outbox lease sweep failed: {}", err.toString());
           return Future.succeededFuture();
@@ -199,8 +206,8 @@ public final class Dispatcher {
 
   private void deliver(Touch touch) {
     inFlight++;
-    send(touch)
-        .compose(delivery -> record(new Transitions.Result(touch, delivery)))
+    outcome(touch, Instant.now())
+        .compose(this::record)
         .onComplete(ar -> {
           if (ar.failed()) {
             // the touch stays in 'sending' until its lease runs out, then goes again
@@ -213,6 +220,50 @@ public final class Dispatcher {
             poll();
           }
         });
+  }
+
+  /**
+   * What becomes of a claimed touch: suppressed or deferred by the sending policy, deferred by the
+   * frequency cap or the channel's rate limit, or the channel's answer. A cap place taken for a
+   * send that did not go out is given back. A database error on the way is a retry.
+   */
+  private Future<Transitions.Result> outcome(Touch claimed, Instant now) {
+    SendingPolicy.Decision decision = policy.decide(claimed, channels.configured(), now);
+    if (decision instanceof SendingPolicy.Suppress s) {
+      return Future.succeededFuture(Transitions.Result.suppressed(claimed, s.reason()));
+    }
+    if (decision instanceof SendingPolicy.Defer d) {
+      return Future.succeededFuture(Transitions.Result.deferred(claimed, d.until(), d.reason()));
+    }
+    Touch touch = claimed.on(((SendingPolicy.Send) decision).channel());
+    Future<Transitions.Result> result;
+    if (!limits.capped(touch)) {
+      result = rateThenSend(touch, null, now);
+    } else {
+      LocalDate day = SendLimits.day(touch, now);
+      result = limits.reserveCap(touch, day).compose(placed -> placed ? rateThenSend(touch, day, now)
+          : Future.succeededFuture(limits.suppressOverCap()
+              ? Transitions.Result.suppressed(touch, "over the frequency cap")
+              : Transitions.Result.deferred(touch, SendLimits.nextDay(touch, now), "frequency cap reached")));
+    }
+    return result.recover(err -> Future.succeededFuture(
+        Transitions.Result.of(touch, Delivery.retry("sending policy: " + err), settings)));
+  }
+
+  private Future<Transitions.Result> rateThenSend(Touch touch, LocalDate capDay, Instant now) {
+    return limits.reserveRate(touch.channel(), channels.ratePerSecond(touch.channel()), now).compose(allowed -> {
+      if (!allowed) {
+        return releaseCap(touch, capDay).map(v -> Transitions.Result.deferred(touch, now.plusMillis(1000 - now.toEpochMilli() % 1000),
+            "rate limit of channel " + touch.channel()));
+      }
+      return send(touch).compose(delivery -> delivery.outcome() == Delivery.Outcome.SENT
+          ? Future.succeededFuture(Transitions.Result.of(touch, delivery, settings))
+          : releaseCap(touch, capDay).map(v -> Transitions.Result.of(touch, delivery, settings)));
+    });
+  }
+
+  private Future<Void> releaseCap(Touch touch, LocalDate capDay) {
+    return capDay == null ? Future.succeededFuture() : limits.releaseCap(touch, capDay);
   }
 
   private record Pending(Transitions.Result result, Promise<Void> recorded) {}
@@ -232,7 +283,7 @@ public final class Dispatcher {
     List<Pending> batch = new ArrayList<>(unrecorded);
     unrecorded.clear();
     recording = true;
-    Transitions.record(pool, batch.stream().map(Pending::result).toList(), settings).onComplete(ar -> {
+    Transitions.record(pool, batch.stream().map(Pending::result).toList()).onComplete(ar -> {
       recording = false;
       batch.forEach(p -> p.recorded().handle(ar));
       recordWaiting();

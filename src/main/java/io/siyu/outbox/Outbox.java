@@ -19,8 +19,10 @@ public final class Outbox {
    * written before. The payload goes in as text so both drivers bind a plain string.
    */
   static final String ENQUEUE = "WITH ins AS (INSERT INTO touches (touch_key, contact_id, journey_key, "
-      + "process_instance_id, activity_id, channel, template_key, payload, status) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, 'queued') ON CONFLICT (touch_key) DO NOTHING RETURNING id), "
+      + "process_instance_id, activity_id, channel, requested_channel, template_key, payload, kind, status) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8::text::jsonb, "
+      + "  CASE WHEN $8::text::jsonb ->> 'kind' = 'transactional' THEN 'transactional' ELSE 'marketing' END, 'queued') "
+      + "ON CONFLICT (touch_key) DO NOTHING RETURNING id), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'enqueued' FROM ins) "
       + "SELECT id FROM ins";
 

@@ -3,11 +3,12 @@ package io.siyu.outbox;
 import java.net.URI;
 
 /**
- * The outbox's settings (README configuration table, {@code SIYU_OUTBOX_*} and
- * {@code SIYU_WEBHOOK_*}). {@code webhookUrl} null: the webhook channel is not configured.
+ * The outbox's settings (README configuration table, {@code SIYU_OUTBOX_*}, {@code SIYU_WEBHOOK_*}
+ * and the sending policy's). {@code webhookUrl} null: the webhook channel is not configured.
  */
 public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int maxAttempts, long leaseMs,
-    int concurrency, String webhookUrl, String webhookSecret, long webhookTimeoutMs) {
+    int concurrency, String webhookUrl, String webhookSecret, long webhookTimeoutMs, int webhookRatePerSecond,
+    SendingPolicy.Settings policy, SendLimits.Cap cap) {
 
   public OutboxSettings {
     atLeast(pollMs, 1, "SIYU_OUTBOX_POLL_MS");
@@ -17,6 +18,7 @@ public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int
     atLeast(leaseMs, 1000, "SIYU_OUTBOX_LEASE_MS");
     atLeast(concurrency, 1, "SIYU_OUTBOX_CONCURRENCY");
     atLeast(webhookTimeoutMs, 1, "SIYU_WEBHOOK_TIMEOUT_MS");
+    atLeast(webhookRatePerSecond, 0, "SIYU_WEBHOOK_RATE_PER_SECOND");
     if (webhookUrl != null && !isHttpUrl(webhookUrl)) {
       throw new IllegalArgumentException("SIYU_WEBHOOK_URL must be an http:// or https:// URL");
     }

@@ -3,6 +3,9 @@ package io.siyu.outbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -17,16 +20,37 @@ final class Transitions {
    * {@code attempts} has moved on and the result changes nothing.
    */
   private static final String RECORD = "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], "
-      + "  $5::bigint[], $6::text[]) AS r (id, attempts, status, last_error, delay_ms, detail)), "
+      + "  $5::timestamptz[], $6::text[], $7::text[], $8::int[]) AS r (id, attempts, status, last_error, next_at, detail, channel, refund)), "
       + "done AS (UPDATE touches t SET status = r.status, last_error = coalesce(r.last_error, t.last_error), "
-      + "  next_attempt_at = CASE WHEN r.status = 'queued' THEN now() + r.delay_ms * interval '1 millisecond' "
-      + "    ELSE t.next_attempt_at END, updated_at = now() "
-      + "  FROM r WHERE t.id = ANY($1::bigint[]) AND t.id = r.id AND t.status = 'sending' AND t.attempts = r.attempts RETURNING t.id, t.status, r.detail), "
+      + "  channel = r.channel, attempts = t.attempts - r.refund, "
+      + "  sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE t.sent_at END, "
+      + "  next_attempt_at = coalesce(r.next_at, t.next_attempt_at), updated_at = now() "
+      + "  FROM r WHERE t.id = ANY($1::bigint[]) AND t.id = r.id AND t.status = 'sending' AND t.attempts = r.attempts "
+      + "  RETURNING t.id, t.status, r.detail), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, detail FROM done) "
       + "SELECT count(*) FROM done";
 
-  /** A send's answer, waiting to be recorded. */
-  record Result(Touch touch, Delivery delivery) {}
+  /**
+   * Where one claimed touch goes: its status, when it is tried next (when queued again),
+   * the error to keep, the history detail, and whether the claim counted as an attempt (a touch
+   * deferred or suppressed by the sending policy was never tried on a provider).
+   */
+  record Result(Touch touch, String status, Instant nextAttemptAt, String lastError, String detail, boolean attempted) {
+    /** After the channel answered. */
+    static Result of(Touch touch, Delivery d, OutboxSettings settings) {
+      Next next = next(touch, d, settings);
+      return new Result(touch, next.status(), next.status().equals("queued") ? Instant.now().plusMillis(next.delayMs()) : null,
+          d.outcome() == Delivery.Outcome.SENT ? null : d.answer(), next.detail(), true);
+    }
+
+    static Result suppressed(Touch touch, String reason) {
+      return new Result(touch, "suppressed", null, reason, "suppressed: " + reason, false);
+    }
+
+    static Result deferred(Touch touch, Instant until, String reason) {
+      return new Result(touch, "queued", until, null, "deferred until " + until + ": " + reason, false);
+    }
+  }
 
   /** The status a send leads to, the delay before the next attempt (when queued), and the history detail. */
   record Next(String status, long delayMs, String detail) {}
@@ -46,27 +70,30 @@ final class Transitions {
   }
 
   /** Records the results together: one statement, one commit. */
-  static Future<Void> record(SqlClient client, List<Result> results, OutboxSettings settings) {
+  static Future<Void> record(SqlClient client, List<Result> results) {
     int n = results.size();
     Long[] ids = new Long[n];
     Integer[] attempts = new Integer[n];
     String[] statuses = new String[n];
     String[] errors = new String[n];
-    Long[] delays = new Long[n];
+    OffsetDateTime[] nextAt = new OffsetDateTime[n];
     String[] details = new String[n];
+    String[] channels = new String[n];
+    Integer[] refunds = new Integer[n];
     for (int i = 0; i < n; i++) {
       Result r = results.get(i);
-      Next next = next(r.touch(), r.delivery(), settings);
       ids[i] = r.touch().id();
       attempts[i] = r.touch().attempt();
-      statuses[i] = next.status();
-      errors[i] = r.delivery().outcome() == Delivery.Outcome.SENT ? null : r.delivery().answer();
-      delays[i] = next.delayMs();
-      details[i] = next.detail();
+      statuses[i] = r.status();
+      errors[i] = r.lastError();
+      nextAt[i] = r.nextAttemptAt() == null ? null : r.nextAttemptAt().atOffset(ZoneOffset.UTC);
+      details[i] = r.detail();
+      channels[i] = r.touch().channel();
+      refunds[i] = r.attempted() ? 0 : 1;
     }
     return client.preparedQuery(RECORD)
-        .execute(Tuple.tuple().addValue(ids).addValue(attempts).addValue(statuses).addValue(errors).addValue(delays)
-            .addValue(details))
+        .execute(Tuple.tuple().addValue(ids).addValue(attempts).addValue(statuses).addValue(errors).addValue(nextAt)
+            .addValue(details).addValue(channels).addValue(refunds))
         .mapEmpty();
   }
 }

@@ -29,6 +29,7 @@ public final class WebhookChannel implements Channel {
   private String url;
   private byte[] secret;
   private long timeoutMs;
+  private int ratePerSecond;
   private WebClient client;
 
   @Override
@@ -42,6 +43,7 @@ public final class WebhookChannel implements Channel {
     url = s.webhookUrl();
     secret = s.webhookSecret() == null ? null : s.webhookSecret().getBytes(StandardCharsets.UTF_8);
     timeoutMs = s.webhookTimeoutMs();
+    ratePerSecond = s.webhookRatePerSecond();
     if (url == null) {
       return;
     }
@@ -51,6 +53,16 @@ public final class WebhookChannel implements Channel {
     // one connection per concurrent send, so the dispatcher's bound is the only one
     client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE))
         .setFollowRedirects(false).setUserAgent("Siyu-Webhook"), new PoolOptions().setHttp1MaxSize(s.concurrency()));
+  }
+
+  @Override
+  public boolean configured() {
+    return client != null;
+  }
+
+  @Override
+  public int ratePerSecond() {
+    return ratePerSecond;
   }
 
   @Override

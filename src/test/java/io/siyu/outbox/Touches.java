@@ -74,6 +74,12 @@ final class Touches {
     throw new AssertionError("touch " + id + " did not become " + status + ": " + t);
   }
 
+  /** The details of the touch's history, in order. */
+  static List<String> details(JsonObject touch) {
+    JsonArray history = touch.getJsonArray("history");
+    return history.stream().map(h -> ((JsonObject) h).getString("detail")).toList();
+  }
+
   /** The statuses of the touch's history, in order. */
   static List<String> statuses(JsonObject touch) {
     JsonArray history = touch.getJsonArray("history");

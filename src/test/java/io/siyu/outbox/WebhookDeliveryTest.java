@@ -52,11 +52,6 @@ class WebhookDeliveryTest {
     return Touches.enqueue(siyu(), Touches.touch(key, Touches.contact(api()), "webhook")).get(0);
   }
 
-  private static List<String> details(JsonObject touch) {
-    JsonArray history = touch.getJsonArray("history");
-    return history.stream().map(h -> ((JsonObject) h).getString("detail")).toList();
-  }
-
   @Test
   void aTouchArrivesSignedOnce() throws Exception {
     String key = "e2e-" + Touches.unique();
@@ -79,7 +74,7 @@ class WebhookDeliveryTest {
     assertEquals(2, t.getInteger("attempts"));
     assertEquals(List.of("queued", "sending", "queued", "sending", "sent"), Touches.statuses(t));
     assertEquals(List.of("enqueued", "attempt 1", "HTTP 500: {\"error\":\"sink says 500\"} (retry in 20 ms)",
-        "attempt 2", "HTTP 200: {\"ok\":true}"), details(t));
+        "attempt 2", "HTTP 200: {\"ok\":true}"), Touches.details(t));
     assertEquals("HTTP 500: {\"error\":\"sink says 500\"}", t.getString("last_error"), "the failure is kept");
     assertEquals(2, sink.calls(key).size());
     assertEquals(sink.calls(key).get(0).body(), sink.calls(key).get(1).body(), "the same touch again");
@@ -106,7 +101,7 @@ class WebhookDeliveryTest {
     assertEquals(List.of("queued", "sending", "queued", "sending", "queued", "sending", "dead"), Touches.statuses(t));
     assertEquals(List.of("enqueued", "attempt 1", "HTTP 500: {\"error\":\"sink says 500\"} (retry in 20 ms)",
         "attempt 2", "HTTP 503: {\"error\":\"sink says 503\"} (retry in 30 ms)",
-        "attempt 3", "HTTP 500: {\"error\":\"sink says 500\"} (gave up after 3 attempts)"), details(t));
+        "attempt 3", "HTTP 500: {\"error\":\"sink says 500\"} (gave up after 3 attempts)"), Touches.details(t));
     assertEquals(3, sink.calls(key).size());
 
     // the receiver is fixed (its script has run out: 200 from now on); an operator sends it again
@@ -137,6 +132,6 @@ class WebhookDeliveryTest {
     JsonObject t = Touches.await(api(), Touches.idOf(siyu(), key), "sent");
     assertEquals(2, t.getInteger("attempts"));
     assertEquals(List.of("queued", "queued", "sending", "sent"), Touches.statuses(t));
-    assertTrue(details(t).get(1).startsWith("no result within the lease of 10000 ms"), details(t).toString());
+    assertTrue(Touches.details(t).get(1).startsWith("no result within the lease of 10000 ms"), Touches.details(t).toString());
   }
 }

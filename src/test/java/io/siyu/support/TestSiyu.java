@@ -83,6 +83,9 @@ public final class TestSiyu {
     env.put("SIYU_DB_POOL_SIZE", "8");
     env.put("SIYU_JOB_ACQUISITION_MAX_WAIT_MS", "200");
     env.put("SIYU_JOURNEY_INBOX_POLL_MS", "100");
+    // tests run at any hour and send several touches to one contact: the sending policy's tests turn these on
+    env.put("SIYU_QUIET_HOURS", "none");
+    env.put("SIYU_FREQUENCY_CAP", "none");
     // Quartz keeps one scheduler per name in a JVM; each test server needs its own
     env.put("SIYU_SCHEDULER_NAME", "siyu-test-" + UUID.randomUUID());
     String external = System.getenv("SIYU_DB_URL");
