@@ -12,6 +12,7 @@ import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.loyalty.referral.ReferralRoutes;
 import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
+import io.siyu.outbox.ReceiptRoutes;
 import io.siyu.outbox.TouchRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
@@ -56,6 +57,11 @@ final class Features {
     TouchRoutes.mount(v1, s.touches());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
     api.route("/v1/*").subRouter(v1);
+  }
+
+  /** Under {@code /webhooks}: calls from providers, authenticated by each provider's own scheme. */
+  static void mountWebhooks(Router webhooks, Services s) {
+    ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
   }
 
   private static boolean isImportUpload(RoutingContext ctx) {

@@ -16,6 +16,7 @@ import io.siyu.loyalty.points.PointsService;
 import io.siyu.loyalty.rights.RightService;
 import io.siyu.outbox.Channels;
 import io.siyu.outbox.Dispatcher;
+import io.siyu.outbox.Receipts;
 import io.siyu.outbox.TouchService;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
@@ -43,7 +44,9 @@ public final class Services {
   private volatile Schedules schedules;
   private volatile io.siyu.journey.JourneyFeature journeys;
   private final RightService rights;
+  private final Channels channels;
   private final Dispatcher dispatcher;
+  private final Receipts receipts;
   private final TouchService touches;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
@@ -66,7 +69,9 @@ public final class Services {
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
     this.rights = new RightService(pool);
     this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry, rights);
-    this.dispatcher = new Dispatcher(vertx, pool, Channels.load(vertx, config), config.outbox());
+    this.channels = Channels.load(vertx, config);
+    this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox());
+    this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
   }
 
@@ -111,5 +116,7 @@ public final class Services {
   public RightService rights() { return rights; }
   /** Sends the outbox's touches; {@code wake()} it after committing new ones. */
   public Dispatcher dispatcher() { return dispatcher; }
+  public Channels channels() { return channels; }
+  public Receipts receipts() { return receipts; }
   public TouchService touches() { return touches; }
 }

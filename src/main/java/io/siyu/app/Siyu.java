@@ -94,6 +94,8 @@ public final class Siyu {
   }
 
   private Router api;
+  /** Calls from outside without an API token (provider callbacks, tracked links); each checks its own caller. */
+  private Router webhooks;
 
   private Future<Void> listen() {
     Router root = Router.router(vertx);
@@ -102,20 +104,26 @@ public final class Siyu {
     HealthRoutes.mount(root, vertx, services::get, metrics);
     api = Router.router(vertx);
     ProblemHandler.install(api);
-    root.route("/api/*").handler(ctx -> {
-      if (services.get() == null) {
-        ctx.fail(new Problem(503, "starting", "Service unavailable", "Siyu is still starting", null));
-      } else {
-        ctx.next();
-      }
-    });
+    webhooks = Router.router(vertx);
+    ProblemHandler.install(webhooks);
+    root.route("/api/*").handler(this::whenStarted);
     root.route("/api/*").subRouter(api);
+    root.route("/webhooks/*").handler(this::whenStarted);
+    root.route("/webhooks/*").subRouter(webhooks);
     http = vertx.createHttpServer(new HttpServerOptions()
         .setCompressionSupported(true)
         .setMaxFormAttributeSize(-1));
     return http.requestHandler(root).listen(config.httpPort(), config.httpHost())
         .onSuccess(s -> log.info("Siyu listening on http://{}:{}", config.httpHost(), s.actualPort()))
         .mapEmpty();
+  }
+
+  private void whenStarted(RoutingContext ctx) {
+    if (services.get() == null) {
+      ctx.fail(new Problem(503, "starting", "Service unavailable", "Siyu is still starting", null));
+    } else {
+      ctx.next();
+    }
   }
 
   /** Counts requests between arrival and the end of their response, so a stop can wait for them. */
@@ -158,6 +166,7 @@ public final class Siyu {
     Pool pool = database.reactivePool(vertx, config.dbPoolSize());
     Services s = new Services(config, vertx, pool, database);
     Features.mount(api, s);
+    Features.mountWebhooks(webhooks, s);
     return s.tokens().bootstrap(config.adminToken())
         .compose(generated -> vertx.executeBlocking(() -> {
           s.startJourneys();

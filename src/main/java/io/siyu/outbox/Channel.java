@@ -36,6 +36,16 @@ public interface Channel {
     return 0;
   }
 
+  /**
+   * Reads a provider's receipt call to {@code POST /webhooks/receipts/<name>}: checks that the
+   * provider made it (signature, timestamp) and answers the receipts it carries. A call that is not
+   * the provider's is a {@code Problem} 401, a body that cannot be read a 400. Channels without
+   * receipts keep the default (404).
+   */
+  default java.util.List<Receipt> receipts(io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
+    throw io.siyu.web.Problem.notFound("Receipts of channel " + name());
+  }
+
   /** Releases what {@link #start} opened; called after the last send has completed. */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -44,6 +44,11 @@ public final class Channels {
         .recover(err -> Future.succeededFuture(Delivery.retry("channel " + channel.name() + " failed: " + err)));
   }
 
+  /** The channel of that name, or null. */
+  public Channel get(String name) {
+    return byName.get(name);
+  }
+
   /** The channel's rate limit (sends started per second, 0 for none); 0 for a channel not loaded. */
   int ratePerSecond(String name) {
     Channel c = byName.get(name);

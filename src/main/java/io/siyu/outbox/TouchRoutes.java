@@ -27,7 +27,7 @@ public final class TouchRoutes {
     Long contactId = Params.positiveId(ctx.queryParams(), "contact_id");
     String status = ctx.request().getParam("status");
     if (status != null && !TouchService.STATUSES.contains(status)) {
-      throw Problem.invalid("status", "must be one of queued, sending, sent, failed, dead, suppressed");
+      throw Problem.invalid("status", "must be one of " + String.join(", ", new java.util.TreeSet<>(TouchService.STATUSES)));
     }
     touches.list(contactId, status, text(ctx, "journey_key"), text(ctx, "activity_id"), Page.of(ctx))
         .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);

@@ -15,9 +15,10 @@ import java.util.Set;
 
 /** Reading touches with their history, and sending dead or failed ones again. */
 public final class TouchService {
-  public static final Set<String> STATUSES = Set.of("queued", "sending", "sent", "failed", "dead", "suppressed");
+  public static final Set<String> STATUSES =
+      Set.of("queued", "sending", "sent", "delivered", "read", "failed", "dead", "suppressed");
   private static final String COLUMNS = Dispatcher.COLUMNS
-      + ", status, next_attempt_at, last_error, created_at, updated_at";
+      + ", requested_channel, status, next_attempt_at, last_error, sent_at, delivered_at, read_at, created_at, updated_at";
 
   /** Only a touch that has stopped trying goes back: a queued or sending one would be sent twice. */
   private static final String REQUEUE = "WITH requeued AS (UPDATE touches SET status = 'queued', attempts = 0, "
@@ -88,12 +89,17 @@ public final class TouchService {
         .put("process_instance_id", r.getString("process_instance_id"))
         .put("activity_id", r.getString("activity_id"))
         .put("channel", r.getString("channel"))
+        .put("requested_channel", r.getString("requested_channel"))
+        .put("kind", r.getString("kind"))
         .put("template_key", r.getString("template_key"))
         .put("payload", r.getJsonObject("payload"))
         .put("status", r.getString("status"))
         .put("attempts", r.getInteger("attempts"))
         .put("next_attempt_at", Rows.instant(r.getOffsetDateTime("next_attempt_at")))
         .put("last_error", r.getString("last_error"))
+        .put("sent_at", Rows.instant(r.getOffsetDateTime("sent_at")))
+        .put("delivered_at", Rows.instant(r.getOffsetDateTime("delivered_at")))
+        .put("read_at", Rows.instant(r.getOffsetDateTime("read_at")))
         .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
         .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }

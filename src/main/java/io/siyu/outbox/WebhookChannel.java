@@ -1,17 +1,24 @@
 package io.siyu.outbox;
 
 import io.siyu.app.Config;
+import io.siyu.web.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -108,6 +115,63 @@ public final class WebhookChannel implements Channel {
       return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  /** How old a signed receipt call may be: older ones could be replays. */
+  static final long MAX_RECEIPT_AGE_SECONDS = 300;
+
+  /**
+   * {@code POST /webhooks/receipts/webhook}: the brand's system reports what became of touches,
+   * signed like Siyu's own calls (X-Siyu-Timestamp, X-Siyu-Signature over "<timestamp>.<body>"),
+   * as {@code {"receipts": [{"touch_key", "status": "delivered|read|failed", "at"?, "error"?}]}}.
+   */
+  @Override
+  public List<Receipt> receipts(MultiMap headers, Buffer body) {
+    verify(secret, headers, body, Instant.now());
+    JsonArray list;
+    try {
+      list = new JsonObject(body).getJsonArray("receipts");
+    } catch (RuntimeException e) {
+      throw Problem.badRequest("The body must be JSON: {\"receipts\": [...]}");
+    }
+    if (list == null || list.isEmpty() || list.size() > 1000) {
+      throw Problem.invalid("receipts", "must be a list of 1 to 1000 receipts");
+    }
+    List<Receipt> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      try {
+        JsonObject r = list.getJsonObject(i);
+        out.add(new Receipt(r.getString("touch_key"), r.getString("status"),
+            r.getString("at") == null ? null : Instant.parse(r.getString("at")), r.getString("error")));
+      } catch (RuntimeException e) {
+        throw Problem.invalid("receipts[" + i + "]", e instanceof IllegalArgumentException && e.getMessage() != null
+            ? e.getMessage() : "must be {touch_key, status, at?, error?} with at an ISO instant");
+      }
+    }
+    return out;
+  }
+
+  /** A call signed with the webhook secret within the last five minutes, or a 401 saying what is wrong. */
+  static void verify(byte[] secret, MultiMap headers, Buffer body, Instant now) {
+    if (secret == null) {
+      throw Problem.unauthorized("SIYU_WEBHOOK_SECRET is not set: unsigned receipts are not accepted");
+    }
+    String timestamp = headers.get("X-Siyu-Timestamp");
+    String signature = headers.get("X-Siyu-Signature");
+    long at;
+    try {
+      at = Long.parseLong(timestamp);
+    } catch (NumberFormatException e) {
+      throw Problem.unauthorized("X-Siyu-Timestamp (epoch seconds) is required");
+    }
+    if (Math.abs(now.getEpochSecond() - at) > MAX_RECEIPT_AGE_SECONDS) {
+      throw Problem.unauthorized("X-Siyu-Timestamp is more than " + MAX_RECEIPT_AGE_SECONDS + " s away from now");
+    }
+    String expected = "sha256=" + sign(secret, timestamp, body);
+    if (signature == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        signature.getBytes(StandardCharsets.UTF_8))) {
+      throw Problem.unauthorized("X-Siyu-Signature does not match the body");
     }
   }
 

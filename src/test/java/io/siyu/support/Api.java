@@ -42,7 +42,13 @@ public final class Api {
 
   /** A raw body with any content type, for malformed-input tests. */
   public Reply send(HttpMethod method, String path, String contentType, Buffer body) {
+    return send(method, path, contentType, body, io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+  }
+
+  /** The same with extra headers (a provider's signature, say). */
+  public Reply send(HttpMethod method, String path, String contentType, Buffer body, io.vertx.core.MultiMap headers) {
     HttpRequest<Buffer> req = client.request(method, path);
+    req.putHeaders(headers);
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }

@@ -1,0 +1,103 @@
+package io.siyu.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.siyu.support.Api;
+import io.siyu.support.OwnServer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Provider receipts over real HTTP: signed receipts move a sent touch to delivered and read, a
+ * replay or an older receipt changes nothing, and calls that are not the provider's change nothing.
+ */
+class ReceiptsTest {
+  private static final String SECRET = "whsec-" + Touches.unique();
+  private static final WebhookSink sink = WebhookSink.open();
+
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(Map.of("SIYU_WEBHOOK_URL", sink.url(), "SIYU_WEBHOOK_SECRET", SECRET,
+      "SIYU_OUTBOX_POLL_MS", "20"));
+
+  @AfterAll
+  static void closeSink() throws Exception {
+    sink.close();
+  }
+
+  private static Api.Reply post(String channel, JsonObject body, String secret, long timestamp) {
+    Buffer raw = body.toBuffer();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("X-Siyu-Timestamp", Long.toString(timestamp))
+        .add("X-Siyu-Signature", "sha256=" + WebhookChannel.sign(secret.getBytes(StandardCharsets.UTF_8),
+            Long.toString(timestamp), raw));
+    return server.api().send(HttpMethod.POST, "/webhooks/receipts/" + channel, "application/json", raw, headers);
+  }
+
+  private static Api.Reply post(JsonObject body) {
+    return post("webhook", body, SECRET, System.currentTimeMillis() / 1000);
+  }
+
+  private static JsonObject receipts(String... keyStatus) {
+    JsonArray list = new JsonArray();
+    for (int i = 0; i < keyStatus.length; i += 2) {
+      list.add(new JsonObject().put("touch_key", keyStatus[i]).put("status", keyStatus[i + 1]));
+    }
+    return new JsonObject().put("receipts", list);
+  }
+
+  @Test
+  void receiptsMoveATouchForwardOnceAndOnlyForward() throws Exception {
+    Api api = server.api();
+    String key = "rcpt-" + Touches.unique();
+    long id = Touches.enqueue(server.siyu(), Touches.touch(key, Touches.contact(api), "webhook")).get(0);
+    Touches.await(api, id, "sent");
+
+    Api.Reply delivered = post(receipts(key, "delivered", "nobody-" + key, "delivered"));
+    assertEquals(200, delivered.status(), delivered.toString());
+    assertEquals(new JsonObject().put("received", 2).put("applied", 1L).put("unknown", 1L), delivered.json());
+    JsonObject t = api.get("/api/v1/touches/" + id).json();
+    assertEquals("delivered", t.getString("status"));
+    assertTrue(t.getString("delivered_at") != null);
+
+    // a provider's retry of the same receipt changes nothing
+    assertEquals(0L, post(receipts(key, "delivered")).json().getLong("applied"));
+    assertEquals(1L, post(receipts(key, "read")).json().getLong("applied"));
+    // an older word (failed after read) does not move it back
+    assertEquals(0L, post(receipts(key, "failed")).json().getLong("applied"));
+    t = api.get("/api/v1/touches/" + id).json();
+    assertEquals("read", t.getString("status"));
+    assertEquals(List.of("queued", "sending", "sent", "delivered", "read"), Touches.statuses(t));
+    assertEquals(1, api.get("/api/v1/touches?status=read&contact_id=" + t.getLong("contact_id")).json()
+        .getJsonArray("items").size(), "listable by the new status");
+  }
+
+  @Test
+  void callsThatAreNotTheProvidersChangeNothing() throws Exception {
+    Api api = server.api();
+    String key = "rcpt-" + Touches.unique();
+    long id = Touches.enqueue(server.siyu(), Touches.touch(key, Touches.contact(api), "webhook")).get(0);
+    Touches.await(api, id, "sent");
+    long now = System.currentTimeMillis() / 1000;
+
+    Api.Reply forged = post("webhook", receipts(key, "delivered"), "not-the-secret", now);
+    assertEquals(401, forged.status());
+    assertEquals("application/problem+json", forged.headers().get("Content-Type"));
+    assertEquals(401, post("webhook", receipts(key, "delivered"), SECRET, now - 3600).status(), "stale timestamp");
+    assertEquals(422, post(new JsonObject().put("receipts", new JsonArray().add(
+        new JsonObject().put("touch_key", key).put("status", "opened")))).status());
+    assertEquals(422, post(new JsonObject().put("receipts", new JsonArray())).status());
+    assertEquals(404, post("pigeon", receipts(key, "delivered"), SECRET, now).status());
+    assertEquals(404, post("log", receipts(key, "delivered"), SECRET, now).status(), "the log channel takes no receipts");
+    assertEquals("sent", api.get("/api/v1/touches/" + id).json().getString("status"));
+  }
+}
