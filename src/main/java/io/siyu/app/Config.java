@@ -82,7 +82,7 @@ public record Config(
             blankToNull(env.get("SIYU_WEBHOOK_URL")), blankToNull(env.get("SIYU_WEBHOOK_SECRET")),
             longOf(env, "SIYU_WEBHOOK_TIMEOUT_MS", 5000), intOf(env, "SIYU_WEBHOOK_RATE_PER_SECOND", 0),
             io.siyu.outbox.SendingPolicy.Settings.fromEnv(env),
-            io.siyu.outbox.SendLimits.Cap.fromEnv(env)),
+            io.siyu.outbox.SendLimits.Cap.fromEnv(env), env.getOrDefault("SIYU_PUBLIC_URL", "http://localhost:8080")),
         new io.siyu.journey.JourneyFeature.Settings(
             Path.of(env.getOrDefault("SIYU_JOURNEYS_DIR", "bpmn")).toAbsolutePath().normalize(),
             "siyu-" + java.util.UUID.randomUUID(),

@@ -64,6 +64,17 @@ final class Features {
     ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
   }
 
+  /** Under {@code /l}: tracked links in touches, opened by members. */
+  static void mountLinks(Router links, Services s) {
+    links.get("/:code").handler(ctx -> s.links().open(ctx.pathParam("code")).onSuccess(url -> {
+      if (url == null) {
+        ctx.fail(io.siyu.web.Problem.notFound("Link " + ctx.pathParam("code")));
+      } else {
+        ctx.response().setStatusCode(302).putHeader("Location", url).putHeader("Cache-Control", "no-store").end();
+      }
+    }).onFailure(ctx::fail));
+  }
+
   private static boolean isImportUpload(RoutingContext ctx) {
     return ctx.request().method() == HttpMethod.POST && ctx.normalizedPath().endsWith("/v1/imports");
   }

@@ -18,6 +18,7 @@ import io.siyu.outbox.Channels;
 import io.siyu.outbox.Dispatcher;
 import io.siyu.outbox.Receipts;
 import io.siyu.outbox.TouchService;
+import io.siyu.outbox.TrackedLinks;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Vertx;
@@ -47,6 +48,7 @@ public final class Services {
   private final Channels channels;
   private final Dispatcher dispatcher;
   private final Receipts receipts;
+  private final TrackedLinks links;
   private final TouchService touches;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
@@ -72,6 +74,7 @@ public final class Services {
     this.channels = Channels.load(vertx, config);
     this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox());
     this.receipts = new Receipts(pool);
+    this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.touches = new TouchService(pool, dispatcher);
   }
 
@@ -118,5 +121,6 @@ public final class Services {
   public Dispatcher dispatcher() { return dispatcher; }
   public Channels channels() { return channels; }
   public Receipts receipts() { return receipts; }
+  public TrackedLinks links() { return links; }
   public TouchService touches() { return touches; }
 }

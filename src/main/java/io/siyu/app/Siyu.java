@@ -96,6 +96,7 @@ public final class Siyu {
   private Router api;
   /** Calls from outside without an API token (provider callbacks, tracked links); each checks its own caller. */
   private Router webhooks;
+  private Router links;
 
   private Future<Void> listen() {
     Router root = Router.router(vertx);
@@ -110,6 +111,10 @@ public final class Siyu {
     root.route("/api/*").subRouter(api);
     root.route("/webhooks/*").handler(this::whenStarted);
     root.route("/webhooks/*").subRouter(webhooks);
+    links = Router.router(vertx);
+    ProblemHandler.install(links);
+    root.route("/l/*").handler(this::whenStarted);
+    root.route("/l/*").subRouter(links);
     http = vertx.createHttpServer(new HttpServerOptions()
         .setCompressionSupported(true)
         .setMaxFormAttributeSize(-1));
@@ -167,6 +172,7 @@ public final class Siyu {
     Services s = new Services(config, vertx, pool, database);
     Features.mount(api, s);
     Features.mountWebhooks(webhooks, s);
+    Features.mountLinks(links, s);
     return s.tokens().bootstrap(config.adminToken())
         .compose(generated -> vertx.executeBlocking(() -> {
           s.startJourneys();

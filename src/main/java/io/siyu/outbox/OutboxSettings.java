@@ -4,11 +4,11 @@ import java.net.URI;
 
 /**
  * The outbox's settings (README configuration table, {@code SIYU_OUTBOX_*}, {@code SIYU_WEBHOOK_*}
- * and the sending policy's). {@code webhookUrl} null: the webhook channel is not configured.
+ * and the sending policy's). {@code publicUrl}: where members reach this Siyu (tracked links). {@code webhookUrl} null: the webhook channel is not configured.
  */
 public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int maxAttempts, long leaseMs,
     int concurrency, String webhookUrl, String webhookSecret, long webhookTimeoutMs, int webhookRatePerSecond,
-    SendingPolicy.Settings policy, SendLimits.Cap cap) {
+    SendingPolicy.Settings policy, SendLimits.Cap cap, String publicUrl) {
 
   public OutboxSettings {
     atLeast(pollMs, 1, "SIYU_OUTBOX_POLL_MS");
@@ -19,6 +19,9 @@ public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int
     atLeast(concurrency, 1, "SIYU_OUTBOX_CONCURRENCY");
     atLeast(webhookTimeoutMs, 1, "SIYU_WEBHOOK_TIMEOUT_MS");
     atLeast(webhookRatePerSecond, 0, "SIYU_WEBHOOK_RATE_PER_SECOND");
+    if (!isHttpUrl(publicUrl)) {
+      throw new IllegalArgumentException("SIYU_PUBLIC_URL must be an http:// or https:// URL");
+    }
     if (webhookUrl != null && !isHttpUrl(webhookUrl)) {
       throw new IllegalArgumentException("SIYU_WEBHOOK_URL must be an http:// or https:// URL");
     }
