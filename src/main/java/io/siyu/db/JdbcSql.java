@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * commit with a journey step is never written twice.
  *
  * <p>Each {@code $n} becomes a {@code ?} bound to {@code params[n-1]}, so a parameter may be used
- * more than once. The texts this takes hold no {@code $n} inside string literals.
+ * more than once. The texts this takes hold no {@code $n} inside string literals, and no {@code ?}
+ * at all (JDBC would read it as a placeholder).
  */
 public final class JdbcSql {
   private static final Pattern NUMBERED = Pattern.compile("\\$(\\d+)");
@@ -29,6 +30,10 @@ public final class JdbcSql {
   /** The JDBC text, and for each of its {@code ?} the (0-based) parameter it takes. */
   private record Positional(String sql, int[] order) {
     static Positional of(String numbered) {
+      if (numbered.indexOf('?') >= 0) {
+        // JDBC would take it for a placeholder (jsonb's ? operator: use jsonb_exists or ->> ... IS NOT NULL)
+        throw new IllegalArgumentException("SQL for JdbcSql must not contain '?': " + numbered);
+      }
       Matcher m = NUMBERED.matcher(numbered);
       StringBuilder sql = new StringBuilder();
       List<Integer> order = new ArrayList<>();

@@ -31,11 +31,11 @@ public final class Dispatcher {
   static final String COLUMNS = "id, touch_key, contact_id, journey_key, process_instance_id, activity_id, channel, "
       + "template_key, payload, attempts, kind";
 
-  /** The most overdue queued touches, claimed by this instance alone (others skip the locked rows). */
+  /** The most urgent, then most overdue, queued touches, claimed by this instance alone (others skip the locked rows). */
   private static final String CLAIM = "WITH claimed AS (UPDATE touches SET status = 'sending', "
       + "attempts = attempts + 1, updated_at = now() "
       + "WHERE id IN (SELECT id FROM touches WHERE status = 'queued' AND next_attempt_at <= now() "
-      + "  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + "), "
+      + "  ORDER BY priority DESC, next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + "), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) "
       + "  SELECT id, 'sending', 'attempt ' || attempts FROM claimed) "
       + "SELECT claimed.*, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "

@@ -16,12 +16,16 @@ import java.sql.SQLException;
 public final class Outbox {
   /**
    * One statement: the touch and its first history row, or nothing at all when the key was
-   * written before. The payload goes in as text so both drivers bind a plain string.
+   * written before. The payload goes in as text so both drivers bind a plain string. Its
+   * {@code kind} says marketing or transactional; a {@code welcome_code} (WeCom's, valid for
+   * seconds) puts the touch ahead of everything else, a transactional one ahead of marketing.
    */
   static final String ENQUEUE = "WITH ins AS (INSERT INTO touches (touch_key, contact_id, journey_key, "
-      + "process_instance_id, activity_id, channel, requested_channel, template_key, payload, kind, status) "
+      + "process_instance_id, activity_id, channel, requested_channel, template_key, payload, kind, priority, status) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8::text::jsonb, "
-      + "  CASE WHEN $8::text::jsonb ->> 'kind' = 'transactional' THEN 'transactional' ELSE 'marketing' END, 'queued') "
+      + "  CASE WHEN $8::text::jsonb ->> 'kind' = 'transactional' THEN 'transactional' ELSE 'marketing' END, "
+      + "  CASE WHEN $8::text::jsonb ->> 'welcome_code' IS NOT NULL THEN 2 WHEN $8::text::jsonb ->> 'kind' = 'transactional' THEN 1 "
+      + "    ELSE 0 END, 'queued') "
       + "ON CONFLICT (touch_key) DO NOTHING RETURNING id), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'enqueued' FROM ins) "
       + "SELECT id FROM ins";

@@ -1,0 +1,61 @@
+package io.siyu.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.siyu.app.Siyu;
+import io.siyu.support.OwnServer;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A WeCom welcome (its code expires within seconds) does not wait behind a backlog: with one send
+ * at a time, it goes before marketing touches that were queued earlier.
+ */
+class TouchPriorityTest {
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(Map.of("SIYU_OUTBOX_CONCURRENCY", "1", "SIYU_OUTBOX_POLL_MS", "60000"));
+
+  @Test
+  void aWelcomeGoesBeforeEarlierMarketing() throws Exception {
+    Siyu siyu = server.siyu();
+    long contact = Touches.contact(server.api());
+    String k = Touches.unique();
+    // written without waking the dispatcher, which looks only once a minute here
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      for (int i = 0; i < 5; i++) {
+        Outbox.enqueue(conn, new TouchRequest(k + "-m" + i, contact, "welcome", null, "send", "log", "offer", "{}"));
+      }
+      Thread.sleep(20); // the welcome is queued last: it is the least overdue
+      Outbox.enqueue(conn, new TouchRequest(k + "-w", contact, "welcome", null, "send", "log", "welcome",
+          new JsonObject().put("welcome_code", "WC-" + k).put("kind", "transactional").encode()));
+    }
+    siyu.services().dispatcher().wake();
+    long welcome = Touches.idOf(siyu, k + "-w");
+    Touches.await(server.api(), welcome, "sent");
+    for (int i = 0; i < 5; i++) {
+      Touches.await(server.api(), Touches.idOf(siyu, k + "-m" + i), "sent");
+    }
+    Timestamp welcomeClaimed = claimedAt(welcome);
+    for (int i = 0; i < 5; i++) {
+      Timestamp other = claimedAt(Touches.idOf(siyu, k + "-m" + i));
+      assertTrue(welcomeClaimed.before(other), "welcome claimed at " + welcomeClaimed + ", marketing " + i + " at " + other);
+    }
+  }
+
+  private static Timestamp claimedAt(long touchId) throws Exception {
+    try (Connection conn = server.siyu().database().jdbc().getConnection(); PreparedStatement ps = conn.prepareStatement(
+        "SELECT min(at) FROM touch_history WHERE touch_id = ? AND status = 'sending'")) {
+      ps.setLong(1, touchId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getTimestamp(1);
+      }
+    }
+  }
+}
