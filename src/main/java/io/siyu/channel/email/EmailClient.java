@@ -1,5 +1,6 @@
 package io.siyu.channel.email;
 
+import io.siyu.channel.Providers;
 import io.siyu.outbox.Delivery;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -9,6 +10,7 @@ import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends touches by SMTP with the Vert.x mail client: a multipart/alternative message (plain text,
@@ -67,13 +69,13 @@ public final class EmailClient {
       String answer = "SMTP " + smtp.getReplyCode() + ": " + smtp.getMessage();
       return smtp.isPermanent() ? Delivery.failed(answer) : Delivery.retry(answer);
     }
-    return Delivery.retry(error.getClass().getSimpleName() + ": " + error.getMessage());
+    return Delivery.retry(Providers.describe(error));
   }
 
   private static MailConfig config(SmtpSettings s) {
     MailConfig config = new MailConfig().setHostname(s.host()).setPort(s.port()).setStarttls(s.starttls())
         .setMaxPoolSize(MAX_CONNECTIONS).setConnectTimeout(s.timeoutMs())
-        .setIdleTimeout(s.timeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setIdleTimeout(s.timeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setUserAgent("Siyu");
     if (s.user() == null) {
       return config.setLogin(LoginOption.DISABLED);

@@ -1,15 +1,14 @@
 package io.siyu.channel.sms;
 
+import io.siyu.channel.Providers;
 import io.siyu.outbox.Delivery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 
 /**
@@ -23,9 +22,6 @@ import java.time.Clock;
  * FAILED. The answer is the status and the gateway's body.
  */
 public final class SmsClient {
-  /** The dispatcher bounds sends in flight ({@code SIYU_OUTBOX_CONCURRENCY}, 32 by default); so does this. */
-  private static final int MAX_CONNECTIONS = 32;
-
   private final SmsSettings settings;
   private final WebClient client;
   private final Clock clock;
@@ -33,8 +29,7 @@ public final class SmsClient {
   SmsClient(Vertx vertx, SmsSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(settings.timeoutMs())
-        .setFollowRedirects(false).setUserAgent("Siyu-SMS"), new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    this.client = Providers.webClient(vertx, "Siyu-SMS", settings.timeoutMs());
   }
 
   public static SmsClient create(Vertx vertx, SmsSettings settings) {
@@ -55,7 +50,7 @@ public final class SmsClient {
         .putHeader(SmsSignature.SIGNATURE_HEADER, SmsSignature.sign(settings.secretBytes(), timestamp, body))
         .sendBuffer(body)
         .map(SmsClient::delivery)
-        .otherwise(error -> Delivery.retry(error.getClass().getSimpleName() + ": " + error.getMessage()));
+        .otherwise(error -> Delivery.retry(Providers.describe(error)));
   }
 
   static Delivery delivery(HttpResponse<Buffer> response) {

@@ -1,5 +1,6 @@
 package io.siyu.channel.wecom;
 
+import io.siyu.channel.Providers;
 import io.siyu.outbox.Delivery;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -100,6 +101,6 @@ final class WecomAnswers {
     if (error instanceof WecomError e) {
       return error(e.api(), e.errcode(), e.errmsg());
     }
-    return Delivery.retry(api + ": " + error.getClass().getSimpleName() + ": " + error.getMessage());
+    return Delivery.retry(api + ": " + Providers.describe(error));
   }
 }

@@ -1,15 +1,14 @@
 package io.siyu.channel.wecom;
 
+import io.siyu.channel.Providers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
 /**
  * The HTTP side of the WeCom server API: GETs and POSTs under the API base, answered with the JSON
@@ -18,9 +17,6 @@ import io.vertx.ext.web.client.WebClientOptions;
  * a body that is not JSON, all of them worth another try later.
  */
 final class WecomApi {
-  /** The dispatcher bounds sends in flight ({@code SIYU_OUTBOX_CONCURRENCY}, 32 by default); so does this. */
-  private static final int MAX_CONNECTIONS = 32;
-
   private final WebClient client;
   private final String apiBase;
   private final long timeoutMs;
@@ -28,8 +24,7 @@ final class WecomApi {
   WecomApi(Vertx vertx, WecomSettings settings) {
     this.apiBase = settings.apiBase();
     this.timeoutMs = settings.timeoutMs();
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(settings.timeoutMs())
-        .setFollowRedirects(false).setUserAgent("Siyu-WeCom"), new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    this.client = Providers.webClient(vertx, "Siyu-WeCom", settings.timeoutMs());
   }
 
   /** {@code GET /cgi-bin/gettoken}: the access token of one app, named by its secret. */

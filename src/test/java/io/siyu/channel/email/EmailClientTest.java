@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.siyu.channel.Envs;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Delivery.Outcome;
 import io.vertx.core.Vertx;
@@ -14,7 +15,6 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.net.ServerSocket;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,10 +49,9 @@ class EmailClientTest {
   }
 
   private static EmailClient client(int port, Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(Map.of("SIYU_SMTP_HOST", "127.0.0.1", "SIYU_SMTP_PORT",
+    Map<String, String> env = Envs.with(Map.of("SIYU_SMTP_HOST", "127.0.0.1", "SIYU_SMTP_PORT",
         Integer.toString(port), "SIYU_SMTP_USER", USER, "SIYU_SMTP_PASSWORD", PASSWORD, "SIYU_SMTP_STARTTLS", "DISABLED",
-        "SIYU_SMTP_FROM", "私域会员 <noreply@siyu.example.com>", "SIYU_SMTP_TIMEOUT_MS", "2000"));
-    env.putAll(overrides);
+        "SIYU_SMTP_FROM", "私域会员 <noreply@siyu.example.com>", "SIYU_SMTP_TIMEOUT_MS", "2000"), overrides);
     return EmailClient.create(vertx, SmtpSettings.fromEnv(env).orElseThrow());
   }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.siyu.channel.Envs;
 import io.vertx.ext.mail.StartTLSOptions;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +16,11 @@ class SmtpSettingsTest {
       "SIYU_SMTP_FROM", "noreply@example.com");
 
   private static String error(Map<String, String> env) {
-    return assertThrows(IllegalArgumentException.class, () -> SmtpSettings.fromEnv(env)).getMessage();
+    return Envs.error(SmtpSettings::fromEnv, env);
   }
 
   private static Map<String, String> with(String key, String value) {
-    Map<String, String> env = new HashMap<>(MINIMAL);
-    env.put(key, value);
-    return env;
+    return Envs.with(MINIMAL, key, value);
   }
 
   @Test

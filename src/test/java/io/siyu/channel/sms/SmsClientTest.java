@@ -4,13 +4,13 @@ import static io.siyu.channel.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.siyu.channel.Envs;
 import io.siyu.channel.TestClock;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Delivery.Outcome;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,9 +38,8 @@ class SmsClientTest {
   }
 
   private SmsClient client(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(Map.of("SIYU_SMS_URL", gateway.url(), "SIYU_SMS_SECRET",
-        FakeSmsGateway.SECRET, "SIYU_SMS_SIGN_NAME", "私域会员", "SIYU_SMS_TIMEOUT_MS", "1000"));
-    env.putAll(overrides);
+    Map<String, String> env = Envs.with(Map.of("SIYU_SMS_URL", gateway.url(), "SIYU_SMS_SECRET",
+        FakeSmsGateway.SECRET, "SIYU_SMS_SIGN_NAME", "私域会员", "SIYU_SMS_TIMEOUT_MS", "1000"), overrides);
     return new SmsClient(vertx, SmsSettings.fromEnv(env).orElseThrow(), clock);
   }
 

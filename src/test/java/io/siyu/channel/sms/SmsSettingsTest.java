@@ -2,10 +2,9 @@ package io.siyu.channel.sms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
+import io.siyu.channel.Envs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,13 +14,11 @@ class SmsSettingsTest {
       "SIYU_SMS_SECRET", "0123456789abcdef");
 
   private static String error(Map<String, String> env) {
-    return assertThrows(IllegalArgumentException.class, () -> SmsSettings.fromEnv(env)).getMessage();
+    return Envs.error(SmsSettings::fromEnv, env);
   }
 
   private static Map<String, String> with(String key, String value) {
-    Map<String, String> env = new HashMap<>(MINIMAL);
-    env.put(key, value);
-    return env;
+    return Envs.with(MINIMAL, key, value);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.siyu.channel.Envs;
 import io.siyu.channel.TestClock;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Delivery.Outcome;
@@ -15,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -270,20 +270,15 @@ class WecomClientTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Map<String, String> env = new HashMap<>(wecom.env());
-    env.put("SIYU_WECOM_API_BASE", "http://127.0.0.1:" + closedPort);
-    WecomClient down = client(env);
+    WecomClient down = client(Envs.with(wecom.env(), "SIYU_WECOM_API_BASE", "http://127.0.0.1:" + closedPort));
     assertOutcome(Outcome.RETRY, result(down.sendToCustomers(toCustomer("wm3"), "touch-3")));
     result(down.close());
   }
 
   @Test
   void aWrongSecretFailsAndAMissingAppIsNotConfigured() {
-    Map<String, String> env = new HashMap<>(wecom.env());
-    env.put("SIYU_WECOM_SECRET", "wrong");
-    env.remove("SIYU_WECOM_AGENT_ID");
-    env.remove("SIYU_WECOM_AGENT_SECRET");
-    WecomClient wrong = client(env);
+    WecomClient wrong = client(Envs.with(wecom.env(), Map.of("SIYU_WECOM_SECRET", "wrong", "SIYU_WECOM_AGENT_ID", "",
+        "SIYU_WECOM_AGENT_SECRET", "")));
 
     Delivery d = result(wrong.sendToCustomers(toCustomer("wm1"), "touch-1"));
     assertOutcome(Outcome.FAILED, d);

@@ -2,10 +2,9 @@ package io.siyu.channel.wecom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
+import io.siyu.channel.Envs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +13,11 @@ class WecomSettingsTest {
   private static final Map<String, String> CONTACT_ONLY = Map.of("SIYU_WECOM_CORP_ID", "ww1", "SIYU_WECOM_SECRET", "s1");
 
   private static String error(Map<String, String> env) {
-    return assertThrows(IllegalArgumentException.class, () -> WecomSettings.fromEnv(env)).getMessage();
+    return Envs.error(WecomSettings::fromEnv, env);
   }
 
   private static Map<String, String> with(String key, String value) {
-    Map<String, String> env = new HashMap<>(CONTACT_ONLY);
-    env.put(key, value);
-    return env;
+    return Envs.with(CONTACT_ONLY, key, value);
   }
 
   @Test
