@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends touches through the WeCom (企业微信) server API: customer messages, welcome messages and
  * staff notifications. Every send answers a {@link Delivery} and never fails its future: SENT,
- * RETRY for what may pass (HTTP errors, timeouts, errcodes -1, 45009 and 45033; the answer ends in
- * {@code "retry after N s"} where WeCom's rules suggest a wait), FAILED for every other errcode,
- * with the errcode and errmsg.
+ * RETRY for what may pass (HTTP errors, timeouts, errcodes -1, 45009, 45033 and, for a welcome,
+ * 41096; the answer ends in {@code "retry after N s)"}), FAILED for every other errcode, with the
+ * errcode and errmsg.
  *
  * <p>Access tokens are cached per secret and refreshed when WeCom refuses one (errcode 40014 or
  * 42001), after which the call is made once more, and only once.
