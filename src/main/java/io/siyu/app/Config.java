@@ -36,7 +36,8 @@ public record Config(
     String recomputeCron,
     String tierReviewCron,
     OutboxSettings outbox,
-    io.siyu.journey.JourneyFeature.Settings journeys) {
+    io.siyu.journey.JourneyFeature.Settings journeys,
+    Map<String, String> env) {
 
   public static Config fromEnv() {
     return fromMap(System.getenv());
@@ -93,7 +94,22 @@ public record Config(
             !"false".equalsIgnoreCase(env.getOrDefault("SIYU_JOB_EXECUTOR", "true")),
             env.getOrDefault("SIYU_DEFAULT_CHANNEL", "log"),
             cron(env, "SIYU_BIRTHDAY_SCAN_CRON", "0 0/15 * * * ?"),
-            cron(env, "SIYU_SEGMENT_SCAN_CRON", "0 0/5 * * * ?")));
+            cron(env, "SIYU_SEGMENT_SCAN_CRON", "0 0/5 * * * ?")),
+        siyuOnly(env));
+  }
+
+  /**
+   * The SIYU_* variables as given: channels found on the class path read their own block from
+   * here (e.g. SIYU_WECOM_*), so adding a channel needs no change to this record.
+   */
+  private static Map<String, String> siyuOnly(Map<String, String> env) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    env.forEach((k, v) -> {
+      if (k.startsWith("SIYU_") && v != null) {
+        out.put(k, v);
+      }
+    });
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static io.siyu.journey.SendWindow.Window sendWindow(String spec) {

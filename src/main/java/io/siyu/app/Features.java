@@ -14,6 +14,7 @@ import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
 import io.siyu.outbox.ReceiptRoutes;
 import io.siyu.outbox.TouchRoutes;
+import io.siyu.outbox.UnsubscribeRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
 import io.siyu.web.ProblemHandler;
@@ -62,6 +63,7 @@ final class Features {
   /** Under {@code /webhooks}: calls from providers, authenticated by each provider's own scheme. */
   static void mountWebhooks(Router webhooks, Services s) {
     ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
+    UnsubscribeRoutes.mount(webhooks, s.unsubscribes());
   }
 
   /** Under {@code /l}: tracked links in touches, opened by members. */

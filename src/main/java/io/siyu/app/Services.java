@@ -17,8 +17,10 @@ import io.siyu.loyalty.rights.RightService;
 import io.siyu.outbox.Channels;
 import io.siyu.outbox.Dispatcher;
 import io.siyu.outbox.Receipts;
+import io.siyu.outbox.TouchRenderer;
 import io.siyu.outbox.TouchService;
 import io.siyu.outbox.TrackedLinks;
+import io.siyu.outbox.Unsubscribes;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Vertx;
@@ -49,6 +51,7 @@ public final class Services {
   private final Dispatcher dispatcher;
   private final Receipts receipts;
   private final TrackedLinks links;
+  private final Unsubscribes unsubscribes;
   private final TouchService touches;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
@@ -72,9 +75,10 @@ public final class Services {
     this.rights = new RightService(pool);
     this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry, rights);
     this.channels = Channels.load(vertx, config);
-    this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox());
-    this.receipts = new Receipts(pool);
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
+    this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
+    this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox(), TouchRenderer.NONE, links, unsubscribes);
+    this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
   }
 
@@ -122,5 +126,6 @@ public final class Services {
   public Channels channels() { return channels; }
   public Receipts receipts() { return receipts; }
   public TrackedLinks links() { return links; }
+  public Unsubscribes unsubscribes() { return unsubscribes; }
   public TouchService touches() { return touches; }
 }

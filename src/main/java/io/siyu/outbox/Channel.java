@@ -23,6 +23,14 @@ public interface Channel {
 
   Future<Delivery> send(Touch touch);
 
+  /**
+   * Whether a touch must be rendered from its template before it goes out on this channel (text
+   * channels: WeCom, SMS, email). Webhook and log send the template key and data as they are.
+   */
+  default boolean needsContent() {
+    return false;
+  }
+
   /** Whether its settings are complete; the sending policy falls back only to configured channels. */
   default boolean configured() {
     return true;
@@ -37,12 +45,12 @@ public interface Channel {
   }
 
   /**
-   * Reads a provider's receipt call to {@code POST /webhooks/receipts/<name>}: checks that the
-   * provider made it (signature, timestamp) and answers the receipts it carries. A call that is not
-   * the provider's is a {@code Problem} 401, a body that cannot be read a 400. Channels without
+   * Reads a provider's call to {@code POST /webhooks/receipts/<name>}: checks that the provider
+   * made it (signature, timestamp) and answers the receipts and opt-outs it carries. A call that is
+   * not the provider's is a {@code Problem} 401, a body that cannot be read a 400. Channels without
    * receipts keep the default (404).
    */
-  default java.util.List<Receipt> receipts(io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
+  default ProviderCallback callback(io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
     throw io.siyu.web.Problem.notFound("Receipts of channel " + name());
   }
 

@@ -32,7 +32,10 @@ public final class Channels {
     return new Channels(Collections.unmodifiableMap(byName));
   }
 
-  /** Sends with the touch's channel; an unknown channel is a permanent failure, a failed send a transient one. */
+  /**
+   * Sends with the touch's channel; an unknown channel, or a message the channel cannot build, is a
+   * permanent failure, any other failed send a transient one.
+   */
   Future<Delivery> send(Touch touch) {
     Channel channel = byName.get(touch.channel());
     if (channel == null) {
@@ -41,7 +44,16 @@ public final class Channels {
     return Future.<Void>succeededFuture()
         .compose(v -> channel.send(touch)) // a channel that throws is caught here, as a failed future
         .map(d -> d != null ? d : Delivery.retry("channel " + channel.name() + " answered nothing"))
-        .recover(err -> Future.succeededFuture(Delivery.retry("channel " + channel.name() + " failed: " + err)));
+        // a message the channel refuses to build (no address, bad data) will not build next time either
+        .recover(err -> Future.succeededFuture(err instanceof IllegalArgumentException
+            ? Delivery.failed("channel " + channel.name() + ": " + err.getMessage())
+            : Delivery.retry("channel " + channel.name() + " failed: " + err)));
+  }
+
+  /** Whether touches on the channel are rendered first (false for unknown channels). */
+  boolean needsContent(String name) {
+    Channel c = byName.get(name);
+    return c != null && c.needsContent();
   }
 
   /** The channel of that name, or null. */

@@ -64,6 +64,9 @@ public final class Dispatcher {
   private final OutboxSettings settings;
   private final SendingPolicy policy;
   private final SendLimits limits;
+  private final TouchRenderer renderer;
+  private final TrackedLinks links;
+  private final Unsubscribes unsubscribes;
 
   // confined to context
   private boolean running;
@@ -81,7 +84,8 @@ public final class Dispatcher {
   private long nextSweepAt;
   private Promise<Void> stopped;
 
-  public Dispatcher(Vertx vertx, Pool pool, Channels channels, OutboxSettings settings) {
+  public Dispatcher(Vertx vertx, Pool pool, Channels channels, OutboxSettings settings, TouchRenderer renderer,
+      TrackedLinks links, Unsubscribes unsubscribes) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.pool = pool;
@@ -89,6 +93,9 @@ public final class Dispatcher {
     this.settings = settings;
     this.policy = new SendingPolicy(settings.policy());
     this.limits = new SendLimits(pool, settings.cap());
+    this.renderer = renderer;
+    this.links = links;
+    this.unsubscribes = unsubscribes;
   }
 
   /** Starts polling. */
@@ -256,10 +263,39 @@ public final class Dispatcher {
         return releaseCap(touch, capDay).map(v -> Transitions.Result.deferred(touch, now.plusMillis(1000 - now.toEpochMilli() % 1000),
             "rate limit of channel " + touch.channel()));
       }
-      return send(touch).compose(delivery -> delivery.outcome() == Delivery.Outcome.SENT
-          ? Future.succeededFuture(Transitions.Result.of(touch, delivery, settings))
-          : releaseCap(touch, capDay).map(v -> Transitions.Result.of(touch, delivery, settings)));
+      return rendered(touch)
+          .compose(this::send, rendering -> Future.succeededFuture(rendering instanceof TouchRenderer.Failure
+              ? Delivery.failed("render failed: " + rendering.getMessage())
+              : Delivery.retry("render failed: " + rendering)))
+          .compose(delivery -> delivery.outcome() == Delivery.Outcome.SENT
+              ? Future.succeededFuture(Transitions.Result.of(touch, delivery, settings))
+              : releaseCap(touch, capDay).map(v -> Transitions.Result.of(touch, delivery, settings)));
     });
+  }
+
+  /**
+   * The touch with its message, for channels that send text; its links become tracked short links,
+   * saved before the send so they open once the member has the message.
+   */
+  private Future<Touch> rendered(Touch touch) {
+    if (!channels.needsContent(touch.channel())) {
+      return Future.succeededFuture(touch);
+    }
+    List<String> urls = new ArrayList<>();
+    return renderer.render(touch, url -> {
+      urls.add(url);
+      return links.link(touch, url);
+    }).compose(content -> links.save(touch, urls).compose(v -> withUnsubscribe(touch, content)))
+        .map(touch::with);
+  }
+
+  /** Marketing email carries the contact's one-click unsubscribe link. */
+  private Future<Content> withUnsubscribe(Touch touch, Content content) {
+    if (!touch.marketing() || !touch.channel().equals("email")) {
+      return Future.succeededFuture(content);
+    }
+    return unsubscribes.link(touch).map(url -> new Content(content.subject(), content.html(), content.text(),
+        content.templateVersion(), url));
   }
 
   private Future<Void> releaseCap(Touch touch, LocalDate capDay) {

@@ -22,7 +22,7 @@ public final class ReceiptRoutes {
       if (channel == null) {
         throw Problem.notFound("Channel " + ctx.pathParam("channel"));
       }
-      receipts.apply(channel.name(), channel.receipts(ctx.request().headers(), ctx.body().buffer()))
+      receipts.apply(channel.name(), channel.callback(ctx.request().headers(), ctx.body().buffer()))
           .onSuccess(result -> Bodies.ok(ctx, result)).onFailure(ctx::fail);
     });
   }

@@ -44,8 +44,45 @@ public final class Receipts {
     this.pool = pool;
   }
 
+  /**
+   * An opted-out address: every contact with it on this channel now says no ({@code consent.<channel>
+   * = false}), and a {@code consent.revoked} event records it (once per contact, channel and call).
+   */
+  private static final String OPT_OUT = "WITH o AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[]) "
+      + "  AS o (address, at, text)), "
+      + "changed AS (UPDATE contacts c SET consent = c.consent || jsonb_build_object($4::text, false), updated_at = now() "
+      + "  FROM o WHERE CASE $4 WHEN 'sms' THEN c.mobile WHEN 'email' THEN c.email ELSE c.external_userid END = o.address "
+      + "  AND (c.consent -> $4) IS DISTINCT FROM 'false'::jsonb RETURNING c.id, o.at, o.text) "
+      + "INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
+      + "SELECT 'consent.revoked:' || $4 || ':' || id || ':' || extract(epoch FROM coalesce(at, now()))::bigint, id, "
+      + "  'consent.revoked', coalesce(at, now()), jsonb_build_object('channel', $4::text, 'reply', text), 'provider' "
+      + "FROM changed ON CONFLICT (event_key) DO NOTHING RETURNING contact_id";
+
+  /** Applies a provider's call: its receipts, then its opt-outs; answers what each changed. */
+  public Future<JsonObject> apply(String channel, ProviderCallback callback) {
+    Future<JsonObject> receipts = callback.receipts().isEmpty()
+        ? Future.succeededFuture(new JsonObject().put("received", 0).put("applied", 0L).put("unknown", 0L))
+        : apply(channel, callback.receipts());
+    return receipts.compose(result -> callback.optOuts().isEmpty() ? Future.succeededFuture(result)
+        : optOut(channel, callback.optOuts()).map(n -> result.put("opted_out", n)));
+  }
+
+  private Future<Integer> optOut(String channel, List<ProviderCallback.OptOut> optOuts) {
+    int n = optOuts.size();
+    String[] addresses = new String[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    String[] texts = new String[n];
+    for (int i = 0; i < n; i++) {
+      addresses[i] = optOuts.get(i).address();
+      at[i] = optOuts.get(i).at() == null ? null : optOuts.get(i).at().atOffset(ZoneOffset.UTC);
+      texts[i] = optOuts.get(i).text();
+    }
+    return pool.preparedQuery(OPT_OUT).execute(Tuple.tuple().addValue(addresses).addValue(at).addValue(texts).addValue(channel))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Answers how many receipts came, changed a touch, and named no touch sent on this channel. */
-  public Future<JsonObject> apply(String channel, List<Receipt> receipts) {
+  Future<JsonObject> apply(String channel, List<Receipt> receipts) {
     int n = receipts.size();
     String[] keys = new String[n];
     String[] statuses = new String[n];

@@ -26,8 +26,8 @@ public final class TrackedLinks {
   private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
   private static final int CODE_LENGTH = 12;
 
-  private static final String SAVE = "INSERT INTO touch_links (code, touch_id, url) VALUES ($1, $2, $3) "
-      + "ON CONFLICT (code) DO NOTHING";
+  private static final String SAVE = "INSERT INTO touch_links (code, touch_id, url) "
+      + "SELECT code, $2, url FROM unnest($1::text[], $3::text[]) AS l (code, url) ON CONFLICT (code) DO NOTHING";
 
   private static final String OPEN = "UPDATE touch_links l SET clicks = clicks + 1 FROM touches t "
       + "WHERE l.code = $1 AND t.id = l.touch_id "
@@ -43,18 +43,24 @@ public final class TrackedLinks {
     this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
   }
 
-  /** The short link for {@code url} in this touch, saved so it can be opened. Other schemes are left alone. */
-  public Future<String> shorten(Touch touch, String url) {
-    if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      return Future.succeededFuture(url);
-    }
-    String code = code(touch.touchKey(), url);
-    return pool.preparedQuery(SAVE).execute(Tuple.of(code, touch.id(), url)).map(v -> publicUrl + "/l/" + code);
+  /** The short link for {@code url} in this touch (not saved yet: see {@link #save}); other schemes are left alone. */
+  public String link(Touch touch, String url) {
+    return tracked(url) ? publicUrl + "/l/" + code(touch.touchKey(), url) : url;
   }
 
-  /** Every link of a rendered touch shortened, in order. */
-  public Future<List<String>> shortenAll(Touch touch, List<String> urls) {
-    return Future.all(urls.stream().map(u -> shorten(touch, u)).toList()).map(f -> f.<String>list());
+  /** Saves the short links of these URLs of the touch, so they can be opened; saving one twice is harmless. */
+  public Future<Void> save(Touch touch, List<String> urls) {
+    List<String> tracked = urls.stream().filter(TrackedLinks::tracked).distinct().toList();
+    if (tracked.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] codes = tracked.stream().map(u -> code(touch.touchKey(), u)).toArray(String[]::new);
+    return pool.preparedQuery(SAVE).execute(Tuple.tuple().addValue(codes).addValue(touch.id())
+        .addValue(tracked.toArray(String[]::new))).mapEmpty();
+  }
+
+  private static boolean tracked(String url) {
+    return url.startsWith("http://") || url.startsWith("https://");
   }
 
   /**
@@ -88,7 +94,7 @@ public final class TrackedLinks {
   }
 
   /** Base62 of SHA-256(touch key, NUL, url): the same for the same touch and link, every time. */
-  static String code(String touchKey, String url) {
+  public static String code(String touchKey, String url) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(touchKey.getBytes(StandardCharsets.UTF_8));

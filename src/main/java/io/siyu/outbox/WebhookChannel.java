@@ -127,7 +127,7 @@ public final class WebhookChannel implements Channel {
    * as {@code {"receipts": [{"touch_key", "status": "delivered|read|failed", "at"?, "error"?}]}}.
    */
   @Override
-  public List<Receipt> receipts(MultiMap headers, Buffer body) {
+  public ProviderCallback callback(MultiMap headers, Buffer body) {
     verify(secret, headers, body, Instant.now());
     JsonArray list;
     try {
@@ -149,7 +149,7 @@ public final class WebhookChannel implements Channel {
             ? e.getMessage() : "must be {touch_key, status, at?, error?} with at an ISO instant");
       }
     }
-    return out;
+    return ProviderCallback.ofReceipts(out);
   }
 
   /** A call signed with the webhook secret within the last five minutes, or a 401 saying what is wrong. */

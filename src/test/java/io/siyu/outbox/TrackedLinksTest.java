@@ -37,16 +37,18 @@ class TrackedLinksTest {
     long contact = Touches.contact(api);
     long id = Touches.enqueue(siyu, Touches.touch(key, contact, "log")).get(0);
     Touch touch = new Touch(id, key, contact, "welcome", null, "send_welcome", "log", "welcome", new JsonObject(), 1,
-        "marketing", null);
+        "marketing", null, null);
     TrackedLinks links = siyu.services().links();
 
     String target = "https://shop.example.com/offer?id=42&utm=siyu";
-    String shortUrl = Journeys.await(links.shorten(touch, target));
+    String shortUrl = links.link(touch, target);
     assertTrue(shortUrl.startsWith("http://localhost:8080/l/"), shortUrl);
-    assertEquals(shortUrl, Journeys.await(links.shorten(touch, target)), "the same link of the same touch: the same code");
-    assertNotEquals(shortUrl, Journeys.await(links.shorten(touch, target + "&b")));
-    assertEquals("mailto:help@example.com", Journeys.await(links.shorten(touch, "mailto:help@example.com")));
-    assertEquals(List.of(shortUrl), Journeys.await(links.shortenAll(touch, List.of(target))));
+    assertEquals(shortUrl, links.link(touch, target), "the same link of the same touch: the same code");
+    assertNotEquals(shortUrl, links.link(touch, target + "&b"));
+    assertEquals("mailto:help@example.com", links.link(touch, "mailto:help@example.com"));
+    assertEquals(404, open(URI.create(shortUrl).getPath()).statusCode(), "not opened before it is saved");
+    Journeys.await(links.save(touch, List.of(target, target, "mailto:help@example.com")));
+    Journeys.await(links.save(touch, List.of(target)));
 
     String path = URI.create(shortUrl).getPath();
     HttpResponse<String> first = open(path);

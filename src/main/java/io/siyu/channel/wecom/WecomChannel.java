@@ -1,0 +1,70 @@
+package io.siyu.channel.wecom;
+
+import io.siyu.app.Config;
+import io.siyu.outbox.Channel;
+import io.siyu.outbox.Delivery;
+import io.siyu.outbox.Touch;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code wecom}: a rendered touch through the WeCom server API. A touch whose data carries the
+ * {@code welcome_code} of a WeCom add (and {@code welcome_code_at}, when Siyu received it) is the
+ * welcome message; {@code "to": "staff"} notifies the contact's owner staff member; anything else
+ * is a customer message from the owner staff member to the contact (their external user id).
+ */
+public final class WecomChannel implements Channel {
+  private WecomClient client;
+
+  @Override
+  public String name() {
+    return "wecom";
+  }
+
+  @Override
+  public void start(Vertx vertx, Config config) {
+    WecomSettings.fromEnv(config.env()).ifPresent(s -> client = WecomClient.create(vertx, s));
+  }
+
+  @Override
+  public boolean configured() {
+    return client != null;
+  }
+
+  @Override
+  public boolean needsContent() {
+    return true;
+  }
+
+  @Override
+  public int ratePerSecond() {
+    return client == null ? 0 : client.ratePerSecond();
+  }
+
+  @Override
+  public Future<Delivery> send(Touch touch) {
+    if (client == null) {
+      return Future.succeededFuture(Delivery.failed("wecom channel not configured (SIYU_WECOM_CORP_ID)"));
+    }
+    String text = touch.content().text();
+    String welcomeCode = touch.payload().getString("welcome_code");
+    if (welcomeCode != null) {
+      String at = touch.payload().getString("welcome_code_at");
+      return client.sendWelcome(new WelcomeMessage(welcomeCode, at == null ? Instant.now() : Instant.parse(at),
+          WecomContent.text(text)), touch.touchKey());
+    }
+    String owner = touch.recipient().ownerStaffId();
+    if ("staff".equals(touch.payload().getString("to"))) {
+      return client.notifyStaff(new StaffNotification(List.of(owner), text), touch.touchKey());
+    }
+    return client.sendToCustomers(new CustomerMessage(owner, List.of(touch.recipient().externalUserid()),
+        WecomContent.text(text)), touch.touchKey());
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+}
