@@ -37,6 +37,7 @@ public record Config(
     String tierReviewCron,
     OutboxSettings outbox,
     io.siyu.journey.JourneyFeature.Settings journeys,
+    Path templatesDir,
     Map<String, String> env) {
 
   public static Config fromEnv() {
@@ -95,6 +96,7 @@ public record Config(
             env.getOrDefault("SIYU_DEFAULT_CHANNEL", "log"),
             cron(env, "SIYU_BIRTHDAY_SCAN_CRON", "0 0/15 * * * ?"),
             cron(env, "SIYU_SEGMENT_SCAN_CRON", "0 0/5 * * * ?")),
+        Path.of(env.getOrDefault("SIYU_TEMPLATES_DIR", "templates")).toAbsolutePath().normalize(),
         siyuOnly(env));
   }
 

@@ -56,6 +56,7 @@ final class Features {
     ReferralRoutes.mount(v1, s.referrals());
     ScheduleRoutes.mount(v1, s.vertx(), s.pool(), s::schedules);
     TouchRoutes.mount(v1, s.touches());
+    io.siyu.template.TemplateRoutes.mount(v1, s.templates());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
     api.route("/v1/*").subRouter(v1);
   }

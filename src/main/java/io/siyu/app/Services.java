@@ -53,6 +53,7 @@ public final class Services {
   private final TrackedLinks links;
   private final Unsubscribes unsubscribes;
   private final TouchService touches;
+  private final io.siyu.template.TemplateService templates;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -80,6 +81,7 @@ public final class Services {
     this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox(), TouchRenderer.NONE, links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
+    this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());
   }
 
   public Config config() { return config; }
@@ -128,4 +130,6 @@ public final class Services {
   public TrackedLinks links() { return links; }
   public Unsubscribes unsubscribes() { return unsubscribes; }
   public TouchService touches() { return touches; }
+  /** Message templates: rendering for the dispatcher, and the files loaded at start. */
+  public io.siyu.template.TemplateService templates() { return templates; }
 }
