@@ -32,14 +32,17 @@ final class TemplateStore {
       + "THEN now() ELSE templates.updated_at END RETURNING id";
   private static final String LOCK_TEMPLATE = "SELECT id FROM templates WHERE key = $1 FOR UPDATE";
   /**
-   * The next version, unless the current one has the same content hash; answers the version that
-   * is current afterwards and whether this statement wrote it. The template's row is locked, so
-   * max(version) is not raced.
+   * The next version, unless its content hash is the one it is compared with: from the API, the
+   * current version; from the files, the version the files last made, so a folder nobody changed
+   * does not undo a version added through the API at every start. Answers the version current
+   * afterwards and whether this statement wrote it. The template's row is locked, so max(version)
+   * is not raced.
    */
   private static final String ADD_VERSION = "WITH added AS ("
       + "  INSERT INTO template_versions (template_id, version, variants, content_hash, source, created_by) "
       + "  SELECT $1, coalesce(max(version), 0) + 1, $2::jsonb, $3, $4, $5 FROM template_versions WHERE template_id = $1 "
-      + "  HAVING (SELECT content_hash FROM template_versions WHERE template_id = $1 ORDER BY version DESC LIMIT 1) "
+      + "  HAVING (SELECT content_hash FROM template_versions WHERE template_id = $1 AND ($4 = 'api' OR source = $4) "
+      + "    ORDER BY version DESC LIMIT 1) "
       + "    IS DISTINCT FROM $3 "
       + "  RETURNING version), "
       + "touched AS (UPDATE templates SET updated_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM added)) "

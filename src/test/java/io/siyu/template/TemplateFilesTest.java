@@ -66,12 +66,20 @@ class TemplateFilesTest {
         byKey(again.getJsonArray("loaded")).get(key));
     assertEquals(1, api.get("/api/v1/templates/" + key).json().getJsonArray("versions").size());
 
+    JsonObject edited = new JsonObject().put("variants", new JsonArray().add(new JsonObject().put("channel", "sms")
+        .put("locale", "zh-CN").put("body", "从接口改的")));
+    assertEquals(201, api.post("/api/v1/templates/" + key + "/versions", edited).status());
+    assertEquals(2, byKey(await(service().loadDirectory(dir)).getJsonArray("loaded")).get(key).getInteger("version"),
+        "an unchanged folder leaves a version added through the API current");
+    assertEquals("从接口改的", render(key, "sms", "zh-CN", contact(null)).text());
+
     write(key, "sms.zh-CN.txt", "新短信 {{ contact.name | default: '朋友' }}");
     JsonObject changed = await(service().loadDirectory(dir));
-    assertEquals(2, byKey(changed.getJsonArray("loaded")).get(key).getInteger("version"));
+    assertEquals(3, byKey(changed.getJsonArray("loaded")).get(key).getInteger("version"), "a changed folder wins");
     assertEquals("新短信 朋友", render(key, "sms", "zh-CN", contact(null)).text(), "the new version is current at once");
     JsonObject old = api.get("/api/v1/templates/" + key + "/versions/1").json();
     assertTrue(old.getJsonArray("variants").encode().contains("短信 {{ contact.name"), "version 1 is kept as it was");
+    assertEquals(3, api.get("/api/v1/templates/" + key).json().getJsonArray("versions").size());
     assertFalse(old.getJsonArray("variants").encode().contains("新短信"));
   }
 
