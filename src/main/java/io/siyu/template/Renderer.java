@@ -1,7 +1,7 @@
 package io.siyu.template;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -43,7 +43,7 @@ final class Renderer {
     ChannelRules.check(channel + " text", text, rules.maxText());
     ChannelRules.check(channel + " subject", subject, rules.maxSubject());
     return new Rendered(version.key(), version.version(), version.kind(), variant.channel(), variant.locale(), subject,
-        html, text, new ArrayList<>(links));
+        html, text, List.copyOf(links));
   }
 
   /** The subject for channels that take one; one is required there. */

@@ -153,7 +153,7 @@ final class TemplateInput {
     if (locale == null) {
       error(field + ".locale", "must be a locale tag such as zh-CN or en");
     }
-    String label = channel + "/" + locale;
+    String label = json.getValue("channel") + "/" + json.getValue("locale");
     Variant.Format format = format(json.getValue("format"), channel, field);
     String subject = subject(json.getValue("subject"), channel, label, field);
     String body = liquid(json.getValue("body"), label, field + ".body");

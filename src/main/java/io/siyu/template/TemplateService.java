@@ -71,8 +71,9 @@ public final class TemplateService {
   /**
    * Renders the current version of template {@code key} for {@code channel} ({@code wecom},
    * {@code sms}, {@code email}, {@code webhook}, {@code log}) in {@code locale} (null: zh-CN), with
-   * {@code variables} such as {@code contact}, {@code journey}, {@code right}, {@code coupon}.
-   * {@code linkRewriter} (null: none) replaces every link's URL, e.g. with a tracked short link.
+   * {@code variables} (null: none) such as {@code contact}, {@code journey}, {@code right},
+   * {@code coupon}. {@code linkRewriter} (null: none) replaces every link's URL, e.g. with a tracked
+   * short link; it is called with each URL as the template wrote it.
    */
   public Future<Rendered> render(String key, String channel, String locale, JsonObject variables,
       UnaryOperator<String> linkRewriter) {
@@ -89,7 +90,7 @@ public final class TemplateService {
   public Future<Rendered> renderForContact(long contactId, String key, String channel, String locale,
       JsonObject variables, UnaryOperator<String> linkRewriter) {
     return contactVariables(contactId).compose(contact ->
-        render(key, channel, locale, variables.copy().put("contact", contact), linkRewriter));
+        render(key, channel, locale, orEmpty(variables).copy().put("contact", contact), linkRewriter));
   }
 
   /** The {@code contact} variable of a contact: a 404 problem when there is no such contact. */
@@ -100,7 +101,11 @@ public final class TemplateService {
   private Future<Rendered> render(JsonObject row, String channel, String locale, JsonObject variables,
       UnaryOperator<String> linkRewriter) {
     return vertx.executeBlocking(() -> Renderer.render(parsed(row), channel, locale,
-        LiquidTemplate.variables(variables), linkRewriter), false);
+        LiquidTemplate.variables(orEmpty(variables)), linkRewriter), false);
+  }
+
+  private static JsonObject orEmpty(JsonObject variables) {
+    return variables == null ? new JsonObject() : variables;
   }
 
   private CompiledVersion parsed(JsonObject row) {

@@ -57,9 +57,13 @@ final class TemplateFixtures {
 
   /** The message of the RenderException the render fails with. */
   static String renderError(String key, String channel, String locale, JsonObject variables) {
+    return renderError(service().render(key, channel, locale, variables, null));
+  }
+
+  /** The message of the RenderException {@code render} fails with. */
+  static String renderError(Future<Rendered> render) {
     ExecutionException e = assertThrows(ExecutionException.class,
-        () -> service().render(key, channel, locale, variables, null).toCompletionStage().toCompletableFuture()
-            .get(30, TimeUnit.SECONDS));
+        () -> render.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof RenderException, "expected a RenderException, got " + e.getCause());
     return e.getCause().getMessage();
   }

@@ -187,6 +187,23 @@ class TemplateRenderTest {
   }
 
   @Test
+  void renderForContactReadsTheContactAndKeepsTheOtherVariables() {
+    long contact = TemplateFixtures.api.post("/api/v1/contacts", new JsonObject()
+        .put("external_userid", TemplateFixtures.key("ext")).put("name", "王芳")).json().getLong("id");
+    String key = create("forcontact", variant("wecom", "zh-CN",
+        "{{ contact.name }}：{{ journey.key }}/{{ journey.step }}，{{ contact.tier | default: '普通' }}"));
+    JsonObject vars = new JsonObject().put("journey", new JsonObject().put("key", "welcome").put("step", "sendDay1"))
+        .put("contact", new JsonObject().put("name", "not this one"));
+    Rendered r = TemplateFixtures.await(TemplateFixtures.service().renderForContact(contact, key, "wecom", "zh-CN", vars, null));
+    assertEquals("王芳：welcome/sendDay1，普通", r.text());
+    String noName = create("noname", variant("wecom", "zh-CN", "{{ contact.name }}"));
+    long nameless = TemplateFixtures.api.post("/api/v1/contacts", new JsonObject()
+        .put("external_userid", TemplateFixtures.key("ext"))).json().getLong("id");
+    assertEquals("contact.name is not defined", renderError(
+        TemplateFixtures.service().renderForContact(nameless, noName, "wecom", "zh-CN", null, null)));
+  }
+
+  @Test
   void unknownTemplatesAndChannelsAreRenderErrors() {
     assertEquals("template no_such_template does not exist", renderError("no_such_template", "sms", "zh-CN", contact("x")));
     String key = create("chan", variant("default", "zh-CN", "x"));
