@@ -17,7 +17,6 @@ import io.siyu.loyalty.rights.RightService;
 import io.siyu.outbox.Channels;
 import io.siyu.outbox.Dispatcher;
 import io.siyu.outbox.Receipts;
-import io.siyu.outbox.TouchRenderer;
 import io.siyu.outbox.TouchService;
 import io.siyu.outbox.TrackedLinks;
 import io.siyu.outbox.Unsubscribes;
@@ -78,10 +77,11 @@ public final class Services {
     this.channels = Channels.load(vertx, config);
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
-    this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox(), TouchRenderer.NONE, links, unsubscribes);
+    this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());
+    this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox(),
+        new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
-    this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());
   }
 
   public Config config() { return config; }
