@@ -15,26 +15,26 @@ import java.util.Map;
 import java.util.UUID;
 
 /** What the outbox tests do over and over: make a contact, write touches as a journey would, wait for them. */
-final class Touches {
+public final class Touches {
   private Touches() {}
 
-  static String unique() {
+  public static String unique() {
     return UUID.randomUUID().toString().substring(0, 8);
   }
 
-  static long contact(Api api) {
+  public static long contact(Api api) {
     Reply r = api.post("/api/v1/contacts", new JsonObject().put("external_userid", "outbox-" + UUID.randomUUID()));
     assertEquals(201, r.status(), r.toString());
     return r.json().getLong("id");
   }
 
-  static TouchRequest touch(String key, long contactId, String channel) {
+  public static TouchRequest touch(String key, long contactId, String channel) {
     return new TouchRequest(key, contactId, "welcome", "pi-" + key, "send_welcome", channel, "welcome_msg",
         Map.of("name", "李雷", "coupon", 50));
   }
 
   /** Writes the touches in one JDBC transaction, as the journey engine does, then wakes the dispatcher. */
-  static List<Long> enqueue(Siyu siyu, TouchRequest... touches) throws Exception {
+  public static List<Long> enqueue(Siyu siyu, TouchRequest... touches) throws Exception {
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
       for (TouchRequest t : touches) {
@@ -46,7 +46,7 @@ final class Touches {
     return java.util.Arrays.stream(touches).map(t -> idOf(siyu, t.touchKey())).toList();
   }
 
-  static long idOf(Siyu siyu, String touchKey) {
+  public static long idOf(Siyu siyu, String touchKey) {
     try (Connection conn = siyu.database().jdbc().getConnection();
         PreparedStatement ps = conn.prepareStatement("SELECT id FROM touches WHERE touch_key = ?")) {
       ps.setString(1, touchKey);
@@ -62,7 +62,7 @@ final class Touches {
   }
 
   /** Waits (up to a minute) until the touch reaches {@code status}; answers it with its history. */
-  static JsonObject await(Api api, long id, String status) {
+  public static JsonObject await(Api api, long id, String status) {
     JsonObject t = null;
     for (int i = 0; i < 1200; i++) {
       t = api.get("/api/v1/touches/" + id).json();
@@ -75,18 +75,18 @@ final class Touches {
   }
 
   /** The details of the touch's history, in order. */
-  static List<String> details(JsonObject touch) {
+  public static List<String> details(JsonObject touch) {
     JsonArray history = touch.getJsonArray("history");
     return history.stream().map(h -> ((JsonObject) h).getString("detail")).toList();
   }
 
   /** The statuses of the touch's history, in order. */
-  static List<String> statuses(JsonObject touch) {
+  public static List<String> statuses(JsonObject touch) {
     JsonArray history = touch.getJsonArray("history");
     return history.stream().map(h -> ((JsonObject) h).getString("status")).toList();
   }
 
-  static void sleep(long ms) {
+  public static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
