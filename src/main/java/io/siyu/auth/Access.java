@@ -13,8 +13,8 @@ import java.util.Set;
  *   <li>{@link #WRITE}: admin, operator — changing contacts, tags, segments, attributes;
  *   <li>{@link #INGEST}: admin, operator, integration — posting events and imports;
  *   <li>{@link #ADMIN}: admin only — tokens;
- *   <li>{@link #TOUCHES_READ}, {@link #TOUCHES_REQUEUE}: the outbox's touches, read like contacts and
- *       requeued by those who may change contacts.
+ *   <li>{@link #TOUCHES_READ}, {@link #TOUCHES_WRITE}: the outbox's touches, read like contacts and
+ *       sent (one-off, e.g. a template test) and requeued by those who may change contacts.
  * </ul>
  */
 public final class Access {
@@ -26,7 +26,7 @@ public final class Access {
   public static final Handler<RoutingContext> ADMIN = allow(EnumSet.of(Role.ADMIN));
   /** Named apart from READ and WRITE so delivery status can open up (say, to integrations) on its own. */
   public static final Handler<RoutingContext> TOUCHES_READ = allow(EnumSet.of(Role.ADMIN, Role.OPERATOR, Role.MANAGER));
-  public static final Handler<RoutingContext> TOUCHES_REQUEUE = allow(EnumSet.of(Role.ADMIN, Role.OPERATOR));
+  public static final Handler<RoutingContext> TOUCHES_WRITE = allow(EnumSet.of(Role.ADMIN, Role.OPERATOR));
 
   private Access() {}
 

@@ -17,9 +17,19 @@ public final class TouchRoutes {
 
   public static void mount(Router api, TouchService touches) {
     api.get("/touches").handler(Access.TOUCHES_READ).handler(ctx -> list(ctx, touches));
+    api.post("/touches").handler(Access.TOUCHES_WRITE).handler(ctx ->
+        touches.send(Bodies.object(ctx), ctx.request().getHeader("Idempotency-Key"), Principal.of(ctx).actor())
+            .onSuccess(t -> {
+              boolean created = (Boolean) t.remove("created");
+              if (created) {
+                Bodies.created(ctx, "/api/v1/touches/" + t.getLong("id"), t);
+              } else {
+                Bodies.ok(ctx, t);
+              }
+            }).onFailure(ctx::fail));
     api.get("/touches/:id").handler(Access.TOUCHES_READ).handler(ctx ->
         touches.get(touchId(ctx)).onSuccess(t -> Bodies.ok(ctx, t)).onFailure(ctx::fail));
-    api.post("/touches/:id/requeue").handler(Access.TOUCHES_REQUEUE).handler(ctx ->
+    api.post("/touches/:id/requeue").handler(Access.TOUCHES_WRITE).handler(ctx ->
         touches.requeue(touchId(ctx), Principal.of(ctx).actor()).onSuccess(t -> Bodies.ok(ctx, t)).onFailure(ctx::fail));
   }
 

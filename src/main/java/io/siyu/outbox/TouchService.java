@@ -5,6 +5,7 @@ import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -65,6 +66,54 @@ public final class TouchService {
         .compose(touch -> pool.preparedQuery("SELECT status, at, detail FROM touch_history WHERE touch_id = $1 "
                 + "ORDER BY id").execute(Tuple.of(id))
             .map(rows -> touch.put("history", Rows.array(rows, TouchService::history))));
+  }
+
+  private static final java.util.Set<String> SEND_FIELDS = java.util.Set.of("contact_id", "channel", "template", "kind", "data");
+
+  /**
+   * A one-off touch — a template's test send to a given contact, or any single message — through
+   * the same outbox, policy and channels as a journey's. {@code key} (the request's Idempotency-Key)
+   * makes a retried request one touch. Answers the touch, and whether this request made it.
+   */
+  public Future<JsonObject> send(JsonObject body, String key, String actor) {
+    JsonArray errors = new JsonArray();
+    body.fieldNames().stream().filter(f -> !SEND_FIELDS.contains(f))
+        .forEach(f -> errors.add(Problem.fieldError(f, "is not a field of a touch")));
+    Object contact = body.getValue("contact_id");
+    if (!(contact instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
+      errors.add(Problem.fieldError("contact_id", "must be a contact's id"));
+    }
+    for (String f : java.util.List.of("channel", "template")) {
+      if (!(body.getValue(f) instanceof String v) || v.isBlank() || v.length() > 100) {
+        errors.add(Problem.fieldError(f, "is required, 1 to 100 characters"));
+      }
+    }
+    Object kind = body.getValue("kind", "transactional");
+    if (!"marketing".equals(kind) && !"transactional".equals(kind)) {
+      errors.add(Problem.fieldError("kind", "must be marketing or transactional"));
+    }
+    if (body.getValue("data") != null && !(body.getValue("data") instanceof JsonObject)) {
+      errors.add(Problem.fieldError("data", "must be an object (the template's variables)"));
+    }
+    if (key != null && (key.isBlank() || key.length() > 150)) {
+      errors.add(Problem.fieldError("Idempotency-Key", "must be 1 to 150 characters"));
+    }
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(Problem.invalid(errors));
+    }
+    long contactId = ((Number) contact).longValue();
+    JsonObject payload = body.getJsonObject("data", new JsonObject()).copy().put("kind", kind).put("sent_by", actor);
+    String touchKey = "api:" + (key == null ? java.util.UUID.randomUUID().toString() : key);
+    TouchRequest request = new TouchRequest(touchKey, contactId, null, null, null, body.getString("channel"),
+        body.getString("template"), payload.encode());
+    return pool.preparedQuery("SELECT 1 FROM contacts WHERE id = $1").execute(Tuple.of(contactId))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Contact " + contactId))
+            : Outbox.enqueue(pool, request))
+        .compose(created -> {
+          dispatcher.wake();
+          return pool.preparedQuery("SELECT id FROM touches WHERE touch_key = $1").execute(Tuple.of(touchKey))
+              .compose(rows -> get(rows.iterator().next().getLong("id"))).map(t -> t.put("created", created));
+        });
   }
 
   /** dead or failed → queued with its attempts reset, and the dispatcher woken; otherwise a 409. */

@@ -137,4 +137,29 @@ class TouchApiTest {
       }
     }
   }
+
+  @Test
+  void aOneOffTouchIsSentOnceAndBadInputChangesNothing() {
+    long contact = Touches.contact(api);
+    io.vertx.core.MultiMap key = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "test-" + Touches.unique());
+    io.vertx.core.buffer.Buffer body = new JsonObject().put("contact_id", contact).put("channel", "log")
+        .put("template", "welcome").put("data", new JsonObject().put("coupon", 50)).toBuffer();
+    Reply sent = api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/touches", "application/json", body, key);
+    assertEquals(201, sent.status(), sent.toString());
+    assertEquals("transactional", sent.json().getString("kind"));
+    JsonObject done = Touches.await(api, sent.json().getLong("id"), "sent");
+    assertEquals(50, done.getJsonObject("payload").getInteger("coupon"));
+    Reply again = api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/touches", "application/json", body, key);
+    assertEquals(200, again.status(), "the same Idempotency-Key is the same touch");
+    assertEquals(sent.json().getLong("id"), again.json().getLong("id"));
+
+    Reply bad = api.post("/api/v1/touches", new JsonObject().put("contact_id", -1).put("channel", "").put("kind", "spam")
+        .put("colour", "red"));
+    assertEquals(422, bad.status());
+    assertEquals(5, bad.json().getJsonArray("errors").size(), bad.toString());
+    assertEquals(404, api.post("/api/v1/touches", new JsonObject().put("contact_id", 999_999_999).put("channel", "log")
+        .put("template", "welcome")).status());
+    assertEquals(403, AS.get(Role.MANAGER).post("/api/v1/touches", new JsonObject().put("contact_id", contact)
+        .put("channel", "log").put("template", "welcome")).status());
+  }
 }
