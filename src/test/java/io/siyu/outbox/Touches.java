@@ -74,6 +74,18 @@ public final class Touches {
     throw new AssertionError("touch " + id + " did not become " + status + ": " + t);
   }
 
+  /** Waits (up to 30 s) until the touch is sent, dead or suppressed; answers it. */
+  public static JsonObject settle(Api api, long id) {
+    for (int i = 0; i < 600; i++) {
+      JsonObject t = api.get("/api/v1/touches/" + id).json();
+      if (List.of("sent", "dead", "suppressed").contains(t.getString("status"))) {
+        return t;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("touch " + id + " did not settle");
+  }
+
   /** The details of the touch's history, in order. */
   public static List<String> details(JsonObject touch) {
     JsonArray history = touch.getJsonArray("history");

@@ -1,7 +1,7 @@
 package io.siyu.channel.email;
 
 import io.siyu.app.Config;
-import io.siyu.outbox.Channel;
+import io.siyu.channel.ProviderChannel;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Touch;
 import io.vertx.core.Future;
@@ -11,8 +11,10 @@ import io.vertx.core.Vertx;
  * {@code email}: a rendered touch over SMTP, HTML with its plain-text alternative; marketing mail
  * carries the contact's one-click unsubscribe link.
  */
-public final class EmailChannel implements Channel {
-  private EmailClient client;
+public final class EmailChannel extends ProviderChannel<EmailClient> {
+  public EmailChannel() {
+    super("SIYU_SMTP_HOST");
+  }
 
   @Override
   public String name() {
@@ -25,31 +27,8 @@ public final class EmailChannel implements Channel {
   }
 
   @Override
-  public boolean configured() {
-    return client != null;
-  }
-
-  @Override
-  public boolean needsContent() {
-    return true;
-  }
-
-  @Override
-  public int ratePerSecond() {
-    return client == null ? 0 : client.ratePerSecond();
-  }
-
-  @Override
-  public Future<Delivery> send(Touch touch) {
-    if (client == null) {
-      return Future.succeededFuture(Delivery.failed("email channel not configured (SIYU_SMTP_HOST)"));
-    }
+  protected Future<Delivery> send(EmailClient client, Touch touch) {
     return client.send(new EmailMessage(touch.recipient().email(), touch.content().subject(), touch.content().html(),
         touch.content().text(), touch.content().unsubscribeUrl()), touch.touchKey());
-  }
-
-  @Override
-  public Future<Void> close() {
-    return client == null ? Future.succeededFuture() : client.close();
   }
 }

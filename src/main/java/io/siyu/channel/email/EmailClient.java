@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * RETRY; an SMTP 5xx is FAILED. SMTP has no idempotency key: a retry after a lost answer sends the
  * message again, with the same Message-ID.
  */
-public final class EmailClient {
+public final class EmailClient implements io.siyu.channel.ProviderClient {
   /** The dispatcher bounds sends in flight ({@code SIYU_OUTBOX_CONCURRENCY}, 32 by default); an SMTP relay wants fewer. */
   private static final int MAX_CONNECTIONS = 8;
 
@@ -42,6 +42,7 @@ public final class EmailClient {
   }
 
   /** The most emails a second the dispatcher should send ({@code SIYU_SMTP_RATE_PER_SECOND}). */
+  @Override
   public int ratePerSecond() {
     return settings.ratePerSecond();
   }
@@ -83,6 +84,7 @@ public final class EmailClient {
     return config.setLogin(LoginOption.REQUIRED).setUsername(s.user()).setPassword(s.password());
   }
 
+  @Override
   public Future<Void> close() {
     return mail.close();
   }

@@ -1,7 +1,7 @@
 package io.siyu.channel.sms;
 
 import io.siyu.app.Config;
-import io.siyu.outbox.Channel;
+import io.siyu.channel.ProviderChannel;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.ProviderCallback;
 import io.siyu.outbox.Receipt;
@@ -19,9 +19,12 @@ import java.util.Map;
  * text as its {@code text} parameter. The gateway's callbacks bring delivery receipts and member
  * replies; a reply of "TD" or "退订" is an opt-out from SMS.
  */
-public final class SmsChannel implements Channel {
-  private SmsClient client;
+public final class SmsChannel extends ProviderChannel<SmsClient> {
   private SmsCallbackParser callbacks;
+
+  public SmsChannel() {
+    super("SIYU_SMS_URL");
+  }
 
   @Override
   public String name() {
@@ -37,25 +40,7 @@ public final class SmsChannel implements Channel {
   }
 
   @Override
-  public boolean configured() {
-    return client != null;
-  }
-
-  @Override
-  public boolean needsContent() {
-    return true;
-  }
-
-  @Override
-  public int ratePerSecond() {
-    return client == null ? 0 : client.ratePerSecond();
-  }
-
-  @Override
-  public Future<Delivery> send(Touch touch) {
-    if (client == null) {
-      return Future.succeededFuture(Delivery.failed("sms channel not configured (SIYU_SMS_URL)"));
-    }
+  protected Future<Delivery> send(SmsClient client, Touch touch) {
     String template = touch.payload().getString("sms_template_id", touch.templateKey());
     return client.send(new SmsMessage(touch.recipient().mobile(), template, Map.of("text", touch.content().text())),
         touch.touchKey());
@@ -78,10 +63,5 @@ public final class SmsChannel implements Channel {
             .toList(),
         callback.replies().stream().filter(SmsReply::isUnsubscribe)
             .map(r -> new ProviderCallback.OptOut(r.mobile(), r.at(), r.text())).toList());
-  }
-
-  @Override
-  public Future<Void> close() {
-    return client == null ? Future.succeededFuture() : client.close();
   }
 }

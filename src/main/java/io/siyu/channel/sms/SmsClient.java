@@ -21,7 +21,7 @@ import java.time.Clock;
  * are timeouts and refused connections; any other status, or a 2xx whose code is not OK, is
  * FAILED. The answer is the status and the gateway's body.
  */
-public final class SmsClient {
+public final class SmsClient implements io.siyu.channel.ProviderClient {
   private final SmsSettings settings;
   private final WebClient client;
   private final Clock clock;
@@ -37,6 +37,7 @@ public final class SmsClient {
   }
 
   /** The most texts a second the dispatcher should send ({@code SIYU_SMS_RATE_PER_SECOND}). */
+  @Override
   public int ratePerSecond() {
     return settings.ratePerSecond();
   }
@@ -71,6 +72,7 @@ public final class SmsClient {
     }
   }
 
+  @Override
   public Future<Void> close() {
     client.close();
     return Future.succeededFuture();

@@ -1,7 +1,7 @@
 package io.siyu.channel.wecom;
 
 import io.siyu.app.Config;
-import io.siyu.outbox.Channel;
+import io.siyu.channel.ProviderChannel;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Touch;
 import io.vertx.core.Future;
@@ -15,8 +15,10 @@ import java.util.List;
  * welcome message; {@code "to": "staff"} notifies the contact's owner staff member; anything else
  * is a customer message from the owner staff member to the contact (their external user id).
  */
-public final class WecomChannel implements Channel {
-  private WecomClient client;
+public final class WecomChannel extends ProviderChannel<WecomClient> {
+  public WecomChannel() {
+    super("SIYU_WECOM_CORP_ID");
+  }
 
   @Override
   public String name() {
@@ -29,25 +31,7 @@ public final class WecomChannel implements Channel {
   }
 
   @Override
-  public boolean configured() {
-    return client != null;
-  }
-
-  @Override
-  public boolean needsContent() {
-    return true;
-  }
-
-  @Override
-  public int ratePerSecond() {
-    return client == null ? 0 : client.ratePerSecond();
-  }
-
-  @Override
-  public Future<Delivery> send(Touch touch) {
-    if (client == null) {
-      return Future.succeededFuture(Delivery.failed("wecom channel not configured (SIYU_WECOM_CORP_ID)"));
-    }
+  protected Future<Delivery> send(WecomClient client, Touch touch) {
     String text = touch.content().text();
     String welcomeCode = touch.payload().getString("welcome_code");
     if (welcomeCode != null) {
@@ -61,10 +45,5 @@ public final class WecomChannel implements Channel {
     }
     return client.sendToCustomers(new CustomerMessage(owner, List.of(touch.recipient().externalUserid()),
         WecomContent.text(text)), touch.touchKey());
-  }
-
-  @Override
-  public Future<Void> close() {
-    return client == null ? Future.succeededFuture() : client.close();
   }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * ({@link StaffNotification#DUPLICATE_CHECK_SECONDS}). A customer message retried after a lost
  * answer can create a second task for the sender to confirm.
  */
-public final class WecomClient {
+public final class WecomClient implements io.siyu.channel.ProviderClient {
   private static final Logger log = LoggerFactory.getLogger(WecomClient.class);
   static final String ADD_MSG_TEMPLATE = "/cgi-bin/externalcontact/add_msg_template";
   static final String SEND_WELCOME_MSG = "/cgi-bin/externalcontact/send_welcome_msg";
@@ -52,6 +52,7 @@ public final class WecomClient {
   }
 
   /** The most requests a second the dispatcher should send through WeCom ({@code SIYU_WECOM_RATE_PER_SECOND}). */
+  @Override
   public int ratePerSecond() {
     return settings.ratePerSecond();
   }
@@ -95,6 +96,7 @@ public final class WecomClient {
         answer -> WecomAnswers.sentToStaff(answer, message.userIds()));
   }
 
+  @Override
   public Future<Void> close() {
     api.close();
     return Future.succeededFuture();

@@ -48,17 +48,6 @@ class EmailDeliveryTest {
     smtp.stop();
   }
 
-  private static JsonObject settle(long id) {
-    for (int i = 0; i < 600; i++) {
-      JsonObject t = server.api().get("/api/v1/touches/" + id).json();
-      if (List.of("sent", "dead", "suppressed").contains(t.getString("status"))) {
-        return t;
-      }
-      Touches.sleep(50);
-    }
-    throw new AssertionError("touch " + id + " did not settle");
-  }
-
   @Test
   void marketingMailArrivesWithAWorkingOneClickUnsubscribe() throws Exception {
     String address = "member-" + Touches.unique() + "@example.com";
@@ -68,7 +57,7 @@ class EmailDeliveryTest {
     long contact = created.json().getLong("id");
     String key = "mail-" + Touches.unique();
     long id = Touches.enqueue(server.siyu(), new TouchRequest(key, contact, "birthday", null, "send", "email", "birthday", "{}")).get(0);
-    assertEquals("sent", settle(id).getString("status"));
+    assertEquals("sent", Touches.settle(server.api(), id).getString("status"));
 
     MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
       try {
@@ -96,7 +85,7 @@ class EmailDeliveryTest {
 
     long next = Touches.enqueue(server.siyu(), new TouchRequest(key + "-2", contact, "birthday", null, "send", "email",
         "birthday", "{}")).get(0);
-    assertEquals("suppressed", settle(next).getString("status"));
+    assertEquals("suppressed", Touches.settle(server.api(), next).getString("status"));
     HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.siyu().httpPort()
         + "/webhooks/unsubscribe/nope")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, unknown.statusCode());

@@ -36,17 +36,6 @@ class SmsDeliveryTest {
     gateway.close();
   }
 
-  private static JsonObject settle(long id) {
-    for (int i = 0; i < 600; i++) {
-      JsonObject t = server.api().get("/api/v1/touches/" + id).json();
-      if (List.of("sent", "dead", "suppressed").contains(t.getString("status"))) {
-        return t;
-      }
-      Touches.sleep(50);
-    }
-    throw new AssertionError("touch " + id + " did not settle");
-  }
-
   private static Api.Reply callback(String json) {
     Buffer body = Buffer.buffer(json);
     String ts = Long.toString(System.currentTimeMillis() / 1000);
@@ -65,7 +54,7 @@ class SmsDeliveryTest {
 
     String key = "sms-" + Touches.unique();
     long id = Touches.enqueue(server.siyu(), new TouchRequest(key, contact, "birthday", null, "send", "sms", "birthday", "{}")).get(0);
-    assertEquals("sent", settle(id).getString("status"));
+    assertEquals("sent", Touches.settle(server.api(), id).getString("status"));
     FakeSmsGateway.Request sent = gateway.requests().stream().filter(r -> r.json().getString("request_id").equals(key))
         .findFirst().orElseThrow();
     assertTrue(sent.signatureValid());
@@ -86,7 +75,7 @@ class SmsDeliveryTest {
 
     long next = Touches.enqueue(server.siyu(), new TouchRequest(key + "-2", contact, "birthday", null, "send", "sms",
         "birthday", "{}")).get(0);
-    JsonObject suppressed = settle(next);
+    JsonObject suppressed = Touches.settle(server.api(), next);
     assertEquals("suppressed", suppressed.getString("status"));
     assertTrue(suppressed.getString("last_error").contains("sms: opted out"), suppressed.encode());
 

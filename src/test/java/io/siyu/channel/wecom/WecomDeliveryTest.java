@@ -51,14 +51,7 @@ class WecomDeliveryTest {
     String key = "wecom-" + Touches.unique();
     long id = Touches.enqueue(server.siyu(), new TouchRequest(key, contact, "welcome", null, "send", "wecom", template,
         payload.encode())).get(0);
-    for (int i = 0; i < 600; i++) {
-      JsonObject t = server.api().get("/api/v1/touches/" + id).json();
-      if (List.of("sent", "dead", "suppressed").contains(t.getString("status"))) {
-        return t;
-      }
-      Touches.sleep(50);
-    }
-    throw new AssertionError("touch " + id + " did not settle");
+    return Touches.settle(server.api(), id);
   }
 
   @Test
