@@ -35,11 +35,14 @@ public final class Dispatcher {
   private static final String CLAIM = "WITH claimed AS (UPDATE touches SET status = 'sending', "
       + "attempts = attempts + 1, updated_at = now() "
       + "WHERE id IN (SELECT id FROM touches WHERE status = 'queued' AND next_attempt_at <= now() "
-      + "  ORDER BY priority DESC, next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + "), "
+      + "  ORDER BY priority DESC, next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
+      + "  RETURNING " + COLUMNS + ", priority, next_attempt_at AS due_at), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) "
       + "  SELECT id, 'sending', 'attempt ' || attempts FROM claimed) "
       + "SELECT claimed.*, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
-      + "FROM claimed JOIN contacts c ON c.id = claimed.contact_id";
+      + "FROM claimed JOIN contacts c ON c.id = claimed.contact_id "
+      // RETURNING keeps no order: the claim's own order is the order of sending
+      + "ORDER BY claimed.priority DESC, claimed.due_at";
 
   /** Touches left in 'sending' past the lease: their instance crashed or lost them. */
   private static final String SWEEP = "WITH expired AS (UPDATE touches SET "
@@ -62,8 +65,8 @@ public final class Dispatcher {
   private final Pool pool;
   private final Channels channels;
   private final OutboxSettings settings;
-  private final SendingPolicy policy;
   private final SendLimits limits;
+  private final SendPlanner planner;
   private final TouchRenderer renderer;
   private final TrackedLinks links;
   private final Unsubscribes unsubscribes;
@@ -78,6 +81,8 @@ public final class Dispatcher {
   private boolean backlog;
   private long timer = -1;
   private int inFlight;
+  /** Claimed and planned, waiting for a free send slot (at most {@link #buffered} of them). */
+  private final java.util.ArrayDeque<SendPlanner.Plan> ready = new java.util.ArrayDeque<>();
   /** Sends answered, waiting for the results being recorded now; then recorded together. */
   private final List<Pending> unrecorded = new ArrayList<>();
   private boolean recording;
@@ -91,8 +96,8 @@ public final class Dispatcher {
     this.pool = pool;
     this.channels = channels;
     this.settings = settings;
-    this.policy = new SendingPolicy(settings.policy());
     this.limits = new SendLimits(pool, settings.cap());
+    this.planner = new SendPlanner(new SendingPolicy(settings.policy()), limits, settings);
     this.renderer = renderer;
     this.links = links;
     this.unsubscribes = unsubscribes;
@@ -129,6 +134,11 @@ public final class Dispatcher {
       running = false;
       cancelTimer();
       stopped = done;
+      // claimed but not started: back to the queue now rather than after the lease
+      List<SendPlanner.Plan> unsent = new ArrayList<>(ready);
+      ready.clear();
+      unsent.forEach(plan -> releaseCap(plan.touch(), plan.capDay()).onComplete(released -> record(
+          Transitions.Result.deferred(plan.touch(), Instant.now(), "not sent before this instance stopped"))));
       long cap = vertx.setTimer(STOP_WAIT_MS, id -> done.tryComplete());
       done.future().onComplete(x -> vertx.cancelTimer(cap));
       checkStopped();
@@ -144,22 +154,31 @@ public final class Dispatcher {
       wokenWhilePolling = true;
       return;
     }
-    int free = settings.concurrency() - inFlight;
-    if (free <= 0 || backlog && free < settings.concurrency() / 2) {
-      // more is due than there are slots: a finishing send polls again once half of them are free
+    if (ready.size() >= settings.concurrency()) {
+      // enough is claimed to keep every slot busy: a finishing send polls again when it runs low
       backlog = true;
       return;
     }
+    int room = buffered() - ready.size() - inFlight;
     cancelTimer();
     polling = true;
-    sweepIfDue().compose(v -> claim(free)).onComplete(ar -> {
+    Instant now = Instant.now();
+    sweepIfDue().compose(v -> claim(room)).compose(claimed -> planner.plan(claimed, channels.configured(), now))
+        .onComplete(ar -> {
       polling = false;
-      List<Touch> claimed = ar.succeeded() ? ar.result() : List.of();
+      List<SendPlanner.Plan> plans = ar.succeeded() ? ar.result() : List.of();
       if (ar.failed()) {
         log.warn("Outbox poll failed: {}", ar.cause().toString());
       }
-      claimed.forEach(this::deliver);
-      backlog = claimed.size() == free;
+      plans.forEach(plan -> {
+        if (plan.settled() != null) {
+          record(plan.settled());
+        } else {
+          ready.add(plan);
+        }
+      });
+      pump();
+      backlog = plans.size() == room;
       if (!running) {
         checkStopped();
       } else if (backlog) {
@@ -211,9 +230,27 @@ public final class Dispatcher {
     });
   }
 
-  private void deliver(Touch touch) {
+  /**
+   * How many touches this instance holds claimed at most (sending or waiting for a slot): several
+   * times the slots, so one claim statement (and one commit) serves many sends. Their lease runs
+   * from the claim.
+   */
+  private int buffered() {
+    return Math.max(settings.concurrency() * 4, 64);
+  }
+
+  /** Starts sends while slots are free. */
+  private void pump() {
+    while (inFlight < settings.concurrency() && !ready.isEmpty()) {
+      start(ready.poll());
+    }
+  }
+
+  private void start(SendPlanner.Plan plan) {
     inFlight++;
-    outcome(touch, Instant.now())
+    Touch touch = plan.touch();
+    rateThenSend(touch, plan.capDay(), Instant.now())
+        .recover(err -> Future.succeededFuture(Transitions.Result.of(touch, Delivery.retry("sending: " + err), settings)))
         .compose(this::record)
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -221,40 +258,13 @@ public final class Dispatcher {
             log.warn("Could not record the result of touch {}: {}", touch.id(), ar.cause().toString());
           }
           inFlight--;
+          pump();
           if (!running) {
             checkStopped();
-          } else if (backlog) {
+          } else if (backlog && ready.size() < settings.concurrency()) {
             poll();
           }
         });
-  }
-
-  /**
-   * What becomes of a claimed touch: suppressed or deferred by the sending policy, deferred by the
-   * frequency cap or the channel's rate limit, or the channel's answer. A cap place taken for a
-   * send that did not go out is given back. A database error on the way is a retry.
-   */
-  private Future<Transitions.Result> outcome(Touch claimed, Instant now) {
-    SendingPolicy.Decision decision = policy.decide(claimed, channels.configured(), now);
-    if (decision instanceof SendingPolicy.Suppress s) {
-      return Future.succeededFuture(Transitions.Result.suppressed(claimed, s.reason()));
-    }
-    if (decision instanceof SendingPolicy.Defer d) {
-      return Future.succeededFuture(Transitions.Result.deferred(claimed, d.until(), d.reason()));
-    }
-    Touch touch = claimed.on(((SendingPolicy.Send) decision).channel());
-    Future<Transitions.Result> result;
-    if (!limits.capped(touch)) {
-      result = rateThenSend(touch, null, now);
-    } else {
-      LocalDate day = SendLimits.day(touch, now);
-      result = limits.reserveCap(touch, day).compose(placed -> placed ? rateThenSend(touch, day, now)
-          : Future.succeededFuture(limits.suppressOverCap()
-              ? Transitions.Result.suppressed(touch, "over the frequency cap")
-              : Transitions.Result.deferred(touch, SendLimits.nextDay(touch, now), "frequency cap reached")));
-    }
-    return result.recover(err -> Future.succeededFuture(
-        Transitions.Result.of(touch, Delivery.retry("sending policy: " + err), settings)));
   }
 
   private Future<Transitions.Result> rateThenSend(Touch touch, LocalDate capDay, Instant now) {
@@ -323,6 +333,9 @@ public final class Dispatcher {
       recording = false;
       batch.forEach(p -> p.recorded().handle(ar));
       recordWaiting();
+      if (!running) {
+        checkStopped();
+      }
     });
   }
 
@@ -342,7 +355,7 @@ public final class Dispatcher {
   }
 
   private void checkStopped() {
-    if (stopped != null && !polling && inFlight == 0) {
+    if (stopped != null && !polling && inFlight == 0 && ready.isEmpty() && !recording && unrecorded.isEmpty()) {
       stopped.tryComplete();
     }
   }

@@ -41,16 +41,17 @@ class TouchPriorityTest {
     for (int i = 0; i < 5; i++) {
       Touches.await(server.api(), Touches.idOf(siyu, k + "-m" + i), "sent");
     }
-    Timestamp welcomeClaimed = claimedAt(welcome);
+    // one send at a time: the order of sending is the order of the sends' results
+    Timestamp welcomeSent = sentAt(welcome);
     for (int i = 0; i < 5; i++) {
-      Timestamp other = claimedAt(Touches.idOf(siyu, k + "-m" + i));
-      assertTrue(welcomeClaimed.before(other), "welcome claimed at " + welcomeClaimed + ", marketing " + i + " at " + other);
+      Timestamp other = sentAt(Touches.idOf(siyu, k + "-m" + i));
+      assertTrue(welcomeSent.before(other), "welcome sent at " + welcomeSent + ", marketing " + i + " at " + other);
     }
   }
 
-  private static Timestamp claimedAt(long touchId) throws Exception {
+  private static Timestamp sentAt(long touchId) throws Exception {
     try (Connection conn = server.siyu().database().jdbc().getConnection(); PreparedStatement ps = conn.prepareStatement(
-        "SELECT min(at) FROM touch_history WHERE touch_id = ? AND status = 'sending'")) {
+        "SELECT sent_at FROM touches WHERE id = ?")) {
       ps.setLong(1, touchId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
