@@ -1,5 +1,6 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
@@ -9,6 +10,14 @@ import io.siyu.journey.JourneyEngine;
 import io.siyu.journey.JourneyFile;
 import io.siyu.journey.Trigger;
 import io.siyu.journey.palette.Palette;
+import io.siyu.outbox.WebhookChannel;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -53,6 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
 import org.camunda.bpm.engine.RuntimeService;
@@ -64,15 +74,18 @@ import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 
 /**
- * Journey benchmarks. One file, run with the single-file source launcher against the server's
- * shaded jar (which brings the Camunda engine, the PostgreSQL driver, HikariCP and Jackson):
+ * Journey and dispatcher benchmarks. One file, run with the single-file source launcher against
+ * the server's shaded jar (which brings the Camunda engine, Vert.x, the PostgreSQL driver, HikariCP
+ * and Jackson):
  *
- * <pre>java -cp target/siyu.jar bench/JourneyBench.java [welcome|birthday|all] [--contacts N] [--rows M] ...</pre>
+ * <pre>java -cp target/siyu.jar bench/JourneyBench.java [welcome|birthday|all|dispatch] [--contacts N] [--rows M] [--touches T] ...</pre>
  *
- * Both scenarios measure Siyu against the bare Camunda engine running the same (completed) BPMN
- * with no-op delegates, in the same run, on a separate database of the same PostgreSQL server,
- * rounds interleaved, and state the goal as the median ratio: the machine is shared and noisy, so
- * only ratios taken under the same conditions mean something. See bench/README.md.
+ * The journey scenarios measure Siyu against the bare Camunda engine running the same (completed)
+ * BPMN with no-op delegates, on a separate database of the same PostgreSQL server; the dispatch
+ * scenario measures the outbox dispatcher against a plain Vert.x web client posting the same
+ * bodies. Each in the same run, rounds interleaved, the goal stated as the median ratio: the
+ * machine is shared and noisy, so only ratios taken under the same conditions mean something.
+ * See bench/README.md.
  */
 public final class JourneyBench {
 
@@ -81,6 +94,8 @@ public final class JourneyBench {
   // goals from the "Journeys" issue
   static final double WELCOME_GOAL = 0.7;  // Siyu instances/s >= 0.7 x the bare engine's
   static final double BIRTHDAY_GOAL = 1.3; // Siyu scan time <= 1.3 x the bare engine's time
+  // goal from the "Channels and templates" issue
+  static final double DISPATCH_GOAL = 0.5; // Siyu touches/s >= 0.5 x a plain web client's
 
   /** The welcome journey's four touches: a contact is through when the sink has all of them. */
   static final List<String> WELCOME_TEMPLATES = List.of("welcome", "welcome_day1", "welcome_day3", "welcome_day7");
@@ -91,6 +106,9 @@ public final class JourneyBench {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   /** The bare engine's database, created on the server's PostgreSQL next to Siyu's own. */
   static final String BARE_DB = "bench_bare";
+  /** Where the dispatch scenario's contacts come from, and the journey its touches name. */
+  static final String DISPATCH_SOURCE = "bench-dispatch";
+  static final String DISPATCH_JOURNEY = "bench_dispatch";
 
   public static void main(String[] args) {
     // slf4j-simple (in the jar) logs the bare engine at INFO to stderr otherwise
@@ -149,17 +167,34 @@ public final class JourneyBench {
     return 0;
   }
 
+  /** Key of the webhook signatures: the server signs with it, the plain client too, the sink checks them. */
+  private final String webhookSecret = HexFormat.of().formatHex(SecureRandom.getSeed(16));
+
   private void measure(Path work, Cleanup cleanup) throws Exception {
-    Sink sink = Sink.start();
+    Sink sink = Sink.start(webhookSecret);
     cleanup.onStop(sink::stop);
+    if (opts.scenario.equals("dispatch")) {
+      measureDispatch(work, cleanup, sink);
+    } else {
+      measureJourneys(work, cleanup, sink);
+    }
+  }
+
+  /** The server under test, with {@code env} on top of the harness's own settings; OtherCpu watches everything else. */
+  private Target startServer(Path work, Cleanup cleanup, Map<String, String> env) throws Exception {
+    Target target = ChildServer.start(work, cleanup, env);
+    other = new OtherCpu(target.serverPid(), target.dataDir().resolve("postgres").resolve("postmaster.pid"));
+    return target;
+  }
+
+  private void measureJourneys(Path work, Cleanup cleanup, Sink sink) throws Exception {
     String welcomeXml = zeroWaits(readShipped("welcome.bpmn"));
     Path journeys = Files.createDirectories(work.resolve("journeys"));
     // only the modified welcome is deployed at start: the shipped birthday journey (09:00) would
     // otherwise enter the million contacts' birthdays too; the bench's birthday copies come later
     Files.writeString(journeys.resolve("welcome.bpmn"), welcomeXml);
-    Target target = ChildServer.start(work, cleanup, serverEnv(journeys, sink));
+    Target target = startServer(work, cleanup, serverEnv(journeys, sink));
     Api api = new Api(target.baseUrl(), target.token());
-    other = new OtherCpu(target.serverPid(), target.dataDir().resolve("postgres").resolve("postmaster.pid"));
     try (Connection db = target.connect("postgres");
         BareEngine bare = BareEngine.start(target, opts.acquisitionMs)) {
       cleanup.onStop(bare::close);
@@ -182,12 +217,15 @@ public final class JourneyBench {
     // the four welcome touches go out at once, at any hour: this measures journeys, not the sending policy
     env.put("SIYU_QUIET_HOURS", "none");
     env.put("SIYU_FREQUENCY_CAP", "none");
-    env.put("SIYU_WEBHOOK_URL", sink.url());
-    // signed like a production webhook, so the HMAC is part of what is measured
-    env.put("SIYU_WEBHOOK_SECRET", HexFormat.of().formatHex(SecureRandom.getSeed(16)));
+    env.putAll(sinkEnv(sink));
     env.put("SIYU_JOB_ACQUISITION_MAX_WAIT_MS", Long.toString(opts.acquisitionMs));
     env.put("SIYU_BIRTHDAY_SCAN_CRON", NEVER);
     return env;
+  }
+
+  /** Webhook touches go to the harness's sink, signed like a production webhook: the HMAC is part of what is measured. */
+  Map<String, String> sinkEnv(Sink sink) {
+    return Map.of("SIYU_WEBHOOK_URL", sink.url(), "SIYU_WEBHOOK_SECRET", webhookSecret);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -244,10 +282,10 @@ public final class JourneyBench {
         + "event to 4 touches delivered, vs the bare engine", opts.contacts);
     bare.deploy("welcome", completed(welcomeXml));
     for (int r = 0; r < opts.warmup + opts.rounds; r++) {
-      Round round = round(db, "welcome", r, batch -> { },
+      Round round = round(db, "welcome", r, "bare engine", batch -> { },
           batch -> siyuWelcome(api, db, sink, batch), batch -> bareWelcome(db, bare, batch));
       log("welcome %s: Siyu %.1f instances/s, bare %.1f instances/s, ratio %.2f%s", roundName(r),
-          opts.contacts / round.siyu().seconds(), opts.contacts / round.bare().seconds(), Report.welcomeRatio(round),
+          opts.contacts / round.siyu().seconds(), opts.contacts / round.bare().seconds(), Report.rateRatio(round),
           r < opts.warmup ? " (warm-up, not counted)" : "");
       if (r >= opts.warmup) {
         report.welcome.add(round);
@@ -276,14 +314,14 @@ public final class JourneyBench {
   private OtherCpu other;
 
   /**
-   * Round r: both sides, Siyu first in even rounds and the bare engine first in odd ones (drift in
-   * load hits both alike), each after awaitQuiet and watched by OtherCpu. When other processes
+   * Round r: both sides, Siyu first in even rounds and the baseline (named {@code baseline} in the
+   * output) first in odd ones (drift in load hits both alike), each after awaitQuiet and watched by OtherCpu. When other processes
    * took more than {@value #DISTURBED} of the cores during either part, the round is run again on
    * fresh data (at most {@value #ATTEMPTS} attempts; then it is kept and noted): a benchmark that
    * starts half way through must not land on one side only.
    */
-  Round round(Connection db, String scenario, int r, Prepare prepare, Part<Side> siyuPart, Part<Side> barePart)
-      throws Exception {
+  Round round(Connection db, String scenario, int r, String baseline, Prepare prepare, Part<Side> siyuPart,
+      Part<Side> barePart) throws Exception {
     String name = roundName(r);
     for (int attempt = 1; ; attempt++) {
       int b = batch++;
@@ -292,7 +330,7 @@ public final class JourneyBench {
       Side bare = null;
       for (int part = 0; part < 2; part++) {
         boolean siyuNow = (part == 0) == (r % 2 == 0);
-        String what = scenario + " " + name + (siyuNow ? " (Siyu)" : " (bare engine)");
+        String what = scenario + " " + name + " (" + (siyuNow ? "Siyu" : baseline) + ")";
         awaitQuiet(db, what);
         other.begin();
         Side side = siyuNow ? siyuPart.run(b) : barePart.run(b);
@@ -468,7 +506,7 @@ public final class JourneyBench {
     }
     bare.deploy("birthday_bench", completed(birthdayCopy(shipped, "birthday_bench")));
     for (int r = 0; r < opts.warmup + opts.rounds; r++) {
-      Round round = round(db, "birthday", r, batch -> {
+      Round round = round(db, "birthday", r, "bare engine", batch -> {
         if (!LocalDate.now(SHANGHAI).equals(today)) {
           throw new BenchFailure("midnight passed in Asia/Shanghai during the run: the birthdays due changed");
         }
@@ -669,6 +707,327 @@ public final class JourneyBench {
       }
     }
     return String.join(" → ", nodes);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // scenario 3: dispatcher throughput
+
+  /**
+   * The dispatch scenario's own server: nothing but the harness's touches in the outbox, and the
+   * sending policy on, so every touch pays for it.
+   */
+  private void measureDispatch(Path work, Cleanup cleanup, Sink sink) throws Exception {
+    Target target = startServer(work, cleanup, dispatchEnv(work, sink));
+    try (Connection db = target.connect("postgres");
+        PlainClient plain = new PlainClient(sink.url(), webhookSecret, opts.concurrency)) {
+      report.database = scalar(db, "SELECT version()");
+      runDispatch(db, sink, plain);
+    }
+  }
+
+  Map<String, String> dispatchEnv(Path work, Sink sink) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    // no journeys: the shipped ones would deploy from bpmn/ and could write touches of their own
+    env.put("SIYU_JOURNEYS_DIR", Files.createDirectories(work.resolve("no-journeys")).toString());
+    env.putAll(sinkEnv(sink));
+    // consent is looked up for every touch: webhook marketing needs consent.webhook = true
+    env.put("SIYU_CONSENT_REQUIRED", "sms,email,webhook");
+    // every touch takes a place in contact_send_days (one statement each) before it is sent
+    env.put("SIYU_FREQUENCY_CAP", "2/day,5/week");
+    // the run must not depend on the hour: with quiet hours a run in the evening in Shanghai
+    // would only defer every touch to the morning
+    env.put("SIYU_QUIET_HOURS", "none");
+    // the server's default, set here so the plain client is sure to get the same
+    env.put("SIYU_OUTBOX_CONCURRENCY", Integer.toString(opts.concurrency));
+    return env;
+  }
+
+  /** The touches of the current batch, as the plain client posts them (read back after they were queued). */
+  private List<HeldTouch> held;
+  /** Per batch, the bodies the first of its two parts posted (bytes and digest): the second must post the same. */
+  private final Map<Integer, List<Long>> bodiesByBatch = new HashMap<>();
+
+  /**
+   * N contacts loaded once; each round queues one marketing webhook touch per contact, held back,
+   * then Siyu's part releases them all at once and the plain client's part posts the same bodies.
+   */
+  void runDispatch(Connection db, Sink sink, PlainClient plain) throws Exception {
+    log("");
+    log("== dispatch: %,d queued webhook touches released at once (consent and frequency cap on), until all are sent "
+        + "to the sink, vs a plain Vert.x web client posting the same bodies; %d in flight on both sides",
+        opts.touches, opts.concurrency);
+    report.loadSeconds = loadDispatchContacts(db, opts.touches);
+    checkPolicyIsOn(db);
+    for (int r = 0; r < opts.warmup + opts.rounds; r++) {
+      Round round = round(db, "dispatch", r, "plain client", batch -> held = queueHeldTouches(db, batch),
+          batch -> siyuDispatch(db, sink, batch), batch -> plainDispatch(plain, sink, batch));
+      log("dispatch %s: Siyu %,.0f touches/s, plain client %,.0f touches/s, ratio %.2f%s", roundName(r),
+          opts.touches / round.siyu().seconds(), opts.touches / round.bare().seconds(), Report.rateRatio(round),
+          r < opts.warmup ? " (warm-up, not counted)" : "");
+      if (r >= opts.warmup) {
+        report.dispatch.add(round);
+      }
+    }
+    log("dispatch: median ratio %.2f (goal >= %.1f)", Report.medianRate(report.dispatch), DISPATCH_GOAL);
+  }
+
+  /** N contacts (untimed setup) who said yes to webhook marketing, in the default time zone. */
+  static double loadDispatchContacts(Connection db, int n) throws SQLException {
+    long t0 = System.nanoTime();
+    timedSql(db, "INSERT INTO contacts (mobile, name, source, consent) "
+        + "SELECT '+86127' || lpad(i::text, 8, '0'), 'bench ' || i, '" + DISPATCH_SOURCE + "', '{\"webhook\": true}' "
+        + "FROM generate_series(0, " + (n - 1) + ") i", "contacts with consent to webhook marketing");
+    timedSql(db, "VACUUM (ANALYZE) contacts", "vacuumed and analyzed");
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * Untimed, once: the server really applies the policy measured here. A touch to a contact
+   * without webhook consent must be suppressed, one to a contact who already had 2 touches
+   * today must be deferred by the cap. Both are deleted afterwards.
+   */
+  static void checkPolicyIsOn(Connection db) throws Exception {
+    try (Statement st = db.createStatement()) {
+      st.execute("INSERT INTO contacts (name, source, consent) VALUES "
+          + "('no consent', 'bench-check', '{}'), ('at the cap', 'bench-check', '{\"webhook\": true}')");
+      st.execute("INSERT INTO contact_send_days (contact_id, day, sent) SELECT id, (now() AT TIME ZONE timezone)::date, 2 "
+          + "FROM contacts WHERE source = 'bench-check' AND name = 'at the cap'");
+      st.execute("INSERT INTO touches (touch_key, contact_id, channel, requested_channel, template_key, kind, status) "
+          + "SELECT 'check:' || name, id, 'webhook', 'webhook', 'offer', 'marketing', 'queued' FROM contacts WHERE source = 'bench-check'");
+    }
+    String outcome = "SELECT string_agg(t.touch_key || ' ' || h.detail, '; ' ORDER BY t.touch_key) FROM touches t "
+        + "JOIN touch_history h ON h.touch_id = t.id WHERE t.touch_key LIKE 'check:%' AND h.status <> 'sending'";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String seen = scalar(db, outcome);
+    while ((seen == null || !seen.contains("suppressed") || !seen.contains("deferred")) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      seen = scalar(db, outcome);
+    }
+    if (seen == null || !seen.contains("check:no consent suppressed: no channel reaches the contact")
+        || !seen.contains("check:at the cap deferred until") || !seen.contains("frequency cap reached")) {
+      throw new BenchFailure("the server does not apply consent and the frequency cap as configured: " + seen);
+    }
+    try (Statement st = db.createStatement()) {
+      st.execute("DELETE FROM contacts WHERE source = 'bench-check'"); // touches, history, send days cascade
+    }
+    log("policy check: a touch without consent was suppressed, one over the cap deferred (%s)", seen);
+  }
+
+  /**
+   * Untimed, before both parts of an attempt: the cap's counts start from zero (so each touch
+   * takes a fresh place, as on a contact's first touch of the day), and one touch per contact is
+   * queued in one transaction with next_attempt_at a day ahead, so the dispatcher sends nothing
+   * until Siyu's part releases them. The payload is what a purchase-triggered journey step writes:
+   * kind, entry key and the triggering event's properties. Then VACUUM, so dead rows of earlier
+   * rounds and unset hint bits do not land in the timed part.
+   */
+  static List<HeldTouch> queueHeldTouches(Connection db, int batch) throws SQLException {
+    timedSql(db, "TRUNCATE contact_send_days", "frequency cap counts cleared");
+    timedSql(db, "WITH queued AS (INSERT INTO touches (touch_key, contact_id, journey_key, process_instance_id, "
+        + "activity_id, channel, requested_channel, template_key, payload, kind, status, next_attempt_at) "
+        + "SELECT '" + dispatchKeyPrefix(batch) + "' || c.id, c.id, '" + DISPATCH_JOURNEY + "', "
+        + "md5('" + batch + ":' || c.id)::uuid::text, 'send_offer', 'webhook', 'webhook', 'double11_offer', "
+        + "jsonb_build_object('kind', 'marketing', 'entry_key', 'event:order-' || c.id, 'trigger', jsonb_build_object("
+        + "  'order_id', 'SO2026' || lpad(c.id::text, 10, '0'), 'sku', 'SKU-' || (c.id % 997), "
+        + "  'category', (ARRAY['beauty', 'coffee', 'apparel', 'home'])[c.id % 4 + 1], 'store', '上海南京西路旗舰店', "
+        + "  'amount', ((c.id % 50000) / 100.0)::numeric(10, 2), 'items', 1 + c.id % 3, 'channel', 'miniprogram', "
+        + "  'campaign', '双十一返场', 'coupon', 'CP' || upper(substr(md5(c.id::text), 1, 12)))), "
+        + "'marketing', 'queued', now() + interval '1 day' "
+        + "FROM contacts c WHERE c.source = '" + DISPATCH_SOURCE + "' RETURNING id) "
+        + "INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'enqueued' FROM queued",
+        "touches queued, held for a day");
+    timedSql(db, "VACUUM (ANALYZE) touches, touch_history, contact_send_days", "vacuumed and analyzed");
+    List<HeldTouch> touches = new ArrayList<>();
+    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT touch_key, contact_id, channel, "
+        + "template_key, payload::text, journey_key, activity_id FROM touches WHERE status = 'queued'")) {
+      while (rs.next()) {
+        touches.add(new HeldTouch(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            rs.getString(6), rs.getString(7)));
+      }
+    }
+    return touches;
+  }
+
+  /** How the touch keys of batch b begin (the contact's id follows): fresh keys for every attempt of a round. */
+  static String dispatchKeyPrefix(int batch) {
+    return "dispatch:" + batch + ":";
+  }
+
+  /**
+   * One Siyu part: every held touch released in one UPDATE; timed from its commit until the sink
+   * has every touch and every touch is recorded sent. Then checked: each sent once, on its first
+   * attempt, with a cap place taken, nothing deferred or suppressed, every signature good.
+   */
+  Side siyuDispatch(Connection db, Sink sink, int batch) throws Exception {
+    Sink.Keys keys = sink.expectKeys(opts.touches);
+    long r0 = System.nanoTime();
+    int released;
+    try (Statement st = db.createStatement()) {
+      released = st.executeUpdate("UPDATE touches SET next_attempt_at = now() WHERE status = 'queued'");
+    }
+    long t0 = System.nanoTime();
+    Instant wall = Instant.now();
+    if (released != opts.touches) {
+      throw new BenchFailure("released " + released + " queued touches, expected " + opts.touches);
+    }
+    Counters before = Counters.read(db, "postgres");
+    awaitSink(keys, t0, "Siyu", () -> dispatchState(db));
+    int polls = awaitRecorded(db);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Thread.sleep(1500); // PostgreSQL publishes transaction counts within a second
+    Counters used = Counters.read(db, "postgres").minus(before).lessCommits(polls);
+    checkDispatched(db, keys, batch);
+    checkSameBodies(batch, keys, "Siyu");
+    String detail = String.format(Locale.ROOT, "released in %.2f s (one UPDATE, not timed); %s; %s",
+        (t0 - r0) / 1e9, dispatchStages(db, keys, batch, wall, seconds), used.per(opts.touches, "touch"));
+    log("  Siyu: %,d touches sent in %.2f s = %,.0f touches/s; %s", opts.touches, seconds, opts.touches / seconds, detail);
+    return new Side(seconds, detail);
+  }
+
+  /** One plain part: the same bodies posted by the plain client, timed until every one is answered. */
+  Side plainDispatch(PlainClient plain, Sink sink, int batch) throws Exception {
+    Sink.Keys keys = sink.expectKeys(opts.touches);
+    long t0 = System.nanoTime();
+    int refused = plain.postAll(held);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    awaitSink(keys, t0, "plain client", () -> refused + " answers were not 2xx");
+    String problem = keys.problems(dispatchKeyPrefix(batch));
+    if (refused > 0 || problem != null) {
+      throw new BenchFailure("the plain client's part: " + refused + " answers were not 2xx; " + problem);
+    }
+    checkSameBodies(batch, keys, "the plain client");
+    String detail = String.format(Locale.ROOT, "%,d bodies (%.0f bytes on average) posted, each answered 200 once",
+        opts.touches, (double) keys.bytes() / opts.touches);
+    log("  plain client: %,d touches posted in %.2f s = %,.0f touches/s; %s", opts.touches, seconds, opts.touches / seconds, detail);
+    return new Side(seconds, detail);
+  }
+
+  /** Until the sink has every key; fails when none arrived for a minute (a touch deferred, suppressed or dead never does). */
+  static void awaitSink(Sink.Keys keys, long t0, String who, java.util.concurrent.Callable<String> state) throws Exception {
+    int last = -1;
+    long lastChange = System.nanoTime();
+    while (!keys.await(5, TimeUnit.SECONDS)) {
+      int now = keys.distinct();
+      log("  %s: %,d of %,d touches at the sink after %.0f s", who, now, keys.expected(), (System.nanoTime() - t0) / 1e9);
+      if (now != last) {
+        last = now;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(60)) {
+        throw new BenchFailure(who + ": no touch reached the sink for 60 s, " + now + " of " + keys.expected()
+            + " there; " + state.call());
+      }
+    }
+  }
+
+  /**
+   * After the sink has them all: until no touch is queued or sending (their results are recorded
+   * just after the answers), polling every 20 ms through the two partial indexes. Answers the polls.
+   */
+  static int awaitRecorded(Connection db) throws Exception {
+    String open = "SELECT (SELECT count(*) FROM touches WHERE status = 'queued') + (SELECT count(*) FROM touches WHERE status = 'sending')";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    int polls = 1;
+    while (!scalar(db, open).equals("0")) {
+      if (System.nanoTime() > deadline) {
+        throw new BenchFailure("the sink has every touch, but some were not recorded sent within 60 s: " + dispatchState(db));
+      }
+      Thread.sleep(20);
+      polls++;
+    }
+    return polls;
+  }
+
+  /** For a part that did not finish or check out: the outbox by status, and the last error. */
+  static String dispatchState(Connection db) {
+    try {
+      return scalar(db, "SELECT json_build_object("
+          + "'touches', (SELECT json_object_agg(status, n) FROM (SELECT status, count(*) n FROM touches GROUP BY status) s), "
+          + "'deferred', (SELECT count(*) FROM touch_history WHERE detail LIKE 'deferred%'), "
+          + "'last_error', (SELECT last_error FROM touches WHERE last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1))::text");
+    } catch (SQLException e) {
+      return "(state unknown: " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Every touch of the batch sent exactly once: status sent on attempt 1 on its own channel, no
+   * history but queued → sending → sent (a deferral, suppression or retry adds rows), one cap
+   * place per touch, and at the sink each key once with a good signature.
+   */
+  void checkDispatched(Connection db, Sink.Keys keys, int batch) throws SQLException {
+    String problem = keys.problems(dispatchKeyPrefix(batch));
+    if (problem != null) {
+      throw new BenchFailure("Siyu's part at the sink: " + problem);
+    }
+    try (PreparedStatement st = db.prepareStatement("SELECT count(*), "
+        + "count(*) FILTER (WHERE status = 'sent' AND attempts = 1 AND channel = 'webhook'), "
+        + "(SELECT count(*) FROM touch_history h JOIN touches x ON x.id = h.touch_id WHERE x.touch_key LIKE ?), "
+        + "(SELECT coalesce(sum(sent), 0) FROM contact_send_days) FROM touches WHERE touch_key LIKE ?")) {
+      String like = dispatchKeyPrefix(batch) + "%";
+      st.setString(1, like);
+      st.setString(2, like);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        long n = opts.touches;
+        if (rs.getLong(1) != n || rs.getLong(2) != n || rs.getLong(3) != 3 * n || rs.getLong(4) != n) {
+          throw new BenchFailure(String.format(Locale.ROOT, "expected %d touches, all sent on attempt 1 with 3 history "
+              + "rows each and a cap place each; found %d touches, %d sent so, %d history rows, %d cap places; %s",
+              n, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), dispatchState(db)));
+        }
+      }
+    }
+  }
+
+  /** The two parts of a batch must post the same bodies (the same bytes, whatever the order). */
+  void checkSameBodies(int batch, Sink.Keys keys, String who) {
+    List<Long> mine = List.of(keys.bytes(), keys.digest());
+    List<Long> first = bodiesByBatch.putIfAbsent(batch, mine);
+    if (first != null && !first.equals(mine)) {
+      throw new BenchFailure(who + " posted other bodies than the other side of the round: " + first + " vs " + mine
+          + " (bytes, CRC32 sum)");
+    }
+  }
+
+  /**
+   * Where Siyu's time went, from its own timestamps (each touch's 'sending' history row carries
+   * the claim's transaction start, its 'sent' row the record's) and the sink's arrival times: how
+   * many claims and records there were and how many touches each took, per-touch medians of
+   * claim → at the sink (policy, cap place, signing, the POST) and at the sink → recorded (the
+   * answer and the wait for a record), and how many of the send slots were busy on average
+   * (claim → recorded summed over the touches, over the part's time).
+   */
+  String dispatchStages(Connection db, Sink.Keys keys, int batch, Instant released, double seconds) throws SQLException {
+    java.util.Set<Double> claims = new java.util.HashSet<>();
+    java.util.Set<Double> records = new java.util.HashSet<>();
+    List<Double> toSink = new ArrayList<>();
+    List<Double> toRecord = new ArrayList<>();
+    double busy = 0;
+    double first = Double.MAX_VALUE;
+    double last = 0;
+    try (PreparedStatement st = db.prepareStatement("SELECT t.touch_key, extract(epoch FROM c.at), extract(epoch FROM s.at) "
+        + "FROM touches t JOIN touch_history c ON c.touch_id = t.id AND c.status = 'sending' "
+        + "JOIN touch_history s ON s.touch_id = t.id AND s.status = 'sent' WHERE t.touch_key LIKE ?")) {
+      st.setString(1, dispatchKeyPrefix(batch) + "%");
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          double claimed = rs.getDouble(2);
+          double sent = rs.getDouble(3);
+          double arrived = keys.arrivedSeconds(rs.getString(1));
+          claims.add(claimed);
+          records.add(sent);
+          toSink.add((arrived - claimed) * 1000);
+          toRecord.add((sent - arrived) * 1000);
+          busy += sent - claimed;
+          first = Math.min(first, claimed);
+          last = Math.max(last, sent);
+        }
+      }
+    }
+    double origin = released.toEpochMilli() / 1e3;
+    return String.format(Locale.ROOT, "first claim at +%.2f s, last recorded at +%.2f s; %,d claims (%.1f touches each), "
+        + "%,d records (%.1f each); median claim→sink %.1f ms, sink→recorded %.1f ms; %.1f of %d send slots busy on average",
+        first - origin, last - origin, claims.size(), (double) opts.touches / claims.size(), records.size(),
+        (double) opts.touches / records.size(), median(toSink), median(toRecord), busy / seconds, opts.concurrency);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -908,28 +1267,33 @@ public final class JourneyBench {
   // the loopback webhook sink
 
   /**
-   * Receives the webhook channel's POSTs. Counts, per contact, which of the welcome's four
-   * touches have arrived (a retry or duplicate changes nothing); the round is done when the
-   * expected number of contacts have all four. Other touches (birthday) are answered and ignored.
+   * Receives the webhook channel's POSTs. For the journeys: counts, per contact, which of the
+   * welcome's four touches have arrived (a retry or duplicate changes nothing); the round is done
+   * when the expected number of contacts have all four. Other touches (birthday) are answered and
+   * ignored. For the dispatch scenario, once {@link #expectKeys} was called: counts by
+   * Idempotency-Key instead ({@link Keys}).
    */
   static final class Sink {
     private static final int ALL = (1 << WELCOME_TEMPLATES.size()) - 1;
     private final HttpServer server;
+    private final byte[] secret;
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
     private volatile Map<Long, Integer> seen = new ConcurrentHashMap<>();
     private final AtomicInteger complete = new AtomicInteger();
-    private final AtomicLong received = new AtomicLong();
     private volatile int expected;
     private volatile CountDownLatch done = new CountDownLatch(0);
     private volatile long doneNanos;
+    /** The dispatch part under way; null while counting welcome touches. */
+    private volatile Keys keys;
 
-    private Sink(HttpServer server) {
+    private Sink(HttpServer server, String secret) {
       this.server = server;
+      this.secret = secret.getBytes(StandardCharsets.UTF_8);
     }
 
-    static Sink start() throws IOException {
+    static Sink start(String secret) throws IOException {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-      Sink sink = new Sink(server);
+      Sink sink = new Sink(server, secret);
       server.createContext("/touches", sink::handle);
       server.setExecutor(sink.threads);
       server.start();
@@ -941,6 +1305,7 @@ public final class JourneyBench {
     }
 
     void expect(int contacts) {
+      keys = null;
       seen = new ConcurrentHashMap<>();
       complete.set(0);
       expected = contacts;
@@ -959,24 +1324,42 @@ public final class JourneyBench {
       return doneNanos;
     }
 
+    /** From now on until the next call, counts POSTs by Idempotency-Key, for a part of {@code n} touches. */
+    Keys expectKeys(int n) {
+      Keys k = new Keys(n, secret);
+      keys = k;
+      return k;
+    }
+
     private void handle(HttpExchange ex) throws IOException {
       try {
-        JsonNode touch;
-        try {
-          touch = JSON.readTree(ex.getRequestBody().readAllBytes());
-        } catch (IOException e) {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        Keys k = keys;
+        if (k != null) {
+          k.record(ex.getRequestHeaders(), body);
+        } else if (!recordWelcome(body)) {
           ex.sendResponseHeaders(400, -1);
           return;
-        }
-        received.incrementAndGet();
-        int bit = WELCOME_TEMPLATES.indexOf(touch.path("template_key").asText());
-        if (bit >= 0) {
-          record(touch.path("contact_id").asLong(), 1 << bit);
         }
         ex.sendResponseHeaders(200, -1);
       } finally {
         ex.close();
       }
+    }
+
+    /** False when the body is not JSON. */
+    private boolean recordWelcome(byte[] body) {
+      JsonNode touch;
+      try {
+        touch = JSON.readTree(body);
+      } catch (IOException e) {
+        return false;
+      }
+      int bit = WELCOME_TEMPLATES.indexOf(touch.path("template_key").asText());
+      if (bit >= 0) {
+        record(touch.path("contact_id").asLong(), 1 << bit);
+      }
+      return true;
     }
 
     private void record(long contact, int bit) {
@@ -994,6 +1377,185 @@ public final class JourneyBench {
     void stop() {
       server.stop(0);
       threads.shutdownNow();
+    }
+
+    /**
+     * One dispatch part as the sink sees it: each POST's Idempotency-Key (when it first came, how
+     * often it came again), its signature checked with the webhook secret, and the bodies' bytes
+     * and order-independent digest (a sum of CRC32s), so the two sides of a round can be shown to
+     * have posted the same bodies. Done at {@code expected} distinct keys.
+     */
+    static final class Keys {
+      private final int expected;
+      private final byte[] secret;
+      private final Map<String, Long> firstMicros = new ConcurrentHashMap<>();
+      private final AtomicInteger distinct = new AtomicInteger();
+      private final AtomicInteger repeats = new AtomicInteger();
+      private final AtomicInteger invalid = new AtomicInteger();
+      private final AtomicLong bytes = new AtomicLong();
+      private final AtomicLong digest = new AtomicLong();
+      private final CountDownLatch done = new CountDownLatch(1);
+
+      Keys(int expected, byte[] secret) {
+        this.expected = expected;
+        this.secret = secret;
+      }
+
+      void record(Headers headers, byte[] body) {
+        Instant now = Instant.now();
+        String timestamp = headers.getFirst("X-Siyu-Timestamp");
+        String signature = headers.getFirst("X-Siyu-Signature");
+        String key = headers.getFirst("Idempotency-Key");
+        if (key == null || timestamp == null
+            || !("sha256=" + WebhookChannel.sign(secret, timestamp, Buffer.buffer(body))).equals(signature)) {
+          invalid.incrementAndGet();
+        }
+        bytes.addAndGet(body.length);
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        digest.addAndGet(crc.getValue());
+        if (key == null || firstMicros.putIfAbsent(key, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000) != null) {
+          repeats.incrementAndGet();
+        } else if (distinct.incrementAndGet() == expected) {
+          done.countDown();
+        }
+      }
+
+      boolean await(long time, TimeUnit unit) throws InterruptedException {
+        return done.await(time, unit);
+      }
+
+      int expected() {
+        return expected;
+      }
+
+      int distinct() {
+        return distinct.get();
+      }
+
+      long bytes() {
+        return bytes.get();
+      }
+
+      long digest() {
+        return digest.get();
+      }
+
+      /** When the key first arrived, in epoch seconds (NaN if it never did). */
+      double arrivedSeconds(String key) {
+        Long micros = firstMicros.get(key);
+        return micros == null ? Double.NaN : micros / 1e6;
+      }
+
+      /** What is wrong with the part, or null: every key once, all of the batch, all signed right. */
+      String problems(String keyPrefix) {
+        long foreign = firstMicros.keySet().stream().filter(k -> !k.startsWith(keyPrefix)).count();
+        if (distinct.get() == expected && repeats.get() == 0 && invalid.get() == 0 && foreign == 0) {
+          return null;
+        }
+        return String.format(Locale.ROOT, "the sink got %d distinct keys of %d expected, %d repeats, %d without a key "
+            + "or a good signature, %d keys not of this batch", distinct.get(), expected, repeats.get(), invalid.get(), foreign);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the plain client (the dispatch scenario's baseline)
+
+  /** A queued touch as the plain client posts it. */
+  record HeldTouch(String touchKey, long contactId, String channel, String templateKey, String payload,
+      String journeyKey, String activityId) {
+    /**
+     * The body WebhookChannel.body builds: the same fields in the same order, the payload parsed
+     * from its JSON text as Siyu's claim does (the sink checks that both sides' bodies are equal).
+     */
+    JsonObject body() {
+      return new JsonObject().put("touch_key", touchKey).put("contact_id", contactId).put("channel", channel)
+          .put("template_key", templateKey).put("payload", new JsonObject(payload)).put("journey_key", journeyKey)
+          .put("activity_id", activityId);
+    }
+  }
+
+  /**
+   * The baseline: a plain Vert.x web client in the harness's JVM doing what the webhook channel
+   * does for each touch — build the JSON body, sign it with WebhookChannel.sign, POST it with the
+   * same headers and client options — with as many in flight as the dispatcher's send slots, and
+   * nothing else: no database, no policy.
+   */
+  static final class PlainClient implements AutoCloseable {
+    /** The webhook channel's default timeout (SIYU_WEBHOOK_TIMEOUT_MS). */
+    private static final int TIMEOUT_MS = 5000;
+    private final Vertx vertx = Vertx.vertx();
+    private final io.vertx.core.Context context = vertx.getOrCreateContext();
+    private final WebClient client;
+    private final String url;
+    private final byte[] secret;
+    private final int concurrency;
+
+    PlainClient(String url, String secret, int concurrency) {
+      this.url = url;
+      this.secret = secret.getBytes(StandardCharsets.UTF_8);
+      this.concurrency = concurrency;
+      // as WebhookChannel.start: one connection per concurrent send
+      this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false)
+          .setUserAgent("Siyu-Webhook"), new PoolOptions().setHttp1MaxSize(concurrency));
+    }
+
+    /** Posts every touch, {@code concurrency} at a time, and waits for all answers; answers how many were not 2xx. */
+    int postAll(List<HeldTouch> touches) throws Exception {
+      Promise<Integer> done = Promise.promise();
+      context.runOnContext(v -> new Run(touches, done).start());
+      return done.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
+    }
+
+    /** One pass over the touches, all on one context (as the dispatcher's sends), so no locks. */
+    private final class Run {
+      private final List<HeldTouch> touches;
+      private final Promise<Integer> done;
+      private int next;
+      private int answered;
+      private int refused;
+
+      Run(List<HeldTouch> touches, Promise<Integer> done) {
+        this.touches = touches;
+        this.done = done;
+      }
+
+      void start() {
+        for (int i = 0; i < concurrency; i++) {
+          sendNext();
+        }
+      }
+
+      private void sendNext() {
+        if (next == touches.size()) {
+          return;
+        }
+        HeldTouch t = touches.get(next++);
+        Buffer body = t.body().toBuffer();
+        String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+        client.postAbs(url).timeout(TIMEOUT_MS)
+            .putHeader("Content-Type", "application/json; charset=utf-8")
+            .putHeader("X-Siyu-Timestamp", timestamp)
+            .putHeader("Idempotency-Key", t.touchKey())
+            .putHeader("X-Siyu-Signature", "sha256=" + WebhookChannel.sign(secret, timestamp, body))
+            .sendBuffer(body).onComplete(ar -> {
+              if (ar.failed() || ar.result().statusCode() / 100 != 2) {
+                refused++;
+              }
+              if (++answered == touches.size()) {
+                done.complete(refused);
+              } else {
+                sendNext();
+              }
+            });
+      }
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      vertx.close();
     }
   }
 
@@ -1415,6 +1977,7 @@ public final class JourneyBench {
     String database = "?";
     final List<Round> welcome = new ArrayList<>();
     final List<Round> birthday = new ArrayList<>();
+    final List<Round> dispatch = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     long due;
     double loadSeconds = Double.NaN;
@@ -1424,9 +1987,13 @@ public final class JourneyBench {
       this.o = o;
     }
 
-    /** Siyu instances/s over the bare engine's, per round. */
-    static double welcomeRatio(Round r) {
+    /** Siyu's rate over the baseline's, per round (both sides do the same number of instances or touches). */
+    static double rateRatio(Round r) {
       return r.bare().seconds() / r.siyu().seconds();
+    }
+
+    static double medianRate(List<Round> rounds) {
+      return median(rounds.stream().map(Report::rateRatio).toList());
     }
 
     /** Siyu time over the bare engine's, per round. */
@@ -1435,7 +2002,7 @@ public final class JourneyBench {
     }
 
     double welcomeRatio() {
-      return median(welcome.stream().map(Report::welcomeRatio).toList());
+      return medianRate(welcome);
     }
 
     double birthdayRatio() {
@@ -1445,20 +2012,22 @@ public final class JourneyBench {
     String markdown() {
       StringBuilder md = new StringBuilder();
       md.append("----- paste into bench/RESULTS.md -----\n");
-      md.append("### ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" — journeys: ").append(o.scenario).append("\n\n");
+      boolean dispatching = o.scenario.equals("dispatch");
+      md.append("### ").append(LocalDate.now(java.time.ZoneOffset.UTC))
+          .append(dispatching ? " — dispatcher throughput" : " — journeys: " + o.scenario).append("\n\n");
       md.append("- command: `java -cp target/siyu.jar bench/JourneyBench.java ").append(String.join(" ", o.commandArgs())).append("`\n");
       md.append("- commit: ").append(gitDescribe()).append("\n");
       md.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
           .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
           .append(", Java ").append(System.getProperty("java.version")).append("\n");
-      md.append("- database: ").append(database.replaceAll(" on .*", "")).append(" (embedded; the bare engine on database `")
-          .append(BARE_DB).append("` of the same server)\n\n");
+      md.append("- database: ").append(database.replaceAll(" on .*", "")).append(dispatching ? " (embedded)\n\n"
+          : " (embedded; the bare engine on database `" + BARE_DB + "` of the same server)\n\n");
       md.append("| scenario | Siyu | baseline (same run) | ratio | goal | result |\n");
       md.append("|---|---|---|---|---|---|\n");
       for (Round r : welcome) {
         md.append(String.format(Locale.ROOT, "| welcome, round %d (%,d contacts × 4 touches) | %.1f instances/s (%.2f s) | bare engine %.1f instances/s (%.2f s) | %.2f | (in the median) | — |\n",
             r.number(), o.contacts, o.contacts / r.siyu().seconds(), r.siyu().seconds(), o.contacts / r.bare().seconds(),
-            r.bare().seconds(), welcomeRatio(r)));
+            r.bare().seconds(), rateRatio(r)));
       }
       if (!welcome.isEmpty()) {
         md.append(String.format(Locale.ROOT, "| welcome throughput | median of %d | | %.2f | ≥ %.1f | %s |\n",
@@ -1472,6 +2041,16 @@ public final class JourneyBench {
         md.append(String.format(Locale.ROOT, "| birthday scan | median of %d | | %.2f | ≤ %.1f | %s |\n",
             birthday.size(), birthdayRatio(), BIRTHDAY_GOAL, birthdayRatio() <= BIRTHDAY_GOAL ? "pass" : "FAIL"));
       }
+      for (Round r : dispatch) {
+        md.append(String.format(Locale.ROOT, "| dispatch, round %d (%,d touches) | %,.0f touches/s (%.2f s) | plain client %,.0f touches/s (%.2f s) | %.2f | (in the median) | — |\n",
+            r.number(), o.touches, o.touches / r.siyu().seconds(), r.siyu().seconds(), o.touches / r.bare().seconds(),
+            r.bare().seconds(), rateRatio(r)));
+      }
+      if (!dispatch.isEmpty()) {
+        double ratio = medianRate(dispatch);
+        md.append(String.format(Locale.ROOT, "| dispatcher throughput | median of %d | | %.2f | ≥ %.1f | %s |\n",
+            dispatch.size(), ratio, DISPATCH_GOAL, ratio >= DISPATCH_GOAL ? "pass" : "FAIL"));
+      }
       details(md);
       md.append("----- end -----");
       return md.toString();
@@ -1479,20 +2058,26 @@ public final class JourneyBench {
 
     private void details(StringBuilder md) {
       md.append('\n');
-      for (Round r : welcome) {
-        md.append(String.format(Locale.ROOT, "Welcome round %d, Siyu: %s.%nWelcome round %d, bare: %s.%n",
-            r.number(), r.siyu().detail(), r.number(), r.bare().detail()));
-      }
+      roundDetails(md, "Welcome", "bare", welcome);
       if (!birthday.isEmpty()) {
         md.append(String.format(Locale.ROOT, "Birthday: %,d contacts loaded in SQL in %.0f s (setup, not measured); "
             + "the scan's candidate query alone: %s.%n", o.rows, loadSeconds, scanQuery));
       }
-      for (Round r : birthday) {
-        md.append(String.format(Locale.ROOT, "Birthday round %d, Siyu: %s.%nBirthday round %d, bare: %s.%n",
-            r.number(), r.siyu().detail(), r.number(), r.bare().detail()));
+      roundDetails(md, "Birthday", "bare", birthday);
+      if (!dispatch.isEmpty()) {
+        md.append(String.format(Locale.ROOT, "Dispatch: %,d contacts loaded in SQL in %.0f s (setup, not measured); "
+            + "each attempt of a round queued its touches in one statement, untimed.%n", o.touches, loadSeconds));
       }
+      roundDetails(md, "Dispatch", "plain client", dispatch);
       for (String n : notes) {
         md.append("Note: ").append(n).append(".\n");
+      }
+    }
+
+    private static void roundDetails(StringBuilder md, String scenario, String baseline, List<Round> rounds) {
+      for (Round r : rounds) {
+        md.append(String.format(Locale.ROOT, "%s round %d, Siyu: %s.%n%s round %d, %s: %s.%n",
+            scenario, r.number(), r.siyu().detail(), scenario, r.number(), baseline, r.bare().detail()));
       }
     }
 
@@ -1513,7 +2098,7 @@ public final class JourneyBench {
 
   static final class Options {
     static final String USAGE = """
-        usage: java -cp target/siyu.jar bench/JourneyBench.java [welcome|birthday|all] [options]
+        usage: java -cp target/siyu.jar bench/JourneyBench.java [welcome|birthday|all|dispatch] [options]
 
         Scenarios (default: all)
           welcome   N contacts through the welcome journey with its waits at zero: N member.registered
@@ -1524,14 +2109,22 @@ public final class JourneyBench {
                     scan fired through the API until every due contact's entry has its instance; vs
                     the bare engine starting as many instances of the same BPMN one after another.
                     Goal: Siyu's time <= 1.3 x the bare engine's
-          all       both, welcome first
+          all       the two journey scenarios, welcome first (not dispatch: it needs a server with
+                    other settings, and a 100,000-touch run takes as long again)
+          dispatch  T contacts with consent, one queued marketing webhook touch each, released at once
+                    with consent and the frequency cap on, until all are sent to the sink; vs a plain
+                    Vert.x web client posting the same bodies, signed the same way, as many in flight.
+                    Goal: Siyu touches/s >= 0.5 x the plain client's
 
         Options
           --contacts N        welcome: contacts per round (default 2000)
           --rows M            birthday: contacts to load (default 1000000)
-          --rounds R          timed rounds per scenario, Siyu and bare interleaved (default 3)
+          --rounds R          timed rounds per scenario, Siyu and the baseline interleaved (default 3)
           --warmup W          untimed rounds first (default 1)
           --threads T         welcome: concurrent event posts, and threads starting bare instances (default 4)
+          --touches T         dispatch: touches per round, one per contact (default 100000)
+          --concurrency C     dispatch: SIYU_OUTBOX_CONCURRENCY and the plain client's requests in flight
+                              (default 32, the server's default)
           --acquisition-ms A  SIYU_JOB_ACQUISITION_MAX_WAIT_MS, the same for the bare engine (default 1000)
           --keep              keep the temp dir (journey files, server log, embedded database)
           -h, --help          this text
@@ -1546,6 +2139,8 @@ public final class JourneyBench {
     int rounds = 3;
     int warmup = 1;
     int threads = 4;
+    int touches = 100_000;
+    int concurrency = 32;
     long acquisitionMs = 1000;
     boolean keep;
     boolean help;
@@ -1555,12 +2150,14 @@ public final class JourneyBench {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
-          case "welcome", "birthday", "all" -> o.scenario = a;
+          case "welcome", "birthday", "all", "dispatch" -> o.scenario = a;
           case "--contacts" -> o.contacts = positive(a, value(args, ++i, a));
           case "--rows" -> o.rows = positive(a, value(args, ++i, a));
           case "--rounds" -> o.rounds = positive(a, value(args, ++i, a));
           case "--warmup" -> o.warmup = Math.max(0, Integer.parseInt(value(args, ++i, a)));
           case "--threads" -> o.threads = positive(a, value(args, ++i, a));
+          case "--touches" -> o.touches = positive(a, value(args, ++i, a));
+          case "--concurrency" -> o.concurrency = positive(a, value(args, ++i, a));
           case "--acquisition-ms" -> o.acquisitionMs = positive(a, value(args, ++i, a));
           case "--keep" -> o.keep = true;
           case "-h", "--help" -> o.help = true;
@@ -1579,11 +2176,14 @@ public final class JourneyBench {
 
     List<String> commandArgs() {
       List<String> a = new ArrayList<>(List.of(scenario));
-      if (!scenario.equals("birthday")) {
+      if (scenario.equals("welcome") || scenario.equals("all")) {
         a.addAll(List.of("--contacts", Integer.toString(contacts), "--threads", Integer.toString(threads)));
       }
-      if (!scenario.equals("welcome")) {
+      if (scenario.equals("birthday") || scenario.equals("all")) {
         a.addAll(List.of("--rows", Integer.toString(rows)));
+      }
+      if (scenario.equals("dispatch")) {
+        a.addAll(List.of("--touches", Integer.toString(touches), "--concurrency", Integer.toString(concurrency)));
       }
       a.addAll(List.of("--rounds", Integer.toString(rounds), "--warmup", Integer.toString(warmup)));
       return a;
