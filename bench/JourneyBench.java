@@ -2143,7 +2143,7 @@ public final class JourneyBench {
                     the bare engine starting as many instances of the same BPMN one after another.
                     Goal: Siyu's time <= 1.3 x the bare engine's
           all       the two journey scenarios, welcome first (not dispatch: it needs a server with
-                    other settings, and a 100,000-touch run takes as long again)
+                    other settings; run it by name)
           dispatch  T contacts with consent, one queued marketing webhook touch each, released at once
                     with consent and the frequency cap on, until all are sent to the sink; vs a plain
                     Vert.x web client posting the same bodies, signed the same way, as many in flight.
