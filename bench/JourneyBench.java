@@ -999,9 +999,10 @@ public final class JourneyBench {
    * Where Siyu's time went, from its own timestamps (each touch's 'sending' history row carries
    * the claim's transaction start, its 'sent' row the record's) and the sink's arrival times: how
    * many claims and records there were and how many touches each took, per-touch medians of
-   * claim → at the sink (policy, cap place, signing, the POST) and at the sink → recorded (the
-   * answer and the wait for a record), and how many of the send slots were busy on average
-   * (claim → recorded summed over the touches, over the part's time).
+   * claim → at the sink (the plan with its cap places, the wait for a send slot, signing, the POST)
+   * and at the sink → recorded (the answer and the wait for a record), and how many touches were
+   * held between claim and record on average (claim → recorded summed over the touches, over the
+   * part's time: the sends in flight plus the claimed touches waiting for a slot).
    */
   String dispatchStages(Connection db, Sink.Keys keys, int batch, Instant released, double seconds) throws SQLException {
     java.util.Set<Double> claims = new java.util.HashSet<>();
@@ -1032,7 +1033,8 @@ public final class JourneyBench {
     }
     double origin = released.toEpochMilli() / 1e3;
     return String.format(Locale.ROOT, "first claim at +%.2f s, last recorded at +%.2f s; %,d claims (%.1f touches each), "
-        + "%,d records (%.1f each); median claim→sink %.1f ms, sink→recorded %.1f ms; %.1f of %d send slots busy on average",
+        + "%,d records (%.1f each); median claim→sink %.1f ms, sink→recorded %.1f ms; %.1f touches held between claim "
+        + "and record on average (%d send slots)",
         first - origin, last - origin, claims.size(), (double) opts.touches / claims.size(), records.size(),
         (double) opts.touches / records.size(), median(toSink), median(toRecord), busy / seconds, opts.concurrency);
   }
