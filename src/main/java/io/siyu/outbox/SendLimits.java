@@ -64,9 +64,10 @@ public final class SendLimits {
    */
   private static final String RESERVE_CAPS = "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::int[]) "
       + "  AS r (contact_id, day, wanted)), "
-      + "cur AS (SELECT r.*, coalesce(d.sent, 0) AS today, coalesce((SELECT sum(w.sent) FROM contact_send_days w "
-      + "  WHERE w.contact_id = r.contact_id AND w.day > r.day - 7 AND w.day < r.day), 0) AS week "
-      + "  FROM r LEFT JOIN contact_send_days d ON d.contact_id = r.contact_id AND d.day = r.day), "
+      // per-contact subqueries, not a join: a join planned from an empty table's statistics scans the whole table
+      + "cur AS (SELECT r.*, coalesce((SELECT d.sent FROM contact_send_days d WHERE d.contact_id = r.contact_id "
+      + "  AND d.day = r.day), 0) AS today, coalesce((SELECT sum(w.sent) FROM contact_send_days w "
+      + "  WHERE w.contact_id = r.contact_id AND w.day > r.day - 7 AND w.day < r.day), 0) AS week FROM r), "
       + "granted AS (SELECT contact_id, day, greatest(0, least(wanted, $4::int - today, $5::int - today - week))::int AS n "
       + "  FROM cur), "
       + "taken AS (INSERT INTO contact_send_days AS d (contact_id, day, sent) SELECT contact_id, day, n FROM granted WHERE n > 0 "
