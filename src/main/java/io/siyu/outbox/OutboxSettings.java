@@ -22,6 +22,8 @@ public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int
     if (!isHttpUrl(publicUrl)) {
       throw new IllegalArgumentException("SIYU_PUBLIC_URL must be an http:// or https:// URL");
     }
+    // links are built as publicUrl + "/l/..." and "/webhooks/...": one form, without the trailing slash
+    publicUrl = publicUrl.replaceAll("/+$", "");
     if (webhookUrl != null && !isHttpUrl(webhookUrl)) {
       throw new IllegalArgumentException("SIYU_WEBHOOK_URL must be an http:// or https:// URL");
     }

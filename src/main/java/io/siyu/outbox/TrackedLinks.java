@@ -40,7 +40,7 @@ public final class TrackedLinks {
   public TrackedLinks(Pool pool, EventService events, String publicUrl) {
     this.pool = pool;
     this.events = events;
-    this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    this.publicUrl = publicUrl;
   }
 
   /** The short link for {@code url} in this touch (not saved yet: see {@link #save}); other schemes are left alone. */

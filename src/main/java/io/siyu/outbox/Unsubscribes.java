@@ -30,7 +30,7 @@ public final class Unsubscribes {
 
   public Unsubscribes(Pool pool, String publicUrl) {
     this.pool = pool;
-    this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    this.publicUrl = publicUrl;
   }
 
   /** The touch's unsubscribe link for its channel, saved so it works. */
