@@ -26,14 +26,17 @@ class TouchPriorityTest {
     Siyu siyu = server.siyu();
     long contact = Touches.contact(server.api());
     String k = Touches.unique();
-    // written without waking the dispatcher, which looks only once a minute here
+    // written without waking the dispatcher, which looks only once a minute here; in one transaction,
+    // so a claim woken by something else (the contact's own events) sees all six touches or none
     try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
       for (int i = 0; i < 5; i++) {
         Outbox.enqueue(conn, new TouchRequest(k + "-m" + i, contact, "welcome", null, "send", "log", "offer", "{}"));
       }
-      Thread.sleep(20); // the welcome is queued last: it is the least overdue
+      // the welcome is queued last, at the same moment: only its priority puts it first
       Outbox.enqueue(conn, new TouchRequest(k + "-w", contact, "welcome", null, "send", "log", "welcome",
           new JsonObject().put("welcome_code", "WC-" + k).put("kind", "transactional").encode()));
+      conn.commit();
     }
     siyu.services().dispatcher().wake();
     long welcome = Touches.idOf(siyu, k + "-w");
