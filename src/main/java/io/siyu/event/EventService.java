@@ -195,9 +195,14 @@ public final class EventService {
     return chain.compose(v -> checkContactIds(conn, inputs, ids, batch)).map(ids);
   }
 
+  /** Contact ids the sender named must exist; those resolved from identities do. */
   private Future<Void> checkContactIds(SqlConnection conn, List<EventInput> inputs, Map<Integer, Long> ids,
       boolean batch) {
-    List<Long> wanted = ids.values().stream().distinct().toList();
+    List<Long> wanted = ids.entrySet().stream().filter(e -> inputs.get(e.getKey()).contactId() != null)
+        .map(Map.Entry::getValue).distinct().toList();
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture();
+    }
     return conn.preparedQuery("SELECT array_agg(x) AS missing FROM unnest($1::bigint[]) x "
             + "WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x)")
         .execute(Tuple.of(wanted.toArray(Long[]::new)))
@@ -244,11 +249,13 @@ public final class EventService {
     }
     // lock the contacts whose aggregates change in id order, so two batches touching the same
     // contacts queue up instead of deadlocking; NO KEY UPDATE (aggregates are not keys) lets
-    // transactions that only reference the contact, like a journey entering it, go on
+    // transactions that only reference the contact, like a journey entering it, go on. One contact
+    // needs no order: the insert's own update locks it.
     Long[] ordered = cids.stream().distinct().sorted().toArray(Long[]::new);
-    return conn.preparedQuery("SELECT id FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE")
-        .execute(Tuple.of(ordered))
-        .compose(locked -> conn.preparedQuery(INSERT)
+    Future<?> locked = ordered.length == 1 ? Future.succeededFuture()
+        : conn.preparedQuery("SELECT id FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE")
+            .execute(Tuple.of(ordered));
+    return locked.compose(v -> conn.preparedQuery(INSERT)
         .execute(Tuple.of(keys.toArray(String[]::new), cids.toArray(Long[]::new), types.toArray(String[]::new),
             times.toArray(String[]::new), amounts.toArray(String[]::new), props.toArray(String[]::new),
             sources.toArray(String[]::new))))

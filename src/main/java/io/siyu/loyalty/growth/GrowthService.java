@@ -19,8 +19,14 @@ public final class GrowthService {
   /** The tier table as rows: name, threshold, rank (1 = lowest). */
   private static final String TIERS = "t AS (SELECT * FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS t(name, threshold, rank))";
 
-  private static final String EARN = "WITH r AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[]) "
-      + "  AS r(type, fixed, per_yuan)), "
+  /**
+   * One statement for newly stored events: growth by rule into the ledger (once per event), added
+   * to each earner's value, and the earner moved up to the highest tier the new value reaches (never
+   * down). Only earners can move: growth is the only thing that rises between reviews. The caller
+   * holds the contacts' row locks, so this statement's snapshot already has their latest values.
+   */
+  private static final String EARN = "WITH " + TIERS + ", "
+      + "r AS (SELECT * FROM unnest($4::text[], $5::int[], $6::text[]) AS r(type, fixed, per_yuan)), "
       // growth.awarded (a journey's "award growth" step) carries its own amount
       + "g AS (SELECT e.id, e.contact_id, e.type, "
       + "  (coalesce(r.fixed, 0) + floor(coalesce(e.amount, 0) * coalesce(r.per_yuan::numeric, 0)) "
@@ -30,18 +36,17 @@ public final class GrowthService {
       + "ins AS (INSERT INTO growth_ledger (contact_id, event_id, event_type, points) "
       + "  SELECT contact_id, id, type, points FROM g WHERE points > 0 ON CONFLICT (event_id) DO NOTHING "
       + "  RETURNING contact_id, points), "
-      + "sums AS (SELECT contact_id, sum(points)::int AS s FROM ins GROUP BY contact_id) "
-      + "UPDATE contacts c SET growth_value = c.growth_value + sums.s FROM sums WHERE c.id = sums.contact_id";
-
-  /** Moves the contacts of the given events up to the highest tier their growth reaches; never down. */
-  private static final String UPGRADE = "WITH " + TIERS + ", "
-      + "x AS (SELECT c.id, c.tier AS old, (SELECT t.name FROM t WHERE t.threshold <= c.growth_value "
-      + "  ORDER BY t.threshold DESC LIMIT 1) AS new FROM contacts c "
-      + "  WHERE c.id IN (SELECT contact_id FROM events WHERE id = ANY($1::bigint[]))), "
+      + "sums AS (SELECT contact_id, sum(points)::int AS s FROM ins GROUP BY contact_id), "
+      + "x AS (SELECT c.id, c.tier AS old, sums.s, (SELECT t.name FROM t WHERE t.threshold <= c.growth_value + sums.s "
+      + "  ORDER BY t.threshold DESC LIMIT 1) AS new FROM contacts c JOIN sums ON sums.contact_id = c.id), "
       + "ranked AS (SELECT x.*, (SELECT rank FROM t WHERE t.name = x.old) AS old_rank, "
       + "  (SELECT rank FROM t WHERE t.name = x.new) AS new_rank FROM x), "
-      + "moved AS (UPDATE contacts c SET tier = r.new, tier_since = now(), updated_at = now() FROM ranked r "
-      + "  WHERE c.id = r.id AND r.new_rank > coalesce(r.old_rank, 0) RETURNING c.id, r.old, r.new, 'tier.upgraded' AS type), "
+      + "earned AS (UPDATE contacts c SET growth_value = c.growth_value + r.s, "
+      + "    tier = CASE WHEN r.new_rank > coalesce(r.old_rank, 0) THEN r.new ELSE c.tier END, "
+      + "    tier_since = CASE WHEN r.new_rank > coalesce(r.old_rank, 0) THEN now() ELSE c.tier_since END, "
+      + "    updated_at = now() FROM ranked r WHERE c.id = r.id "
+      + "  RETURNING c.id, r.old, r.new, r.new_rank > coalesce(r.old_rank, 0) AS up), "
+      + "moved AS (SELECT id, old, new, 'tier.upgraded' AS type FROM earned WHERE up), "
       + logged("moved")
       + "SELECT count(*) AS n FROM moved";
 
@@ -80,12 +85,11 @@ public final class GrowthService {
     this.reviewMonths = reviewMonths;
   }
 
-  /** Inside event ingestion's transaction: growth for the newly stored events, then upgrades. */
+  /** Inside event ingestion's transaction: growth for the newly stored events, and upgrades. */
   public Future<Void> apply(SqlClient conn, Long[] eventIds) {
     return conn.preparedQuery(EARN)
-        .execute(Tuple.of(eventIds, rules.ruleTypes(), rules.ruleFixed(), rules.rulePerYuan()))
-        .compose(v -> conn.preparedQuery(UPGRADE)
-            .execute(Tuple.of(eventIds, rules.tierNames(), rules.tierThresholds())))
+        .execute(Tuple.tuple().addValue(eventIds).addValue(rules.tierNames()).addValue(rules.tierThresholds())
+            .addValue(rules.ruleTypes()).addValue(rules.ruleFixed()).addValue(rules.rulePerYuan()))
         .mapEmpty();
   }
 

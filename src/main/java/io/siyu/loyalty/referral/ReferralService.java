@@ -21,7 +21,6 @@ import java.security.SecureRandom;
 public final class ReferralService {
   private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray(); // no 0/O, 1/I
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final java.util.Set<String> RELEVANT = java.util.Set.of("member.registered", "purchase");
 
   /** Links referees and logs the referrer's event; answers the new events' ids (for growth). */
   private static final String LINK = "WITH reg AS (SELECT DISTINCT ON (e.contact_id) e.contact_id AS referee, r.id AS referrer "
@@ -69,21 +68,34 @@ public final class ReferralService {
    * the ids of the {@code referral.registered} events it wrote, so growth can count them too.
    */
   public Future<Long[]> apply(SqlClient conn, java.util.Collection<JsonObject> events) {
-    // only registrations link and only purchases pay a share: other batches have nothing to do here
-    if (events.stream().noneMatch(e -> RELEVANT.contains(e.getString("type")))) {
-      return Future.succeededFuture(new Long[0]);
-    }
     Long[] eventIds = events.stream().map(e -> e.getLong("seq")).toArray(Long[]::new);
-    return conn.preparedQuery(LINK).execute(Tuple.of(eventIds)).compose(rows -> {
-      Long[] referralEvents = new Long[rows.size()];
-      int i = 0;
-      for (var r : rows) {
-        referralEvents[i++] = r.getLong("id");
+    // only a registration with an invite code links, and only a link or a purchase can pay: most
+    // batches (a registration without a code, a page view) skip all three statements
+    return link(conn, events, eventIds).compose(referralEvents -> {
+      if (referralEvents.length == 0 && events.stream().noneMatch(e -> "purchase".equals(e.getString("type")))) {
+        return Future.succeededFuture(referralEvents);
       }
       return conn.preparedQuery(LOCK_REFERRERS).execute(Tuple.tuple().addValue(eventIds).addValue(referralEvents))
           .compose(locked -> conn.preparedQuery(REWARD).execute(Tuple.tuple().addValue(eventIds).addValue(referralEvents)
               .addValue(registerPoints).addValue(firstOrderShare).addValue(validityMonths)))
           .map(referralEvents);
+    });
+  }
+
+  /** The {@code referral.registered} events written for registrations that carry an invite code. */
+  private static Future<Long[]> link(SqlClient conn, java.util.Collection<JsonObject> events, Long[] eventIds) {
+    boolean invited = events.stream().anyMatch(e -> "member.registered".equals(e.getString("type"))
+        && e.getJsonObject("properties") != null && e.getJsonObject("properties").getValue("invite_code") != null);
+    if (!invited) {
+      return Future.succeededFuture(new Long[0]);
+    }
+    return conn.preparedQuery(LINK).execute(Tuple.of(eventIds)).map(rows -> {
+      Long[] referralEvents = new Long[rows.size()];
+      int i = 0;
+      for (var r : rows) {
+        referralEvents[i++] = r.getLong("id");
+      }
+      return referralEvents;
     });
   }
 
