@@ -1,0 +1,21 @@
+package io.siyu.wecom.callback;
+
+import io.vertx.core.Future;
+
+/**
+ * Turns stored WeCom callbacks of one {@code Event} (e.g. {@code change_external_contact}) into
+ * Siyu's contacts, group chats, tags and member events. The inbox calls it after the callback was
+ * acknowledged, on the event loop (blocking work goes to a worker).
+ *
+ * <p>A handler may see the same callback more than once (a retry after a failure, an admin's
+ * replay, a crash before the inbox marked it done), so everything it does must be idempotent:
+ * upserts keyed by WeCom's ids, member events keyed by the callback ({@code "wecom:" + id}). A
+ * failed future retries later with backoff; after the inbox's last attempt the callback is parked
+ * with the error for an admin to replay.
+ */
+public interface CallbackHandler {
+  /** The {@code Event} this handler takes. */
+  String event();
+
+  Future<Void> handle(WecomCallback callback);
+}
