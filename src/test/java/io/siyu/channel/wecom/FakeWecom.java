@@ -25,15 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the self-built app's. A test can expire the tokens issued so far (42001 from then on), script
  * errcodes or HTTP errors for the next calls, and read every request.
  */
-final class FakeWecom implements AutoCloseable {
-  static final String CORP_ID = "ww-fake-corp";
-  static final String CONTACT_SECRET = "contact-secret-0001";
+public final class FakeWecom implements AutoCloseable {
+  public static final String CORP_ID = "ww-fake-corp";
+  public static final String CONTACT_SECRET = "contact-secret-0001";
   static final String AGENT_SECRET = "agent-secret-0002";
   static final int AGENT_ID = 1000002;
 
   /** One request as WeCom saw it; {@code body} is null for a GET. */
-  record Request(String method, String path, Map<String, String> query, JsonObject body) {
-    String token() {
+  public record Request(String method, String path, Map<String, String> query, JsonObject body) {
+    public String token() {
       return query.get("access_token");
     }
   }
@@ -47,14 +47,25 @@ final class FakeWecom implements AutoCloseable {
   private final Map<String, Boolean> welcomeCodes = new ConcurrentHashMap<>();
   private final Set<String> unreachableCustomers = ConcurrentHashMap.newKeySet();
   private final Set<String> unknownStaff = ConcurrentHashMap.newKeySet();
+  private final Map<String, java.util.function.BiFunction<Map<String, String>, JsonObject, JsonObject>> served =
+      new ConcurrentHashMap<>();
   private final Deque<JsonObject> scriptedErrors = new ArrayDeque<>();
   private final Deque<Integer> scriptedStatuses = new ArrayDeque<>();
   private final AtomicInteger serial = new AtomicInteger();
   private volatile Duration tokenLifetime = Duration.ofSeconds(7200);
   private volatile long tokenDelayMs;
 
+  /**
+   * Answers one more WeCom API (a path such as {@code /cgi-bin/externalcontact/get}) after the
+   * token check and any scripted error, from its query parameters and JSON body (null for a GET).
+   * Tests of other features teach the fake the APIs they use this way.
+   */
+  public void serve(String path, java.util.function.BiFunction<Map<String, String>, JsonObject, JsonObject> answer) {
+    served.put(path, answer);
+  }
+
   /** The client's environment for this fake: both apps configured. */
-  Map<String, String> env() {
+  public Map<String, String> env() {
     return Map.of("SIYU_WECOM_API_BASE", http.url(), "SIYU_WECOM_CORP_ID", CORP_ID,
         "SIYU_WECOM_SECRET", CONTACT_SECRET, "SIYU_WECOM_AGENT_ID", Integer.toString(AGENT_ID),
         "SIYU_WECOM_AGENT_SECRET", AGENT_SECRET, "SIYU_WECOM_TIMEOUT_MS", "2000");
@@ -70,12 +81,12 @@ final class FakeWecom implements AutoCloseable {
   }
 
   /** Every token issued so far is answered with 42001 from now on, as when WeCom ends a token early. */
-  void expireTokens() {
+  public void expireTokens() {
     tokens.replaceAll((value, token) -> new Token(token.secret(), Instant.EPOCH));
   }
 
   /** The next {@code calls} API calls (not {@code gettoken}) are answered with this errcode. */
-  synchronized void answerNext(int calls, int errcode, String errmsg) {
+  public synchronized void answerNext(int calls, int errcode, String errmsg) {
     for (int i = 0; i < calls; i++) {
       scriptedErrors.add(new JsonObject().put("errcode", errcode).put("errmsg", errmsg));
     }
@@ -103,7 +114,7 @@ final class FakeWecom implements AutoCloseable {
     unknownStaff.add(userId.toLowerCase(Locale.ROOT));
   }
 
-  List<Request> requests(String path) {
+  public List<Request> requests(String path) {
     return requests.stream().filter(r -> r.path().equals(path)).toList();
   }
 
@@ -124,7 +135,7 @@ final class FakeWecom implements AutoCloseable {
         JsonObject answer = getToken(query);
         http.vertx().setTimer(Math.max(1, tokenDelayMs), t -> json(req, answer));
       } else {
-        json(req, api(req.path(), query.get("access_token"), body));
+        json(req, api(req.path(), query, body));
       }
     });
   }
@@ -144,7 +155,8 @@ final class FakeWecom implements AutoCloseable {
     return ok().put("access_token", value).put("expires_in", tokenLifetime.toSeconds());
   }
 
-  private JsonObject api(String path, String accessToken, JsonObject body) {
+  private JsonObject api(String path, Map<String, String> query, JsonObject body) {
+    String accessToken = query.get("access_token");
     JsonObject scripted = nextScripted(scriptedErrors);
     if (scripted != null) {
       return scripted;
@@ -157,7 +169,7 @@ final class FakeWecom implements AutoCloseable {
       case WecomClient.ADD_MSG_TEMPLATE -> addMsgTemplate(body);
       case WecomClient.SEND_WELCOME_MSG -> sendWelcomeMsg(body);
       case WecomClient.MESSAGE_SEND -> messageSend(body);
-      default -> error(404, "unknown api " + path);
+      default -> served.containsKey(path) ? served.get(path).apply(query, body) : error(404, "unknown api " + path);
     };
   }
 
@@ -219,11 +231,12 @@ final class FakeWecom implements AutoCloseable {
     return script.poll();
   }
 
-  private static JsonObject ok() {
+  /** WeCom's success answer, for {@link #serve} answers to extend. */
+  public static JsonObject ok() {
     return new JsonObject().put("errcode", 0).put("errmsg", "ok");
   }
 
-  private static JsonObject error(int errcode, String errmsg) {
+  public static JsonObject error(int errcode, String errmsg) {
     return new JsonObject().put("errcode", errcode).put("errmsg", errmsg);
   }
 
