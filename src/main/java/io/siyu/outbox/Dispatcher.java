@@ -81,6 +81,8 @@ public final class Dispatcher {
   private boolean backlog;
   private long timer = -1;
   private int inFlight;
+  /** Sent (the channel answered), their results not yet committed. */
+  private int awaitingRecord;
   /** Claimed and planned, waiting for a free send slot (at most {@link #buffered} of them). */
   private final java.util.ArrayDeque<SendPlanner.Plan> ready = new java.util.ArrayDeque<>();
   /** Sends answered, waiting for the results being recorded now; then recorded together. */
@@ -159,7 +161,12 @@ public final class Dispatcher {
       backlog = true;
       return;
     }
-    int room = buffered() - ready.size() - inFlight;
+    int room = buffered() - ready.size() - inFlight - awaitingRecord;
+    if (room <= 0) {
+      // results are waiting for their record: claim again when it has committed
+      backlog = true;
+      return;
+    }
     cancelTimer();
     polling = true;
     Instant now = Instant.now();
@@ -246,25 +253,40 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * Sends one touch. Its slot is free again as soon as the channel has answered: the result then
+   * waits to be recorded with others (one statement for many), and a slot held through that wait
+   * would idle while the provider could take the next send. Until its record commits the touch stays
+   * 'sending' in the database, so a crash in between resends it once the lease is over.
+   */
   private void start(SendPlanner.Plan plan) {
     inFlight++;
     Touch touch = plan.touch();
     rateThenSend(touch, plan.capDay(), Instant.now())
         .recover(err -> Future.succeededFuture(Transitions.Result.of(touch, Delivery.retry("sending: " + err), settings)))
-        .compose(this::record)
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            // the touch stays in 'sending' until its lease runs out, then goes again
-            log.warn("Could not record the result of touch {}: {}", touch.id(), ar.cause().toString());
-          }
+        .onComplete(answered -> {
           inFlight--;
+          awaitingRecord++;
           pump();
-          if (!running) {
-            checkStopped();
-          } else if (backlog && ready.size() < settings.concurrency()) {
-            poll();
-          }
+          record(answered.result()).onComplete(ar -> {
+            if (ar.failed()) {
+              // the touch stays in 'sending' until its lease runs out, then goes again
+              log.warn("Could not record the result of touch {}: {}", touch.id(), ar.cause().toString());
+            }
+            awaitingRecord--;
+            progressed();
+          });
+          progressed();
         });
+  }
+
+  /** After a send or a record: stop if asked to, or claim more when the backlog runs low. */
+  private void progressed() {
+    if (!running) {
+      checkStopped();
+    } else if (backlog && ready.size() < settings.concurrency()) {
+      poll();
+    }
   }
 
   private Future<Transitions.Result> rateThenSend(Touch touch, LocalDate capDay, Instant now) {
@@ -355,7 +377,8 @@ public final class Dispatcher {
   }
 
   private void checkStopped() {
-    if (stopped != null && !polling && inFlight == 0 && ready.isEmpty() && !recording && unrecorded.isEmpty()) {
+    if (stopped != null && !polling && inFlight == 0 && awaitingRecord == 0 && ready.isEmpty() && !recording
+        && unrecorded.isEmpty()) {
       stopped.tryComplete();
     }
   }
