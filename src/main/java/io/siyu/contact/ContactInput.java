@@ -26,7 +26,8 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
       "last_purchase_at", "purchase_count", "total_spent", "points_balance", "rfm", "growth_value", "tier", "tier_since", "invite_code", "referred_by", "created_at", "updated_at", "tags");
   /** Every column a client may write, in table order. */
   public static final java.util.List<String> WRITABLE = java.util.List.of("external_userid", "unionid", "openid",
-      "mobile", "email", "name", "gender", "birthday", "timezone", "owner_staff_id", "source", "lifecycle_stage");
+      "mobile", "email", "name", "gender", "birthday", "timezone", "owner_staff_id", "source", "lifecycle_stage",
+      "locale");
 
   public static ContactInput parse(JsonObject body, Map<String, AttributeDefinition> catalog, String countryCode) {
     JsonArray errors = new JsonArray();
@@ -85,6 +86,7 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
       case "gender" -> oneOf(s, GENDERS);
       case "lifecycle_stage" -> oneOf(s, LIFECYCLE_STAGES);
       case "timezone" -> timezone(s);
+      case "locale" -> locale(s);
       default -> bounded(s, key.equals("name") ? 200 : 128);
     };
   }
@@ -132,6 +134,15 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
       throw new IllegalArgumentException("must be an IANA time zone such as Asia/Shanghai");
     }
     return s;
+  }
+
+  /** A BCP 47 language tag such as zh-CN or en, in its canonical case. */
+  private static String locale(String s) {
+    String tag = io.siyu.template.Locales.canonical(s.trim());
+    if (tag == null) {
+      throw new IllegalArgumentException("must be a language tag such as zh-CN or en");
+    }
+    return tag;
   }
 
   private static JsonObject attributes(Object value, Map<String, AttributeDefinition> catalog) {

@@ -10,7 +10,7 @@ public final class ContactRows {
       + "c.gender, c.birthday, c.timezone, c.owner_staff_id, c.source, c.consent, c.attributes, c.lifecycle_stage, "
       + "c.first_seen_at, c.last_interaction_at, c.last_purchase_at, c.purchase_count, c.total_spent, "
       + "c.points_balance, c.rfm_r, c.rfm_f, c.rfm_m, c.rfm_class, c.growth_value, c.tier, c.tier_since, "
-      + "c.invite_code, c.referred_by, "
+      + "c.invite_code, c.referred_by, c.locale, "
       + "c.created_at, c.updated_at";
 
   private ContactRows() {}
@@ -24,6 +24,7 @@ public final class ContactRows {
         .put("gender", r.getString("gender"))
         .put("birthday", r.getLocalDate("birthday") == null ? null : r.getLocalDate("birthday").toString())
         .put("timezone", r.getString("timezone"))
+        .put("locale", r.getString("locale"))
         .put("owner_staff_id", r.getString("owner_staff_id"))
         .put("source", r.getString("source"))
         .put("consent", r.getJsonObject("consent"))

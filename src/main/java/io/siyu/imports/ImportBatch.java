@@ -31,12 +31,12 @@ final class ImportBatch {
 
   /** The columns an import writes, in COPY order. */
   private static final List<String> COLUMNS = List.of("external_userid", "unionid", "openid", "mobile", "email",
-      "name", "gender", "birthday", "timezone", "owner_staff_id", "source", "lifecycle_stage");
+      "name", "gender", "birthday", "timezone", "owner_staff_id", "source", "lifecycle_stage", "locale");
 
   static final String CREATE_STAGE = "CREATE TEMP TABLE IF NOT EXISTS import_stage (contact_id bigint, line_no bigint, "
       + "external_userid text, unionid text, openid text, mobile text, email text, name text, gender text, "
       + "birthday date, timezone text, owner_staff_id text, source text, lifecycle_stage text, "
-      + "attributes jsonb, consent jsonb) ON COMMIT DELETE ROWS";
+      + "locale text, attributes jsonb, consent jsonb) ON COMMIT DELETE ROWS";
 
   /**
    * One pass updates at most one row per contact; when a file names the same contact twice in a
@@ -49,7 +49,7 @@ final class ImportBatch {
       + "email = coalesce(s.email, c.email), name = coalesce(s.name, c.name), gender = coalesce(s.gender, c.gender), "
       + "birthday = coalesce(s.birthday, c.birthday), timezone = coalesce(s.timezone, c.timezone), "
       + "owner_staff_id = coalesce(s.owner_staff_id, c.owner_staff_id), source = coalesce(s.source, c.source), "
-      + "lifecycle_stage = coalesce(s.lifecycle_stage, c.lifecycle_stage), "
+      + "lifecycle_stage = coalesce(s.lifecycle_stage, c.lifecycle_stage), locale = coalesce(s.locale, c.locale), "
       + "attributes = jsonb_strip_nulls(c.attributes || coalesce(s.attributes, '{}')), "
       + "consent = jsonb_strip_nulls(c.consent || coalesce(s.consent, '{}')), updated_at = now() "
       + "FROM (SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY line_no) AS pass FROM import_stage) s "

@@ -18,7 +18,7 @@ final class ContactVariables {
       + "'id', c.id, 'name', nullif(c.name, ''), 'gender', c.gender, 'birthday', c.birthday::text, "
       + "'tier', c.tier, 'points_balance', c.points_balance, 'growth_value', c.growth_value, "
       + "'lifecycle_stage', c.lifecycle_stage, 'rfm_class', c.rfm_class, 'purchase_count', c.purchase_count, "
-      + "'total_spent', c.total_spent, 'attributes', c.attributes, "
+      + "'total_spent', c.total_spent, 'locale', c.locale, 'attributes', c.attributes, "
       + "'tags', coalesce((SELECT jsonb_agg(t.name ORDER BY t.name) FROM contact_tags ct "
       + "  JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), '[]'::jsonb)))::text AS contact "
       + "FROM contacts c WHERE c.id = $1";

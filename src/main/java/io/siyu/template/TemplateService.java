@@ -89,8 +89,13 @@ public final class TemplateService {
    */
   public Future<Rendered> renderForContact(long contactId, String key, String channel, String locale,
       JsonObject variables, UnaryOperator<String> linkRewriter) {
-    return contactVariables(contactId).compose(contact ->
-        render(key, channel, locale, orEmpty(variables).copy().put("contact", contact), linkRewriter));
+    return contactVariables(contactId).compose(contact -> render(key, channel, localeFor(locale, contact),
+        orEmpty(variables).copy().put("contact", contact), linkRewriter));
+  }
+
+  /** The locale asked for, else the contact's own (null: the template's fallback). */
+  private static String localeFor(String asked, JsonObject contact) {
+    return asked != null ? asked : contact.getString("locale");
   }
 
   /** The {@code contact} variable of a contact: a 404 problem when there is no such contact. */
@@ -158,7 +163,8 @@ public final class TemplateService {
     PreviewInput in = PreviewInput.of(body);
     return loaded.compose(v -> currentRow(key))
         .compose(row -> contacts.of(in.contactId())
-            .compose(contact -> render(row, in.channel(), in.locale(), in.variables().copy().put("contact", contact), null)))
+            .compose(contact -> render(row, in.channel(), localeFor(in.locale(), contact),
+                in.variables().copy().put("contact", contact), null)))
         .map(Rendered::toJson)
         .recover(e -> Future.failedFuture(e instanceof RenderException r ? r.problem() : e));
   }

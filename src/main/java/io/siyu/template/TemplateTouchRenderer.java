@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * out on, with its contact's data. Variables: {@code contact}; {@code journey} ({@code key},
  * {@code step}, {@code entry_key}); {@code event}, the event that started the entry, if any; and
  * whatever the touch's payload holds under {@code variables} (e.g. {@code right}, {@code coupon}).
- * The locale is the payload's {@code locale}, else zh-CN. A template that cannot render, or a
+ * The locale is the payload's {@code locale}, else the contact's, else zh-CN. A template that cannot render, or a
  * contact that is gone, is a {@link TouchRenderer.Failure}: trying again would not help.
  */
 public final class TemplateTouchRenderer implements TouchRenderer {

@@ -74,15 +74,17 @@ class ImportApiTest {
   @Test
   void reimportingUpdatesByIdentityAndEmptyCellsKeepValues() throws Exception {
     String u = UUID.randomUUID().toString().substring(0, 8);
-    long first = upload("text/csv", "external_userid,name,attributes.city\nwx-" + u + ",Old,北京\n").json().getLong("id");
-    assertEquals(1, await(first).getInteger("rows_inserted"));
-    long second = upload("text/csv", "external_userid,name,attributes.city,mobile\nwx-" + u + ",New,,13512345" + "678\n")
+    long first = upload("text/csv", "external_userid,name,attributes.city,locale\nwx-" + u + ",Old,北京,en-gb\n")
         .json().getLong("id");
+    assertEquals(1, await(first).getInteger("rows_inserted"));
+    long second = upload("text/csv", "external_userid,name,attributes.city,mobile,locale\nwx-" + u + ",New,,13512345"
+        + "678,\n").json().getLong("id");
     JsonObject job = await(second);
     assertEquals(1, job.getInteger("rows_updated"), job.encode());
     JsonObject c = api.get("/api/v1/contacts?external_userid=wx-" + u).items().getJsonObject(0);
     assertEquals("New", c.getString("name"));
     assertEquals("北京", c.getJsonObject("attributes").getString("city"));
+    assertEquals("en-GB", c.getString("locale"), "imported in canonical case, kept by the empty cell");
   }
 
   @Test

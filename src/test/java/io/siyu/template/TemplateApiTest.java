@@ -170,6 +170,29 @@ class TemplateApiTest {
   }
 
   @Test
+  void aPreviewIsInTheContactsOwnLocaleUnlessOneIsAsked() {
+    Reply bad = api.post("/api/v1/contacts", new JsonObject().put("external_userid", key("ext")).put("locale", "english"));
+    assertEquals(422, bad.status(), bad.toString());
+    assertEquals(Set.of("locale"), errorFields(bad));
+    Reply c = api.post("/api/v1/contacts", new JsonObject().put("external_userid", key("ext")).put("name", "Lily")
+        .put("locale", "en-us"));
+    assertEquals("en-US", c.json().getString("locale"), "stored in canonical case");
+    long contact = c.json().getLong("id");
+    String key = TemplateFixtures.create("locale", variant("wecom", "zh-CN", "{{ contact.name }}，你好"),
+        variant("wecom", "en", "Hello, {{ contact.name }}"));
+
+    Reply own = api.post("/api/v1/templates/" + key + "/preview", new JsonObject().put("contact_id", contact)
+        .put("channel", "wecom"));
+    assertEquals(200, own.status(), own.toString());
+    assertEquals("Hello, Lily", own.json().getString("text"), "en-US falls back to the en variant");
+    assertEquals("en", own.json().getString("locale"));
+
+    Reply asked = api.post("/api/v1/templates/" + key + "/preview", new JsonObject().put("contact_id", contact)
+        .put("channel", "wecom").put("locale", "zh-CN"));
+    assertEquals("Lily，你好", asked.json().getString("text"), "a locale asked for wins over the contact's");
+  }
+
+  @Test
   void managersMayReadAndPreviewButNotWrite() {
     var manager = TestSiyu.withRole("manager");
     assertEquals(403, manager.post("/api/v1/templates", template(key("mgr"), variant("sms", "zh-CN", "x"))).status());
