@@ -6,6 +6,7 @@ import io.siyu.auth.TokenRoutes;
 import io.siyu.contact.ContactRoutes;
 import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
+import io.siyu.inbound.InboundWebhooks;
 import io.siyu.journey.JourneyRoutes;
 import io.siyu.loyalty.growth.GrowthRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
@@ -65,6 +66,7 @@ final class Features {
   static void mountWebhooks(Router webhooks, Services s) {
     ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
     UnsubscribeRoutes.mount(webhooks, s.unsubscribes());
+    InboundWebhooks.mount(webhooks, s.config(), s.events(), s.pool());
   }
 
   /** Under {@code /l}: tracked links in touches, opened by members. */

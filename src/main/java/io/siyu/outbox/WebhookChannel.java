@@ -1,6 +1,7 @@
 package io.siyu.outbox;
 
 import io.siyu.app.Config;
+import io.siyu.inbound.SiyuSignature;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -13,14 +14,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,10 +77,10 @@ public final class WebhookChannel implements Channel {
     String timestamp = Long.toString(System.currentTimeMillis() / 1000);
     var request = client.postAbs(url).timeout(timeoutMs)
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("X-Siyu-Timestamp", timestamp)
+        .putHeader(SiyuSignature.TIMESTAMP_HEADER, timestamp)
         .putHeader("Idempotency-Key", t.touchKey());
     if (secret != null) {
-      request.putHeader("X-Siyu-Signature", "sha256=" + sign(secret, timestamp, body));
+      request.putHeader(SiyuSignature.SIGNATURE_HEADER, SiyuSignature.header(secret, timestamp, body));
     }
     return request.sendBuffer(body).map(WebhookChannel::delivery)
         .recover(err -> Future.succeededFuture(Delivery.retry(err.getClass().getSimpleName() + ": " + err.getMessage())));
@@ -108,14 +104,7 @@ public final class WebhookChannel implements Channel {
 
   /** Lowercase hex HMAC-SHA256 of {@code "<timestamp>.<body>"}: a receiver rejects stale or forged calls. */
   public static String sign(byte[] secret, String timestamp, Buffer body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    }
+    return SiyuSignature.sign(secret, timestamp, body);
   }
 
   /** How old a signed receipt call may be: older ones could be replays. */
@@ -157,22 +146,7 @@ public final class WebhookChannel implements Channel {
     if (secret == null) {
       throw Problem.unauthorized("SIYU_WEBHOOK_SECRET is not set: unsigned receipts are not accepted");
     }
-    String timestamp = headers.get("X-Siyu-Timestamp");
-    String signature = headers.get("X-Siyu-Signature");
-    long at;
-    try {
-      at = Long.parseLong(timestamp);
-    } catch (NumberFormatException e) {
-      throw Problem.unauthorized("X-Siyu-Timestamp (epoch seconds) is required");
-    }
-    if (Math.abs(now.getEpochSecond() - at) > MAX_RECEIPT_AGE_SECONDS) {
-      throw Problem.unauthorized("X-Siyu-Timestamp is more than " + MAX_RECEIPT_AGE_SECONDS + " s away from now");
-    }
-    String expected = "sha256=" + sign(secret, timestamp, body);
-    if (signature == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        signature.getBytes(StandardCharsets.UTF_8))) {
-      throw Problem.unauthorized("X-Siyu-Signature does not match the body");
-    }
+    SiyuSignature.verify(List.of(secret), headers, body, now, MAX_RECEIPT_AGE_SECONDS);
   }
 
   @Override
