@@ -5,6 +5,7 @@ import io.siyu.web.Bodies;
 import io.siyu.web.Page;
 import io.siyu.web.Params;
 import io.siyu.web.Problem;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,17 +20,33 @@ public final class EventRoutes {
   private EventRoutes() {}
 
   public static void mount(Router api, EventService events) {
-    api.post("/events").handler(Access.INGEST).handler(ctx ->
-        events.ingest(List.of(Bodies.object(ctx)), false).onSuccess(stored -> {
-          EventService.Stored s = stored.get(0);
-          ctx.response().putHeader("Siyu-Duplicate", String.valueOf(s.duplicate()));
-          if (s.duplicate()) {
-            Bodies.ok(ctx, s.event());
-          } else {
-            Bodies.created(ctx, "/api/v1/events/" + s.event().getString("id"), s.event());
-          }
-        }).onFailure(ctx::fail));
-    api.post("/events/batch").handler(Access.INGEST).handler(ctx -> {
+    api.post("/events").handler(Access.INGEST).handler(postOne(events));
+    api.post("/events/batch").handler(Access.INGEST).handler(postBatch(events));
+    api.get("/events").handler(Access.READ).handler(ctx -> list(ctx, events));
+    api.get("/events/:key").handler(Access.READ).handler(ctx ->
+        events.get(ctx.pathParam("key")).onSuccess(e -> Bodies.ok(ctx, e)).onFailure(ctx::fail));
+  }
+
+  /**
+   * One event from the body: {@code 201}, or {@code 200} with the original and
+   * {@code Siyu-Duplicate: true} when its id was seen before. Shared by the API and the signed
+   * webhook, which differ only in how the caller is authenticated.
+   */
+  public static Handler<RoutingContext> postOne(EventService events) {
+    return ctx -> events.ingest(List.of(Bodies.object(ctx)), false).onSuccess(stored -> {
+      EventService.Stored s = stored.get(0);
+      ctx.response().putHeader("Siyu-Duplicate", String.valueOf(s.duplicate()));
+      if (s.duplicate()) {
+        Bodies.ok(ctx, s.event());
+      } else {
+        Bodies.created(ctx, "/api/v1/events/" + s.event().getString("id"), s.event());
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /** {@code {"events": [...]}}, 1 to 1,000: each reported created or duplicate; one bad event stores none. */
+  public static Handler<RoutingContext> postBatch(EventService events) {
+    return ctx -> {
       Object list = Bodies.object(ctx).getValue("events");
       if (!(list instanceof JsonArray arr) || arr.isEmpty() || arr.size() > EventService.MAX_BATCH) {
         throw Problem.invalid("events", "must be a list of 1 to " + EventService.MAX_BATCH + " events");
@@ -44,10 +61,7 @@ public final class EventRoutes {
         Bodies.ok(ctx, new JsonObject().put("created", created).put("duplicates", stored.size() - created)
             .put("results", results));
       }).onFailure(ctx::fail);
-    });
-    api.get("/events").handler(Access.READ).handler(ctx -> list(ctx, events));
-    api.get("/events/:key").handler(Access.READ).handler(ctx ->
-        events.get(ctx.pathParam("key")).onSuccess(e -> Bodies.ok(ctx, e)).onFailure(ctx::fail));
+    };
   }
 
   @SuppressWarnings("unchecked")

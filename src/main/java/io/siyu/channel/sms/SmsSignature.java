@@ -1,6 +1,6 @@
 package io.siyu.channel.sms;
 
-import io.siyu.outbox.WebhookChannel;
+import io.siyu.inbound.SiyuSignature;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,13 +12,13 @@ import java.util.Locale;
  * without its {@code sha256=} prefix), the timestamp in epoch seconds.
  */
 final class SmsSignature {
-  static final String TIMESTAMP_HEADER = "X-Siyu-Timestamp";
-  static final String SIGNATURE_HEADER = "X-Siyu-Signature";
+  static final String TIMESTAMP_HEADER = SiyuSignature.TIMESTAMP_HEADER;
+  static final String SIGNATURE_HEADER = SiyuSignature.SIGNATURE_HEADER;
 
   private SmsSignature() {}
 
   static String sign(byte[] secret, String timestamp, Buffer body) {
-    return WebhookChannel.sign(secret, timestamp, body);
+    return SiyuSignature.sign(secret, timestamp, body);
   }
 
   /** In constant time, so an attacker cannot learn the signature a byte at a time. */
