@@ -154,7 +154,7 @@ public final class CorpTagMirror {
     Future<Void> missing = Future.succeededFuture();
     for (String groupId : wholeGroups) {
       missing = missing.compose(v -> pool.preparedQuery(TAGS_NOT_LISTED)
-          .execute(Tuple.of(groupId, listedTags.toArray(String[]::new)))
+          .execute(Tuple.of(groupId).addValue(listedTags.toArray(String[]::new)))
           .map(rows -> {
             rows.forEach(r -> goneTags.add(r.getString("wecom_tag_id")));
             return null;

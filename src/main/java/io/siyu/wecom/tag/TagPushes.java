@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * changed again while its push was in flight goes back to pending with the newer action.
  * {@code mark_tag} adding a tag the customer has, or removing one it lacks, changes nothing, so
  * sending twice is harmless. Transient WeCom errors are retried with a doubling delay, others fail
- * the row with WeCom's answer.
+ * the row with WeCom's answer. A backlog (a segment tagged at once) is sent no faster than
+ * {@code SIYU_WECOM_RATE_PER_SECOND} calls a second from each instance.
  */
 public final class TagPushes {
   private static final Logger log = LoggerFactory.getLogger(TagPushes.class);
   private static final int BATCH = 50;
+  /** What the Vert.x pool answers once closed. */
+  private static final String POOL_CLOSED = "Pool closed";
 
   private static final String CLAIM = "WITH due AS (SELECT contact_id, tag_id FROM wecom_tag_pushes "
       + "  WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() "
@@ -96,18 +99,32 @@ public final class TagPushes {
     if (stopped || !polling.compareAndSet(false, true)) {
       return;
     }
+    long started = System.nanoTime();
     round().onComplete(done -> {
       polling.set(false);
+      if (done.failed() && POOL_CLOSED.equals(done.cause().getMessage())) {
+        // Siyu is stopping and closed the pool under this worker: nothing can be claimed any more
+        stop();
+        return;
+      }
       if (done.failed()) {
         log.warn("Sending tag changes to WeCom failed: {}", done.cause().toString());
       }
-      // a full batch says more may be due: go on at once
-      schedule(done.succeeded() && done.result() == BATCH ? 0 : settings.pollMs());
+      if (done.succeeded() && done.result().claimed() == BATCH) {
+        // more may be due: go on as soon as this round's calls fit WeCom's rate (SIYU_WECOM_RATE_PER_SECOND)
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        schedule(Math.max(0, done.result().calls() * 1000L / wecom.ratePerSecond() - elapsedMs));
+      } else {
+        schedule(settings.pollMs());
+      }
     });
   }
 
-  /** One round: claim, send per contact, record. Answers how many rows it claimed. */
-  Future<Integer> round() {
+  /** What one round did: rows claimed, mark_tag calls made. */
+  record Round(int claimed, int calls) {}
+
+  /** One round: claim, send per contact, record. */
+  Future<Round> round() {
     return pool.preparedQuery(CLAIM).execute(Tuple.of(BATCH, TagPushSettings.LEASE_MS)).compose(rows -> {
       Map<Long, List<Claimed>> byContact = new LinkedHashMap<>();
       rows.forEach(r -> byContact.computeIfAbsent(r.getLong("contact_id"), k -> new ArrayList<>()).add(Claimed.of(r)));
@@ -116,7 +133,7 @@ public final class TagPushes {
         List<Result> results = new ArrayList<>();
         sends.forEach(f -> results.addAll(f.result()));
         return results;
-      }).compose(this::record).map(rows.size());
+      }).compose(this::record).map(new Round(rows.size(), byContact.size()));
     });
   }
 

@@ -166,9 +166,22 @@ class GroupChatSyncTest {
     assertEquals(List.of("wecom.group_joined", "wecom.group_left"), eventTypes(customerId));
     assertEquals(5, fetchesOf(chatId));
 
-    handle(ChatCallbacks.dismiss(chatId, t0.plusSeconds(60)));
+    // the customer is back; a callback applied once changes nothing when it comes again, whatever WeCom shows then
+    state(chatId, "双十一福利群", "lisi", t0, owner, member(customer, 2, t0.plusSeconds(55), 3, null), b,
+        member(newcomer, 2, t0.plusSeconds(20), 2, null));
+    WecomCallback rejoin = ChatCallbacks.members(chatId, true, List.of(customer), "v3", "v4", t0.plusSeconds(55));
+    handle(rejoin);
+    assertEquals(4, chat(chatId, "active").getInteger("member_count"));
+    state(chatId, "双十一福利群", "lisi", t0, owner, b, member(newcomer, 2, t0.plusSeconds(20), 2, null));
+    handle(rejoin);
+    assertEquals(4, chat(chatId, "active").getInteger("member_count"));
+    assertNull(memberOf(chat(chatId, "active"), customer).getValue("left_at"));
+    assertEquals(List.of("wecom.group_joined", "wecom.group_joined", "wecom.group_left"), eventTypes(customerId));
+    assertEquals(7, fetchesOf(chatId));
+
+    handle(ChatCallbacks.dismiss(chatId, t0.plusSeconds(70)));
     assertEquals("dismissed", chat(chatId, "all").getString("status"));
-    assertEquals(5, fetchesOf(chatId), "a dismissed chat is not read from WeCom");
+    assertEquals(7, fetchesOf(chatId), "a dismissed chat is not read from WeCom");
   }
 
   @Test
@@ -252,6 +265,16 @@ class GroupChatSyncTest {
     assertEquals(List.of(second), chatIds(api().get("/api/v1/group-chats?owner=" + owner + "&status=dismissed").items()));
     assertEquals(List.of(first, third), chatIds(api().get("/api/v1/group-chats?owner=" + owner + "&status=active").items()));
     assertEquals(List.of(first), chatIds(api().get("/api/v1/group-chats?contact_id=" + contactId).items()));
+
+    JsonObject members1 = api().get("/api/v1/group-chats/" + first + "?limit=1").json().getJsonObject("members");
+    assertEquals(1, members1.getJsonArray("items").size());
+    String next = members1.getString("next_cursor");
+    JsonObject members2 = api().get("/api/v1/group-chats/" + first + "?limit=1&cursor=" + next).json()
+        .getJsonObject("members");
+    assertEquals(1, members2.getJsonArray("items").size());
+    assertNull(members2.getValue("next_cursor"));
+    assertEquals(List.of(owner, member), java.util.stream.Stream.of(members1, members2)
+        .map(m -> m.getJsonArray("items").getJsonObject(0).getString("userid")).toList());
   }
 
   @Test
