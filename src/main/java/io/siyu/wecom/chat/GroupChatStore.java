@@ -112,40 +112,71 @@ final class GroupChatStore {
     }
   }
 
+  /** The chat row as locked before a change: what a change without the API keeps or compares with. */
+  private record LockedChat(String name, String memberVersion) {}
+
   /**
    * Applies the change; {@code state} is the chat as the API showed it, or null to go by the callback
    * alone. Answers the member events to send (those of an earlier application when it was applied before).
    */
   Future<JsonArray> apply(ChatChange change, GroupChatState state) {
-    return Rows.retryingRaces(() -> pool.withTransaction(conn -> conn.preparedQuery(ENSURE_CHAT).execute(Tuple.of(change.chatId()))
-        .compose(x -> conn.preparedQuery(LOCK_CHAT).execute(Tuple.of(change.chatId())))
-        .compose(chat -> conn.preparedQuery(LOG).execute(Tuple.of(change.callbackId(), change.chatId(), change.change(),
-                utc(change.at()), state != null))
-            .compose(logged -> logged.size() == 0
-                ? conn.preparedQuery(LOGGED_EVENTS).execute(Tuple.of(change.callbackId()))
-                    .map(rows -> (JsonArray) rows.iterator().next().getJsonArray("events"))
-                : applyNew(conn, change, state, chat.iterator().next(), logged.iterator().next().getLong("id"))))));
+    return Rows.retryingRaces(() -> pool.withTransaction(conn -> lock(conn, change.chatId())
+        .compose(chat -> log(conn, change, state)
+            .compose(logId -> logId == null ? loggedEvents(conn, change) : applyNew(conn, change, state, chat, logId)))));
   }
 
-  private Future<JsonArray> applyNew(SqlConnection conn, ChatChange change, GroupChatState state, Row chat, long logId) {
-    String chatName = state != null ? state.name() : chat.getString("name");
-    Future<Void> details = change.dismisses()
-        ? conn.preparedQuery(DISMISS).execute(Tuple.of(change.chatId(), utc(change.at()))).mapEmpty()
-        : state != null
-            ? conn.preparedQuery(SET_DETAILS).execute(Tuple.of(change.chatId(), state.name(), state.owner(), state.notice(),
-                utc(state.createdAt()))).mapEmpty()
-            : change.creates()
-                ? conn.preparedQuery(SET_CREATED).execute(Tuple.of(change.chatId(), utc(change.at()))).mapEmpty()
-                : Future.succeededFuture();
-    return details
-        .compose(v -> state != null ? match(conn, change, state) : applyCallback(conn, change, chat.getString("member_version")))
-        .compose(moves -> memberCount(conn, change, state)
-            .compose(count -> conn.preparedQuery(SET_MEMBERS).execute(Tuple.of(change.chatId(), count,
-                    state != null ? state.memberVersion() : change.currentVersion()))
-                .compose(x -> MemberEvents.of(conn, change, chatName, moves.joins(), moves.leaves()))
-                .compose(events -> conn.preparedQuery(FINISH_LOG).execute(Tuple.of(logId, moves.joins().size(),
-                        moves.leaves().size(), change.dismisses() ? 0 : count, events))
-                    .map(events))));
+  /** Makes the chat's row if it is new and locks it: changes of one chat run one after another. */
+  private static Future<LockedChat> lock(SqlConnection conn, String chatId) {
+    return conn.preparedQuery(ENSURE_CHAT).execute(Tuple.of(chatId))
+        .compose(x -> conn.preparedQuery(LOCK_CHAT).execute(Tuple.of(chatId)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new LockedChat(r.getString("name"), r.getString("member_version"));
+        });
+  }
+
+  /** The new log row's id, or null when this callback has one already. */
+  private static Future<Long> log(SqlConnection conn, ChatChange change, GroupChatState state) {
+    return conn.preparedQuery(LOG)
+        .execute(Tuple.of(change.callbackId(), change.chatId(), change.change(), utc(change.at()), state != null))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("id"));
+  }
+
+  private static Future<JsonArray> loggedEvents(SqlConnection conn, ChatChange change) {
+    return conn.preparedQuery(LOGGED_EVENTS).execute(Tuple.of(change.callbackId()))
+        .map(rows -> rows.iterator().next().getJsonArray("events"));
+  }
+
+  private Future<JsonArray> applyNew(SqlConnection conn, ChatChange change, GroupChatState state, LockedChat chat,
+      long logId) {
+    return details(conn, change, state)
+        .compose(v -> state != null ? match(conn, change, state) : applyCallback(conn, change, chat.memberVersion()))
+        .compose(moves -> finish(conn, change, state, state != null ? state.name() : chat.name(), logId, moves));
+  }
+
+  /** Name, owner, notice and creation from the API; without it only what the callback itself says. */
+  private static Future<Void> details(SqlConnection conn, ChatChange change, GroupChatState state) {
+    if (change.dismisses()) {
+      return conn.preparedQuery(DISMISS).execute(Tuple.of(change.chatId(), utc(change.at()))).mapEmpty();
+    }
+    if (state != null) {
+      return conn.preparedQuery(SET_DETAILS).execute(Tuple.of(change.chatId(), state.name(), state.owner(),
+          state.notice(), utc(state.createdAt()))).mapEmpty();
+    }
+    return change.creates()
+        ? conn.preparedQuery(SET_CREATED).execute(Tuple.of(change.chatId(), utc(change.at()))).mapEmpty()
+        : Future.succeededFuture();
+  }
+
+  /** The chat's size and member version, then the log row with what moved and the events it owes. */
+  private static Future<JsonArray> finish(SqlConnection conn, ChatChange change, GroupChatState state, String chatName,
+      long logId, Moves moves) {
+    return memberCount(conn, change, state)
+        .compose(count -> conn.preparedQuery(SET_MEMBERS).execute(Tuple.of(change.chatId(), count,
+            state != null ? state.memberVersion() : change.currentVersion())).map(count))
+        .compose(count -> MemberEvents.of(conn, change, chatName, moves.joins(), moves.leaves())
+            .compose(events -> conn.preparedQuery(FINISH_LOG).execute(Tuple.of(logId, moves.joins().size(),
+                moves.leaves().size(), change.dismisses() ? 0 : count, events)).map(events)));
   }
 
   /** Who joined and who left in one change. */
