@@ -59,6 +59,7 @@ final class Features {
     TouchRoutes.mount(v1, s.touches());
     io.siyu.template.TemplateRoutes.mount(v1, s.templates());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
+    io.siyu.wecom.chat.GroupChatRoutes.mount(v1, s.groupChats());
     api.route("/v1/*").subRouter(v1);
   }
 

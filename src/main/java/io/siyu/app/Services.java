@@ -53,6 +53,14 @@ public final class Services {
   private final Unsubscribes unsubscribes;
   private final TouchService touches;
   private final io.siyu.template.TemplateService templates;
+  /** The WeCom server API for the callback handlers below; null when SIYU_WECOM_CORP_ID is unset. */
+  private final io.siyu.channel.wecom.WecomClient wecom;
+  // CallbackHandler: change_external_chat
+  private final io.siyu.wecom.chat.GroupChatCallbacks groupChatCallbacks;
+  // CallbackHandler: change_external_tag
+  private final io.siyu.wecom.tag.CorpTagCallbacks corpTagCallbacks;
+  private final io.siyu.wecom.chat.GroupChats groupChats;
+  private final io.siyu.wecom.tag.TagPushes tagPushes;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -82,6 +90,14 @@ public final class Services {
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
+    this.wecom = io.siyu.channel.wecom.WecomSettings.fromEnv(config.env())
+        .map(settings -> io.siyu.channel.wecom.WecomClient.create(vertx, settings)).orElse(null);
+    this.groupChatCallbacks = new io.siyu.wecom.chat.GroupChatCallbacks(pool, events, wecom);
+    this.corpTagCallbacks = new io.siyu.wecom.tag.CorpTagCallbacks(pool, tags, wecom);
+    this.groupChats = new io.siyu.wecom.chat.GroupChats(pool, config.defaultTimezone());
+    // sends tag changes on mirrored WeCom tags back with mark_tag; polls only when WeCom is configured
+    this.tagPushes = new io.siyu.wecom.tag.TagPushes(vertx, pool, wecom,
+        io.siyu.wecom.tag.TagPushSettings.fromEnv(config.env())).start();
   }
 
   public Config config() { return config; }
@@ -132,4 +148,13 @@ public final class Services {
   public TouchService touches() { return touches; }
   /** Message templates: rendering for the dispatcher, and the files loaded at start. */
   public io.siyu.template.TemplateService templates() { return templates; }
+  /** The WeCom server API client, or null when WeCom is not configured. */
+  public io.siyu.channel.wecom.WecomClient wecom() { return wecom; }
+  // CallbackHandler: change_external_chat
+  public io.siyu.wecom.chat.GroupChatCallbacks groupChatCallbacks() { return groupChatCallbacks; }
+  // CallbackHandler: change_external_tag
+  public io.siyu.wecom.tag.CorpTagCallbacks corpTagCallbacks() { return corpTagCallbacks; }
+  public io.siyu.wecom.chat.GroupChats groupChats() { return groupChats; }
+  /** The worker sending tag changes back to WeCom; stop it before the pool closes. */
+  public io.siyu.wecom.tag.TagPushes tagPushes() { return tagPushes; }
 }

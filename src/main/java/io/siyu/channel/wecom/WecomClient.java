@@ -3,8 +3,10 @@ package io.siyu.channel.wecom;
 import io.siyu.outbox.Delivery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +96,82 @@ public final class WecomClient implements io.siyu.channel.ProviderClient {
     log.debug("WeCom staff notification for touch {}", idempotencyKey);
     return deliver("message/send", call(agentTokens, MESSAGE_SEND, message.request(settings.agentId())),
         answer -> WecomAnswers.sentToStaff(answer, message.userIds()));
+  }
+
+  // ---- customer group chats and corp tags (change_external_chat, change_external_tag) ------------
+
+  static final String GROUPCHAT_GET = "/cgi-bin/externalcontact/groupchat/get";
+  static final String GET_CORP_TAG_LIST = "/cgi-bin/externalcontact/get_corp_tag_list";
+  static final String MARK_TAG = "/cgi-bin/externalcontact/mark_tag";
+
+  /** Whether the customer-contact secret is set, so the externalcontact APIs can be called at all. */
+  public boolean customerContactConfigured() {
+    return contactTokens != null;
+  }
+
+  /** {@code externalcontact/groupchat/get} with names: the chat's {@code group_chat} object. */
+  public Future<JsonObject> groupChat(String chatId) {
+    return externalContact("groupchat/get", GROUPCHAT_GET, new JsonObject().put("chat_id", chatId).put("need_name", 1))
+        .map(answer -> answer.getJsonObject("group_chat", new JsonObject()));
+  }
+
+  /**
+   * {@code externalcontact/get_corp_tag_list}: the {@code tag_group} list for these tags or groups
+   * (WeCom ignores the tag ids when group ids are given; neither means every group).
+   */
+  public Future<JsonArray> corpTags(List<String> tagIds, List<String> groupIds) {
+    JsonObject body = new JsonObject();
+    if (!tagIds.isEmpty()) {
+      body.put("tag_id", new JsonArray(tagIds));
+    }
+    if (!groupIds.isEmpty()) {
+      body.put("group_id", new JsonArray(groupIds));
+    }
+    return externalContact("get_corp_tag_list", GET_CORP_TAG_LIST, body)
+        .map(answer -> answer.getJsonArray("tag_group", new JsonArray()));
+  }
+
+  /** {@code externalcontact/mark_tag}: the staff member {@code userId} adds and removes corp tags on a customer. */
+  public Future<Void> markTag(String userId, String externalUserId, List<String> add, List<String> remove) {
+    JsonObject body = new JsonObject().put("userid", userId).put("external_userid", externalUserId);
+    if (!add.isEmpty()) {
+      body.put("add_tag", new JsonArray(add));
+    }
+    if (!remove.isEmpty()) {
+      body.put("remove_tag", new JsonArray(remove));
+    }
+    return externalContact("mark_tag", MARK_TAG, body).mapEmpty();
+  }
+
+  /**
+   * A call with the customer-contact token whose answer is used only when its errcode is 0; any
+   * other answer fails with {@link CallFailed}, transient or not by the same rules as a touch.
+   */
+  private Future<JsonObject> externalContact(String api, String path, JsonObject body) {
+    if (contactTokens == null) {
+      return Future.failedFuture(new CallFailed("WeCom " + api + " not configured: set SIYU_WECOM_SECRET", false));
+    }
+    return call(contactTokens, path, body).transform(done -> {
+      if (done.succeeded() && WecomAnswers.errcode(done.result()) == 0) {
+        return Future.succeededFuture(done.result());
+      }
+      Delivery verdict = done.succeeded() ? WecomAnswers.error(api, done.result()) : WecomAnswers.failure(api, done.cause());
+      return Future.failedFuture(new CallFailed(verdict.answer(), verdict.outcome() == Delivery.Outcome.RETRY));
+    });
+  }
+
+  /** A WeCom call that did not succeed: {@code retriable} when another try later may pass. */
+  public static final class CallFailed extends RuntimeException {
+    private final boolean retriable;
+
+    CallFailed(String message, boolean retriable) {
+      super(message, null, false, false);
+      this.retriable = retriable;
+    }
+
+    public boolean retriable() {
+      return retriable;
+    }
   }
 
   @Override

@@ -1,0 +1,145 @@
+package io.siyu.wecom.chat;
+
+import io.siyu.contact.Like;
+import io.siyu.db.Rows;
+import io.siyu.db.SqlParams;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reading group chats for the API: the list, one chat with a page of its members, and its size,
+ * joins and leaves by day. A member is linked to the contact whose {@code external_userid} is its
+ * userid at the moment it is read, so a contact made after the member joined is linked at once.
+ */
+public final class GroupChats {
+  private static final String CHAT_COLUMNS = "g.id, g.chat_id, g.name, g.owner_userid, g.notice, g.created_at, "
+      + "g.dismissed_at, g.member_count, g.member_version, g.first_seen_at, g.updated_at";
+
+  private static final String MEMBERS = "SELECT m.id, m.userid, m.member_type, c.id AS contact_id, m.unionid, m.name, "
+      + "m.group_nickname, m.joined_at, m.join_scene, m.invitor, m.left_at, m.quit_scene "
+      + "FROM group_chat_members m "
+      + "LEFT JOIN contacts c ON c.external_userid = m.userid AND m.member_type IS DISTINCT FROM 'staff' "
+      + "WHERE m.chat_id = $1 AND m.id > $2 AND CASE $4::text WHEN 'active' THEN m.left_at IS NULL "
+      + "  WHEN 'left' THEN m.left_at IS NOT NULL ELSE true END "
+      + "ORDER BY m.id LIMIT $3";
+
+  /**
+   * Per local day: joins and leaves logged that day, and the size after the day's last change before
+   * its end (carried over days without changes; null before the first known change).
+   */
+  private static final String STATS = "SELECT d::date AS day, "
+      + "  coalesce(sum(x.joins), 0) AS joins, coalesce(sum(x.leaves), 0) AS leaves, "
+      + "  (SELECT l.member_count FROM group_chat_changes l WHERE l.chat_id = $1 "
+      + "     AND l.occurred_at < ((d + interval '1 day') AT TIME ZONE $4::text) "
+      + "     ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS size "
+      + "FROM generate_series($2::date::timestamp, $3::date::timestamp, interval '1 day') AS d "
+      + "LEFT JOIN group_chat_changes x ON x.chat_id = $1 AND x.occurred_at >= (d AT TIME ZONE $4::text) "
+      + "  AND x.occurred_at < ((d + interval '1 day') AT TIME ZONE $4::text) "
+      + "GROUP BY d ORDER BY d";
+
+  private final Pool pool;
+  private final String defaultZone;
+
+  public GroupChats(Pool pool, String defaultZone) {
+    this.pool = pool;
+    this.defaultZone = defaultZone;
+  }
+
+  String defaultZone() {
+    return defaultZone;
+  }
+
+  Future<JsonObject> list(GroupChatQuery.ListFilter filter, Page page) {
+    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
+    List<String> where = new ArrayList<>(List.of("g.id > $1"));
+    if (filter.owner() != null) {
+      where.add("g.owner_userid = " + p.add(filter.owner()));
+    }
+    if (filter.name() != null) {
+      where.add("g.name ILIKE " + p.add("%" + Like.escape(filter.name()) + "%"));
+    }
+    if (filter.status() != null) {
+      where.add("active".equals(filter.status()) ? "g.dismissed_at IS NULL" : "g.dismissed_at IS NOT NULL");
+    }
+    if (filter.contactId() != null) {
+      where.add("g.chat_id IN (SELECT m.chat_id FROM group_chat_members m JOIN contacts c ON c.external_userid = m.userid "
+          + "WHERE c.id = " + p.add(filter.contactId()) + " AND m.left_at IS NULL AND m.member_type IS DISTINCT FROM 'staff')");
+    }
+    return pool.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM group_chats g WHERE " + String.join(" AND ", where)
+            + " ORDER BY g.id LIMIT $2")
+        .execute(p.tuple())
+        .map(rows -> page.wrap(Rows.array(rows, GroupChats::chat)));
+  }
+
+  /** The chat with {@code members}: a page of its members ({@code active}, {@code left} or {@code all}). */
+  Future<JsonObject> get(String chatId, String memberStatus, Page page) {
+    return chat(chatId).compose(chat -> pool.preparedQuery(MEMBERS)
+        .execute(Tuple.of(chatId, page.afterId(), page.fetchSize(), memberStatus))
+        .map(rows -> chat.put("members", page.wrap(Rows.array(rows, GroupChats::member)))));
+  }
+
+  Future<JsonObject> stats(String chatId, GroupChatQuery.StatsRange range) {
+    return chat(chatId).compose(chat -> pool.preparedQuery(STATS)
+        .execute(Tuple.of(chatId, range.from(), range.to(), range.zone().getId()))
+        .map(rows -> new JsonObject().put("chat_id", chatId).put("timezone", range.zone().getId())
+            .put("from", range.from().toString()).put("to", range.to().toString())
+            .put("days", Rows.array(rows, r -> new JsonObject()
+                .put("date", r.getLocalDate("day").toString())
+                .put("size", r.getInteger("size"))
+                .put("joins", r.getLong("joins"))
+                .put("leaves", r.getLong("leaves"))))));
+  }
+
+  private Future<JsonObject> chat(String chatId) {
+    return pool.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM group_chats g WHERE g.chat_id = $1")
+        .execute(Tuple.of(chatId))
+        .map(rows -> Rows.one(rows, "Group chat " + chatId, GroupChats::chat));
+  }
+
+  /** A path's chat id: WeCom's are short and plain, so anything else names no chat. */
+  static String chatId(String raw) {
+    if (raw == null || raw.isEmpty() || raw.length() > 200 || raw.indexOf('\u0000') >= 0) {
+      throw Problem.notFound("Group chat " + raw);
+    }
+    return raw;
+  }
+
+  private static JsonObject chat(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("chat_id", r.getString("chat_id"))
+        .put("name", r.getString("name"))
+        .put("owner", r.getString("owner_userid"))
+        .put("notice", r.getString("notice"))
+        .put("status", r.getOffsetDateTime("dismissed_at") == null ? "active" : "dismissed")
+        .put("member_count", r.getInteger("member_count"))
+        .put("member_version", r.getString("member_version"))
+        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
+        .put("dismissed_at", Rows.instant(r.getOffsetDateTime("dismissed_at")))
+        .put("first_seen_at", Rows.instant(r.getOffsetDateTime("first_seen_at")))
+        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
+  }
+
+  private static JsonObject member(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("userid", r.getString("userid"))
+        .put("type", r.getString("member_type"))
+        .put("contact_id", r.getLong("contact_id"))
+        .put("name", r.getString("name"))
+        .put("group_nickname", r.getString("group_nickname"))
+        .put("unionid", r.getString("unionid"))
+        .put("joined_at", Rows.instant(r.getOffsetDateTime("joined_at")))
+        .put("join_scene", r.getString("join_scene"))
+        .put("invitor", r.getString("invitor"))
+        .put("left_at", Rows.instant(r.getOffsetDateTime("left_at")))
+        .put("quit_scene", r.getString("quit_scene"));
+  }
+}
