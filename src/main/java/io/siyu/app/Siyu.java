@@ -231,6 +231,7 @@ public final class Siyu {
             return Future.succeededFuture();
           }
           // the dispatcher finishes its sends, the engine its running jobs and Quartz a running job: all need the pools
+          s.tagPushes().stop();
           return s.dispatcher().stop().recover(e -> Future.succeededFuture()).compose(x -> vertx.executeBlocking(() -> {
             if (s.journeys() != null) {
               s.journeys().close();
