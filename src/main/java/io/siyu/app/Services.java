@@ -53,6 +53,9 @@ public final class Services {
   private final Unsubscribes unsubscribes;
   private final TouchService touches;
   private final io.siyu.template.TemplateService templates;
+  private final io.siyu.wecom.channelcode.ChannelCodeService channelCodes;
+  private final io.siyu.wecom.channelcode.ChannelCodeStatistics channelCodeStatistics;
+  private final io.siyu.wecom.contact.ExternalContactHandler externalContacts;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -82,6 +85,15 @@ public final class Services {
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
+    // WeCom's customer-contact API for reading customers and making channel codes (null without SIYU_WECOM_SECRET)
+    io.siyu.channel.wecom.WecomClient wecomContact = io.siyu.channel.wecom.WecomSettings.fromEnv(config.env())
+        .filter(w -> w.contactSecret() != null).map(w -> io.siyu.channel.wecom.WecomClient.create(vertx, w)).orElse(null);
+    this.channelCodes = new io.siyu.wecom.channelcode.ChannelCodeService(vertx, pool, database.jdbc(), tags,
+        this::journeys, wecomContact, config.env());
+    this.channelCodeStatistics = new io.siyu.wecom.channelcode.ChannelCodeStatistics(pool, channelCodes,
+        config.defaultTimezone());
+    this.externalContacts = io.siyu.wecom.contact.ExternalContactHandler.create(pool, contacts, events,
+        new io.siyu.wecom.channelcode.ChannelCodeEffects(vertx, pool, tags, this::journeys), wecomContact);
   }
 
   public Config config() { return config; }
@@ -132,4 +144,9 @@ public final class Services {
   public TouchService touches() { return touches; }
   /** Message templates: rendering for the dispatcher, and the files loaded at start. */
   public io.siyu.template.TemplateService templates() { return templates; }
+  /** Channel QR codes (渠道活码) made through WeCom. */
+  public io.siyu.wecom.channelcode.ChannelCodeService channelCodes() { return channelCodes; }
+  public io.siyu.wecom.channelcode.ChannelCodeStatistics channelCodeStatistics() { return channelCodeStatistics; }
+  // CallbackHandler: change_external_contact
+  public io.siyu.wecom.contact.ExternalContactHandler externalContacts() { return externalContacts; }
 }
