@@ -32,6 +32,11 @@ final class FollowChanges {
     }
   }
 
+  /**
+   * One contact's changes run in turn, so each reads the relation the one before it left (NO KEY
+   * UPDATE: journeys entering the contact hold KEY SHARE on it, and may go on).
+   */
+  private static final String LOCK_CONTACT = "SELECT id FROM contacts WHERE id = $1 FOR NO KEY UPDATE";
   private static final String CLAIM = "INSERT INTO wecom_contact_changes (callback_id, contact_id, staff_userid, "
       + "change_type, occurred_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (callback_id) DO NOTHING RETURNING callback_id";
   private static final String RECORD = "UPDATE wecom_contact_changes SET effect = $2, channel_code_id = $3, "
@@ -42,7 +47,7 @@ final class FollowChanges {
       + "WHERE callback_id = $1 AND completed_at IS NULL";
 
   private static final String FOLLOW = "SELECT status, added_at, channel_code_id FROM wecom_follows "
-      + "WHERE contact_id = $1 AND staff_userid = $2 FOR UPDATE";
+      + "WHERE contact_id = $1 AND staff_userid = $2";
   /** A relation begins (again): whatever the row said before, it is this relation now. */
   private static final String BEGIN = "INSERT INTO wecom_follows AS f (contact_id, staff_userid, status, state, "
       + "channel_code_id, added_at) VALUES ($1, $2, $3, $4, $5, $6) "
@@ -94,8 +99,10 @@ final class FollowChanges {
   }
 
   private Future<Applied> apply(SqlConnection conn, ContactInput customer, ContactChange change) {
-    return contacts.resolve(conn, customer, true, "ExternalUserID").compose(contactId -> conn.preparedQuery(CLAIM)
-        .execute(Tuple.of(change.callbackId(), contactId, change.staff(), change.changeType(), utc(change.occurredAt())))
+    return contacts.resolve(conn, customer, true, "ExternalUserID").compose(contactId -> conn.preparedQuery(LOCK_CONTACT)
+        .execute(Tuple.of(contactId))
+        .compose(locked -> conn.preparedQuery(CLAIM).execute(Tuple.of(change.callbackId(), contactId, change.staff(),
+            change.changeType(), utc(change.occurredAt()))))
         .compose(claimed -> claimed.size() == 0 ? stored(conn, change.callbackId())
             : conn.preparedQuery(FOLLOW).execute(Tuple.of(contactId, change.staff()))
                 .compose(rows -> change(conn, contactId, change, rows.size() == 0 ? null : rows.iterator().next()))

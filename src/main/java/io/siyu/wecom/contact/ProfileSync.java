@@ -33,7 +33,8 @@ final class ProfileSync {
   private static final String FILL_CONTACT = "UPDATE contacts c SET name = coalesce(c.name, $2), "
       + "gender = CASE WHEN c.gender = 'unknown' THEN $3 ELSE c.gender END, "
       + "unionid = CASE WHEN c.unionid IS NULL AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.unionid = $4) "
-      + "  THEN $4 ELSE c.unionid END, updated_at = now() WHERE c.id = $1";
+      + "  THEN $4 ELSE c.unionid END, updated_at = now() "
+      + "WHERE c.id = $1 AND (c.name IS NULL OR c.gender = 'unknown' OR c.unionid IS NULL)";
   private static final String FOLLOWS = "UPDATE wecom_follows f SET remark = u.remark, description = u.description, "
       + "add_way = coalesce(f.add_way, u.add_way), added_at = coalesce(f.added_at, to_timestamp(u.createtime)), "
       + "state = coalesce(f.state, u.state), updated_at = now() "

@@ -149,6 +149,15 @@ class ExternalContactHandlerTest {
     assertEquals(1, wecomSide(contact).getJsonArray("follows").size());
     assertEquals(1, profileFetches(customer), "a completed callback does nothing again, not even the profile");
 
+    // the same callback twice at once (a retry racing a slow first try): one of them does it
+    String racing = customer();
+    WecomCallback raced = add("lisi", racing, null, null);
+    var handler = server.siyu().services().externalContacts();
+    Await.result(io.vertx.core.Future.all(handler.handle(raced), handler.handle(raced)));
+    long racingContact = contactOf(racing).getLong("id");
+    assertEquals(1, events(racingContact).size());
+    assertEquals(1, wecomSide(racingContact).getJsonArray("follows").size());
+
     // a replayed add after the customer left does not bring the relation back
     WecomCallback lost = of("del_follow_user", "lisi", customer);
     handle(server.siyu(), lost);
