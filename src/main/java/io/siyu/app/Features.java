@@ -60,6 +60,8 @@ final class Features {
     io.siyu.template.TemplateRoutes.mount(v1, s.templates());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
     io.siyu.wecom.chat.GroupChatRoutes.mount(v1, s.groupChats());
+    io.siyu.wecom.channelcode.ChannelCodeRoutes.mount(v1, s.channelCodes(), s.channelCodeStatistics());
+    io.siyu.wecom.contact.WecomContactRoutes.mount(v1, s.pool());
     api.route("/v1/*").subRouter(v1);
   }
 

@@ -61,6 +61,9 @@ public final class Services {
   private final io.siyu.wecom.tag.CorpTagCallbacks corpTagCallbacks;
   private final io.siyu.wecom.chat.GroupChats groupChats;
   private final io.siyu.wecom.tag.TagPushes tagPushes;
+  private final io.siyu.wecom.channelcode.ChannelCodeService channelCodes;
+  private final io.siyu.wecom.channelcode.ChannelCodeStatistics channelCodeStatistics;
+  private final io.siyu.wecom.contact.ExternalContactHandler externalContacts;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -98,6 +101,14 @@ public final class Services {
     // sends tag changes on mirrored WeCom tags back with mark_tag; polls only when WeCom is configured
     this.tagPushes = new io.siyu.wecom.tag.TagPushes(vertx, pool, wecom,
         io.siyu.wecom.tag.TagPushSettings.fromEnv(config.env())).start();
+    // reading customers and making channel codes need the customer-contact app (SIYU_WECOM_SECRET)
+    io.siyu.channel.wecom.WecomClient wecomContact = wecom != null && wecom.customerContactConfigured() ? wecom : null;
+    this.channelCodes = new io.siyu.wecom.channelcode.ChannelCodeService(vertx, pool, database.jdbc(), tags,
+        this::journeys, wecomContact, config.env());
+    this.channelCodeStatistics = new io.siyu.wecom.channelcode.ChannelCodeStatistics(pool, channelCodes,
+        config.defaultTimezone());
+    this.externalContacts = io.siyu.wecom.contact.ExternalContactHandler.create(pool, contacts, events,
+        new io.siyu.wecom.channelcode.ChannelCodeEffects(vertx, pool, tags, this::journeys), wecomContact);
   }
 
   public Config config() { return config; }
@@ -157,4 +168,9 @@ public final class Services {
   public io.siyu.wecom.chat.GroupChats groupChats() { return groupChats; }
   /** The worker sending tag changes back to WeCom; stop it before the pool closes. */
   public io.siyu.wecom.tag.TagPushes tagPushes() { return tagPushes; }
+  /** Channel QR codes (渠道活码) made through WeCom. */
+  public io.siyu.wecom.channelcode.ChannelCodeService channelCodes() { return channelCodes; }
+  public io.siyu.wecom.channelcode.ChannelCodeStatistics channelCodeStatistics() { return channelCodeStatistics; }
+  // CallbackHandler: change_external_contact
+  public io.siyu.wecom.contact.ExternalContactHandler externalContacts() { return externalContacts; }
 }

@@ -34,6 +34,13 @@ final class WecomApi {
     return request.send().compose(WecomApi::json);
   }
 
+  /** {@code GET path?access_token=...&name=value...}: the read APIs take their arguments in the query. */
+  Future<JsonObject> get(String path, String accessToken, java.util.Map<String, String> query) {
+    HttpRequest<Buffer> request = client.getAbs(apiBase + path).timeout(timeoutMs).addQueryParam("access_token", accessToken);
+    query.forEach(request::addQueryParam);
+    return request.send().compose(WecomApi::json);
+  }
+
   /** {@code POST path?access_token=...} with a JSON body. */
   Future<JsonObject> post(String path, String accessToken, JsonObject body) {
     HttpRequest<Buffer> request = client.postAbs(apiBase + path).timeout(timeoutMs)

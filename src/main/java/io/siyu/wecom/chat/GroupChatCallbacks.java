@@ -61,7 +61,7 @@ public final class GroupChatCallbacks implements CallbackHandler {
       return Future.succeededFuture();
     }
     return wecom.groupChat(change.chatId()).map(GroupChatState::of).recover(err -> {
-      if (err instanceof WecomClient.CallFailed failed && !failed.retriable()) {
+      if (err instanceof WecomClient.CallFailed failed && !failed.retryable()) {
         log.warn("Group chat {}: groupchat/get refused ({}); applying callback {} as it stands",
             change.chatId(), err.getMessage(), change.callbackId());
         return Future.succeededFuture();

@@ -161,7 +161,7 @@ public final class TagPushes {
     return wecom.markTag(first.owner(), first.externalUserid(), add, remove)
         .map(v -> claims.stream().map(c -> new Result(c, "done", null)).toList())
         .otherwise(err -> {
-          boolean retry = !(err instanceof WecomClient.CallFailed f) || f.retriable();
+          boolean retry = !(err instanceof WecomClient.CallFailed f) || f.retryable();
           return claims.stream().map(c -> new Result(c, retry ? "retry" : "failed", err.getMessage())).toList();
         });
   }

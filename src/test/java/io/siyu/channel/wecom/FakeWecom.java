@@ -100,7 +100,7 @@ public final class FakeWecom implements AutoCloseable {
   }
 
   /** A welcome code as the add-customer event carries it, good for one send. */
-  String issueWelcomeCode() {
+  public String issueWelcomeCode() {
     String code = "WELCOME-" + serial.incrementAndGet();
     welcomeCodes.put(code, false);
     return code;
