@@ -46,7 +46,7 @@ public final class WecomClient implements io.siyu.channel.ProviderClient {
   public static final String GET_CORP_TAG_LIST = "/cgi-bin/externalcontact/get_corp_tag_list";
   public static final String MARK_TAG = "/cgi-bin/externalcontact/mark_tag";
   /** Tries of a read or management call before it fails; the waits between them are 250 ms and 1 s. */
-  static final int CALL_ATTEMPTS = 3;
+  public static final int CALL_ATTEMPTS = 3;
   private static final long FIRST_BACKOFF_MS = 250;
 
   private final WecomSettings settings;

@@ -223,7 +223,8 @@ class GroupChatSyncTest {
     Instant t0 = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
     state(chatId, "售后群", "zhaoliu", t0, member("zhaoliu", 1, t0, 1, null));
     WecomCallback create = ChatCallbacks.create(chatId, t0);
-    wecom.answerNext(1, -1, "system busy");
+    // busy for every try the client makes of its own: the callback fails and the inbox retries it
+    wecom.answerNext(io.siyu.channel.wecom.WecomClient.CALL_ATTEMPTS, -1, "system busy");
     IllegalStateException failed = assertThrows(IllegalStateException.class, () -> handle(create));
     assertTrue(failed.getMessage().contains("retry"), failed.getMessage());
     assertEquals(404, api().get("/api/v1/group-chats/" + chatId).status());
