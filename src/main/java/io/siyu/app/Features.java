@@ -58,6 +58,7 @@ final class Features {
     TouchRoutes.mount(v1, s.touches());
     io.siyu.template.TemplateRoutes.mount(v1, s.templates());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
+    io.siyu.wecom.callback.CallbackAdminRoutes.mount(v1, s.wecomCallbacks());
     api.route("/v1/*").subRouter(v1);
   }
 
@@ -65,6 +66,7 @@ final class Features {
   static void mountWebhooks(Router webhooks, Services s) {
     ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
     UnsubscribeRoutes.mount(webhooks, s.unsubscribes());
+    io.siyu.wecom.callback.CallbackRoutes.mount(webhooks, s.wecomCallbacks());
   }
 
   /** Under {@code /l}: tracked links in touches, opened by members. */

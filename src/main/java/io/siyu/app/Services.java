@@ -53,6 +53,7 @@ public final class Services {
   private final Unsubscribes unsubscribes;
   private final TouchService touches;
   private final io.siyu.template.TemplateService templates;
+  private final io.siyu.wecom.callback.CallbackInbox wecomCallbacks;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -82,6 +83,13 @@ public final class Services {
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
+    this.wecomCallbacks = io.siyu.wecom.callback.CallbackInbox.start(vertx, pool,
+        io.siyu.wecom.callback.CallbackSettings.fromEnv(config.env()), wecomCallbackHandlers());
+  }
+
+  /** What each WeCom callback event sets in motion: one handler per {@code Event}, added here. */
+  private java.util.List<io.siyu.wecom.callback.CallbackHandler> wecomCallbackHandlers() {
+    return java.util.List.of();
   }
 
   public Config config() { return config; }
@@ -132,4 +140,6 @@ public final class Services {
   public TouchService touches() { return touches; }
   /** Message templates: rendering for the dispatcher, and the files loaded at start. */
   public io.siyu.template.TemplateService templates() { return templates; }
+  /** WeCom callbacks: stored by {@code /webhooks/wecom}, handed to their handlers; {@code register} adds one. */
+  public io.siyu.wecom.callback.CallbackInbox wecomCallbacks() { return wecomCallbacks; }
 }
