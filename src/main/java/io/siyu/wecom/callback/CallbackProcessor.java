@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,61 +17,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands stored callbacks to the handler of their {@code Event}. Each poll claims due callbacks
- * with {@code FOR UPDATE SKIP LOCKED} — one more attempt, and a lease: the claim moves
- * {@code next_attempt_at} past the lease, so instances sharing the database never take the same
- * callback, and one whose instance died is taken again once the lease is over. Up to
- * {@link #MAX_IN_FLIGHT} callbacks are handled side by side, except that callbacks about the same
- * contact, group chat, staff member or tag run one after another in the order they arrived (a
- * deletion must not overtake the addition before it). Each outcome is recorded as soon as its
- * handler answers — outcomes arriving while one is being recorded are recorded together, in one
- * statement: done (also when no handler takes the event: nothing to do, noted), pending again
- * after an exponential backoff, or parked once the attempts are used up. A slow handler holds back
- * nothing but the callbacks about its own subject.
+ * Hands stored callbacks to the handler of their {@code Event}. A poll claims due callbacks in a
+ * transaction of their own with {@code SELECT … FOR UPDATE SKIP LOCKED}: instances sharing the
+ * database never take the same callback, and the row locks are the lease — if this instance dies,
+ * PostgreSQL ends the transaction and the callbacks are due again at once. The claimed callbacks
+ * are handled side by side, except that callbacks about the same contact, group chat, staff
+ * member or tag run one after another in the order they arrived (a deletion must not overtake
+ * the addition before it), and their outcomes are written by one statement in the claim's
+ * transaction: done (also when no handler takes the event: nothing to do, noted), pending again
+ * after an exponential backoff, or parked once the attempts are used up. So a callback costs the
+ * inbox one row lock and one update, and a batch one commit — which does not wait for the disk
+ * ({@code synchronous_commit = off}): an outcome lost in a crash only means its callback is
+ * handled again, which handlers allow for.
  *
- * <p>Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS}, at once on {@link #wake} (after a batch of
- * callbacks committed), and back to back while claims come back full. State lives on one
- * Vert.x context, so it needs no locks.
+ * <p>Up to {@link #MAX_BATCHES} claims are open at once (each holds a connection until its
+ * slowest handler answers, at most {@link #HANDLER_TIMEOUT_MS}), with at most
+ * {@link #MAX_IN_FLIGHT} callbacks between them. Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS},
+ * at once on {@link #wake} (after a batch of callbacks committed), and back to back while claims
+ * come back full. State lives on one Vert.x context, so it needs no locks.
  */
 public final class CallbackProcessor {
   private static final Logger log = LoggerFactory.getLogger(CallbackProcessor.class);
-  /** Callbacks claimed and not yet recorded, at most: the most one claim takes. */
-  static final int MAX_IN_FLIGHT = 50;
-  /** How long a claim holds a callback; longer than any handler may take. */
-  static final long LEASE_MS = 300_000;
+  /** Callbacks being handled, at most. */
+  static final int MAX_IN_FLIGHT = 200;
+  /** Claims (transactions, connections) open at once, at most. */
+  static final int MAX_BATCHES = 4;
+  /**
+   * Under load every inbox commit wakes the processor; claiming at each would make a claim and a
+   * commit per few callbacks. A wake within this long of the last claim waits for the rest of it.
+   */
+  static final long GATHER_MS = 20;
   /** A handler that has not answered by then has failed this attempt. */
   static final long HANDLER_TIMEOUT_MS = 60_000;
   private static final int MAX_ERROR_CHARS = 2000;
   /** The fields that name what a callback is about, in the order they are looked for (see {@link #orderKey}). */
   private static final List<String> SUBJECTS = List.of("ExternalUserID", "ChatId", "UserID", "Id");
 
-  /**
-   * Due callbacks, oldest first, for this instance alone. A callback still pending with every
-   * attempt used was claimed for its last attempt by an instance that gave no result within the
-   * lease: it is parked now rather than tried once more.
-   */
-  private static final String CLAIM = "UPDATE wecom_callbacks SET "
-      + "attempts = CASE WHEN attempts >= $3 THEN attempts ELSE attempts + 1 END, "
-      + "status = CASE WHEN attempts >= $3 THEN 'parked' ELSE status END, "
-      + "last_error = CASE WHEN attempts >= $3 THEN 'no result within the lease of the last attempt (did its instance stop?)' "
-      + "  ELSE last_error END, "
-      + "next_attempt_at = now() + $2::bigint * interval '1 millisecond', updated_at = now() "
-      + "WHERE id IN (SELECT id FROM wecom_callbacks WHERE status = 'pending' AND next_attempt_at <= now() "
-      + "  ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) "
-      + "RETURNING id, event, change_type, fields, received_at, attempts, status";
+  /** Due callbacks, oldest first, locked for this claim's transaction (others skip them). */
+  private static final String CLAIM = "SELECT id, event, change_type, fields, received_at, attempts FROM wecom_callbacks "
+      + "WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
 
   /**
-   * Outcomes, each only while the callback is still this attempt's: a replay (attempts back to 0)
-   * or a later claim after an expired lease (attempts moved on) wins.
+   * A claim's outcomes, in its transaction (its locks keep everyone else off these rows).
+   * clock_timestamp(), not now(): the transaction started when the claim did, before the handlers ran.
    */
-  private static final String RECORD = "UPDATE wecom_callbacks c SET status = r.status, "
+  private static final String RECORD = "UPDATE wecom_callbacks c SET status = r.status, attempts = r.attempts, "
       + "last_error = coalesce(r.error, c.last_error), note = r.note, "
       + "next_attempt_at = CASE WHEN r.delay_ms IS NULL THEN c.next_attempt_at "
-      + "  ELSE now() + r.delay_ms * interval '1 millisecond' END, "
-      + "done_at = CASE WHEN r.status = 'done' THEN now() ELSE c.done_at END, updated_at = now() "
+      + "  ELSE clock_timestamp() + r.delay_ms * interval '1 millisecond' END, "
+      + "done_at = CASE WHEN r.status = 'done' THEN clock_timestamp() ELSE c.done_at END, updated_at = clock_timestamp() "
       + "FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[]) "
       + "  AS r (id, attempts, status, error, note, delay_ms) "
-      + "WHERE c.id = r.id AND c.attempts = r.attempts AND c.status = 'pending'";
+      + "WHERE c.id = ANY($1::bigint[]) AND c.id = r.id";
 
   private static final long STOP_WAIT_MS = 30_000;
 
@@ -86,15 +82,16 @@ public final class CallbackProcessor {
   private boolean running;
   private boolean polling;
   private boolean wokenWhilePolling;
-  /** Every slot was taken when a poll was due: a finishing callback polls again. */
+  /** No room for another claim when a poll was due: a finishing claim polls again. */
   private boolean full;
   private long timer = -1;
   private long quietUntil;
   private int inFlight;
+  private int openBatches;
+  private long lastClaimAt;
+  private boolean gathering;
   /** The last callback started per subject (see {@link #orderKey}); the next one of that subject waits for it. */
   private final Map<String, Future<Outcome>> lastOfSubject = new HashMap<>();
-  private final List<Unrecorded> unrecorded = new ArrayList<>();
-  private boolean recording;
   private Promise<Void> stopped;
 
   public CallbackProcessor(Vertx vertx, Context context, Pool pool, CallbackSettings settings) {
@@ -120,14 +117,38 @@ public final class CallbackProcessor {
     });
   }
 
-  /** Polls now rather than at the next interval; wakes during a poll make one more poll after it. */
+  /**
+   * Polls soon rather than at the next interval: at once, or {@link #GATHER_MS} after the last
+   * claim. Wakes during a poll make one more poll after it.
+   */
   public void wake() {
-    context.runOnContext(v -> poll());
+    context.runOnContext(v -> {
+      if (polling) {
+        wokenWhilePolling = true;
+      } else if (!gathering) {
+        gatherThenPoll();
+      }
+    });
+  }
+
+  private void gatherThenPoll() {
+    long wait = lastClaimAt + GATHER_MS - System.currentTimeMillis();
+    if (wait <= 0) {
+      poll();
+      return;
+    }
+    gathering = true;
+    cancelTimer();
+    timer = vertx.setTimer(wait, id -> {
+      timer = -1;
+      gathering = false;
+      poll();
+    });
   }
 
   /**
-   * Claims nothing more; completes once the callbacks being handled are recorded (at most 30 s:
-   * a callback still running then is taken again when its lease is over).
+   * Claims nothing more; completes once the open claims are recorded (at most 30 s: a claim still
+   * open then is rolled back when the pool closes, and its callbacks are due again).
    */
   public Future<Void> stop() {
     Promise<Void> done = Promise.promise();
@@ -151,82 +172,101 @@ public final class CallbackProcessor {
       return;
     }
     int room = MAX_IN_FLIGHT - inFlight;
-    if (room <= 0) {
+    if (room <= 0 || openBatches >= MAX_BATCHES) {
       full = true;
       return;
     }
     cancelTimer();
     polling = true;
-    pool.preparedQuery(CLAIM).execute(Tuple.of(room, LEASE_MS, settings.attempts()))
+    openBatches++;
+    lastClaimAt = System.currentTimeMillis();
+    Promise<Integer> claimed = Promise.promise();
+    int[] size = {0};
+    // the outcomes need not wait for the disk: lost in a crash, their callbacks are handled again (handlers are idempotent)
+    pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
+        .compose(x -> conn.preparedQuery(CLAIM).execute(Tuple.of(room)))
+        .compose(rows -> onContext(() -> {
+          List<Claimed> batch = new ArrayList<>();
+          rows.forEach(r -> batch.add(Claimed.of(r)));
+          size[0] = batch.size();
+          claimed.complete(batch.size());
+          List<Future<Outcome>> outcomes = batch.stream().map(this::start).toList();
+          return Future.all(outcomes).map(all -> outcomes.stream().map(Future::result).toList());
+        }))
+        .compose(outcomes -> outcomes.isEmpty() ? Future.succeededFuture() : record(conn, outcomes)))
         .onComplete(ar -> context.runOnContext(v -> {
-          polling = false;
-          List<Claimed> claimed = new ArrayList<>();
-          if (ar.succeeded()) {
-            ar.result().forEach(r -> claimed.add(Claimed.of(r)));
-            claimed.sort(Comparator.comparingLong(c -> c.callback().id()));
-            claimed.forEach(this::start);
-          } else if (System.currentTimeMillis() >= quietUntil) {
-            // once a minute at most: a database that is down would otherwise fill the log
-            log.warn("WeCom callback poll failed: {}", ar.cause().toString());
-            quietUntil = System.currentTimeMillis() + 60_000;
+          openBatches--;
+          if (ar.failed()) {
+            claimed.tryFail(ar.cause());
+            if (size[0] > 0) {
+              // rolled back: the callbacks are pending as before and go again; their attempts were not counted
+              log.warn("Could not record {} WeCom callbacks: {}", size[0], ar.cause().toString());
+            }
           }
           if (!running) {
             checkStopped();
-          } else if (ar.succeeded() && (claimed.size() == room || wokenWhilePolling)) {
-            wokenWhilePolling = false;
+          } else if (full) {
+            full = false;
             poll();
-          } else {
-            long delay = ar.succeeded() ? settings.pollMs() : Math.max(settings.pollMs(), 1000);
-            timer = vertx.setTimer(delay, id -> {
-              timer = -1;
-              poll();
-            });
           }
         }));
+    claimed.future().onComplete(ar -> context.runOnContext(v -> afterClaim(ar.succeeded(), ar.succeeded() && ar.result() == room,
+        ar.cause())));
+  }
+
+  private void afterClaim(boolean ok, boolean filled, Throwable error) {
+    polling = false;
+    if (!ok && System.currentTimeMillis() >= quietUntil) {
+      // once a minute at most: a database that is down would otherwise fill the log
+      log.warn("WeCom callback poll failed: {}", error.toString());
+      quietUntil = System.currentTimeMillis() + 60_000;
+    }
+    if (!running) {
+      checkStopped();
+    } else if (ok && filled) {
+      poll();
+    } else if (ok && wokenWhilePolling) {
+      wokenWhilePolling = false;
+      gatherThenPoll();
+    } else {
+      long delay = ok ? settings.pollMs() : Math.max(settings.pollMs(), 1000);
+      timer = vertx.setTimer(delay, id -> {
+        timer = -1;
+        poll();
+      });
+    }
   }
 
   /** A claimed callback and the attempt this claim is. */
-  private record Claimed(WecomCallback callback, int attempt, boolean parkedAtClaim) {
+  private record Claimed(WecomCallback callback, int attempt) {
     static Claimed of(Row r) {
       JsonObject fields = r.getJsonObject("fields");
       return new Claimed(new WecomCallback(r.getLong("id"), r.getString("event"), r.getString("change_type"), fields,
-          r.getOffsetDateTime("received_at").toInstant()), r.getInteger("attempts"), "parked".equals(r.getString("status")));
+          r.getOffsetDateTime("received_at").toInstant()), r.getInteger("attempts") + 1);
     }
   }
 
   /** Where one attempt leaves its callback: {@code delayMs} set when it goes back to pending. */
   private record Outcome(long id, int attempt, String status, String error, String note, Long delayMs) {}
 
-  private record Unrecorded(Outcome outcome, Promise<Void> recorded) {}
-
-  /** On this context: runs the callback once the one before it about the same subject is through, then records it. */
-  private void start(Claimed c) {
-    if (c.parkedAtClaim()) {
-      log.warn("WeCom callback {} parked: its last attempt gave no result within the lease", c.callback().id());
-      return;
-    }
+  /** On this context: the callback's attempt, once the one before it about the same subject is through. */
+  private Future<Outcome> start(Claimed c) {
     inFlight++;
     String subject = orderKey(c.callback());
     Future<Outcome> before = lastOfSubject.get(subject);
     Future<Outcome> outcome = before == null ? attempt(c) : before.transform(x -> onContext(() -> attempt(c)));
     lastOfSubject.put(subject, outcome);
-    outcome.compose(o -> onContext(() -> {
+    return outcome.compose(o -> onContext(() -> {
       if (lastOfSubject.get(subject) == outcome) {
         lastOfSubject.remove(subject);
       }
-      return record(o);
-    })).onComplete(ar -> context.runOnContext(v -> {
+      // a slow handler holds its slot and its claim's commit, not the other callbacks' slots
       inFlight--;
-      if (ar.failed()) {
-        // the callback stays claimed until its lease is over, then goes again
-        log.warn("Could not record the outcome of WeCom callback {}: {}", c.callback().id(), ar.cause().toString());
-      }
-      if (!running) {
-        checkStopped();
-      } else if (full) {
+      if (full && running) {
         full = false;
         poll();
       }
+      return Future.succeededFuture(o);
     }));
   }
 
@@ -298,29 +338,7 @@ public final class CallbackProcessor {
         delay);
   }
 
-  /** On this context: records the outcome with any others that arrive while a record is under way. */
-  private Future<Void> record(Outcome outcome) {
-    Promise<Void> recorded = Promise.promise();
-    unrecorded.add(new Unrecorded(outcome, recorded));
-    recordWaiting();
-    return recorded.future();
-  }
-
-  private void recordWaiting() {
-    if (recording || unrecorded.isEmpty()) {
-      return;
-    }
-    List<Unrecorded> batch = new ArrayList<>(unrecorded);
-    unrecorded.clear();
-    recording = true;
-    write(batch.stream().map(Unrecorded::outcome).toList()).onComplete(ar -> context.runOnContext(v -> {
-      recording = false;
-      batch.forEach(u -> u.recorded().handle(ar));
-      recordWaiting();
-    }));
-  }
-
-  private Future<Void> write(List<Outcome> outcomes) {
+  private static Future<Void> record(io.vertx.sqlclient.SqlConnection conn, List<Outcome> outcomes) {
     int n = outcomes.size();
     Long[] ids = new Long[n];
     Integer[] attempts = new Integer[n];
@@ -337,14 +355,14 @@ public final class CallbackProcessor {
       notes[i] = o.note();
       delays[i] = o.delayMs();
     }
-    return pool.preparedQuery(RECORD)
+    return conn.preparedQuery(RECORD)
         .execute(Tuple.tuple().addValue(ids).addValue(attempts).addValue(statuses).addValue(errors).addValue(notes)
             .addValue(delays))
         .mapEmpty();
   }
 
   private void checkStopped() {
-    if (stopped != null && !polling && inFlight == 0 && !recording && unrecorded.isEmpty()) {
+    if (stopped != null && !polling && openBatches == 0) {
       stopped.tryComplete();
     }
   }

@@ -293,6 +293,45 @@ class WecomCallbackTest {
   }
 
   @Test
+  void twoInstancesSharingTheDatabaseHandleEachCallbackOnce() throws Exception {
+    String event = "siyu_test_shared_" + UUID.randomUUID().toString().substring(0, 8);
+    Map<Long, AtomicInteger> handled = new java.util.concurrent.ConcurrentHashMap<>();
+    io.siyu.app.Siyu second = server.secondInstance(env());
+    try {
+      for (io.siyu.app.Siyu siyu : List.of(server.siyu(), second)) {
+        siyu.services().wecomCallbacks().register(new CallbackHandler() {
+          @Override
+          public String event() {
+            return event;
+          }
+
+          @Override
+          public Future<Void> handle(WecomCallback callback) {
+            handled.computeIfAbsent(callback.id(), id -> new AtomicInteger()).incrementAndGet();
+            return Future.succeededFuture();
+          }
+        });
+      }
+      Api other = new Api(second.vertx(), second.httpPort(), null);
+      for (int i = 0; i < 40; i++) {
+        assertSuccess(callbacks.post(i % 2 == 0 ? server.api() : other,
+            WecomCallbacks.event(event, null, Map.of("ExternalUserID", "wm-shared-" + i))));
+      }
+      for (int i = 0; i < 600 && WecomCallbacks.stored(server.api(), event).stream()
+          .anyMatch(c -> !"done".equals(c.getString("status"))); i++) {
+        WecomCallbacks.sleep(50);
+      }
+      List<JsonObject> rows = WecomCallbacks.stored(server.api(), event);
+      assertEquals(40, rows.size());
+      assertTrue(rows.stream().allMatch(c -> "done".equals(c.getString("status")) && c.getInteger("attempts") == 1), rows.toString());
+      assertEquals(40, handled.size());
+      assertTrue(handled.values().stream().allMatch(n -> n.get() == 1), "each callback handled once: " + handled);
+    } finally {
+      second.stop().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  @Test
   void aBatchWithABadRowStoresTheOthers() {
     InboxWriter writer = server.siyu().services().wecomCallbacks().writer();
     String event = "siyu_test_batch_" + UUID.randomUUID().toString().substring(0, 8);
