@@ -128,17 +128,21 @@ public final class InboxWriter {
         .otherwise(0);
   }
 
-  /** After a failed batch: each row in its own statement, each answered with its own outcome. */
+  /** After a failed batch: each row in its own statement, one after another (ids in arrival order), each answered with its own outcome. */
   private Future<Integer> oneByOne(Map<Buffer, Pending> batch) {
-    List<Future<Integer>> each = new ArrayList<>();
-    batch.forEach((hash, p) -> each.add(rows(Map.of(hash, p)).andThen(ar -> {
-      if (ar.failed()) {
-        p.answers.forEach(a -> a.tryFail(ar.cause()));
-      }
-    })));
-    // a failed row is answered here; the caller's tryComplete() then leaves it alone
-    return Future.join(each).transform(ar -> Future.succeededFuture(
-        each.stream().filter(Future::succeeded).mapToInt(Future::result).sum()));
+    Future<Integer> stored = Future.succeededFuture(0);
+    for (var e : batch.entrySet()) {
+      Pending p = e.getValue();
+      stored = stored.compose(n -> rows(Map.of(e.getKey(), p)).transform(ar -> {
+        if (ar.failed()) {
+          // a failed row is answered here; the caller's tryComplete() then leaves it alone
+          p.answers.forEach(a -> a.tryFail(ar.cause()));
+          return Future.succeededFuture(n);
+        }
+        return Future.succeededFuture(n + ar.result());
+      }));
+    }
+    return stored;
   }
 
   private Future<Integer> rows(Map<Buffer, Pending> batch) {
