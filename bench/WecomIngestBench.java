@@ -478,7 +478,8 @@ public final class WecomIngestBench {
     double p99 = median(rounds.stream().map(r -> r.siyu().p99Ms()).toList());
     StringBuilder md = new StringBuilder("----- paste into bench/RESULTS.md -----\n");
     md.append("### ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" — WeCom callback ingestion\n\n");
-    md.append("- command: `java -cp target/siyu.jar bench/WecomIngestBench.java ").append(o.commandLine()).append("`\n");
+    md.append("- command: `java -cp target/siyu.jar bench/WecomIngestBench.java").append(o.given.isEmpty() ? "" : " ")
+        .append(String.join(" ", o.given)).append("` (").append(o.settings()).append(")\n");
     md.append("- commit: ").append(gitDescribe()).append("\n");
     md.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
         .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
@@ -698,9 +699,8 @@ public final class WecomIngestBench {
       return o;
     }
 
-    String commandLine() {
-      return given.isEmpty() ? "(defaults: --count " + count + " --concurrency " + concurrency + " --rounds " + rounds
-          + " --warmup " + warmup + ")" : String.join(" ", given);
+    String settings() {
+      return "--count " + count + " --concurrency " + concurrency + " --rounds " + rounds + " --warmup " + warmup;
     }
 
     static void usage(String error) {
