@@ -128,7 +128,10 @@ public final class InboxWriter {
         .otherwise(0);
   }
 
-  /** After a failed batch: each row in its own statement, one after another (ids in arrival order), each answered with its own outcome. */
+  /**
+   * After a failed batch: each row in its own statement, one after another (so ids keep the order
+   * of arrival), each request answered with its own row's outcome.
+   */
   private Future<Integer> oneByOne(Map<Buffer, Pending> batch) {
     Future<Integer> stored = Future.succeededFuture(0);
     for (var e : batch.entrySet()) {
