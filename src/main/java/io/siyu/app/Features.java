@@ -62,6 +62,7 @@ final class Features {
     io.siyu.wecom.chat.GroupChatRoutes.mount(v1, s.groupChats());
     io.siyu.wecom.channelcode.ChannelCodeRoutes.mount(v1, s.channelCodes(), s.channelCodeStatistics());
     io.siyu.wecom.contact.WecomContactRoutes.mount(v1, s.pool());
+    io.siyu.wecom.callback.CallbackAdminRoutes.mount(v1, s.wecomCallbacks());
     api.route("/v1/*").subRouter(v1);
   }
 
@@ -70,6 +71,7 @@ final class Features {
     ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
     UnsubscribeRoutes.mount(webhooks, s.unsubscribes());
     InboundWebhooks.mount(webhooks, s.config(), s.events(), s.pool());
+    io.siyu.wecom.callback.CallbackRoutes.mount(webhooks, s.wecomCallbacks());
   }
 
   /** Under {@code /l}: tracked links in touches, opened by members. */

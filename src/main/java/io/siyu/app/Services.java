@@ -64,6 +64,7 @@ public final class Services {
   private final io.siyu.wecom.channelcode.ChannelCodeService channelCodes;
   private final io.siyu.wecom.channelcode.ChannelCodeStatistics channelCodeStatistics;
   private final io.siyu.wecom.contact.ExternalContactHandler externalContacts;
+  private final io.siyu.wecom.callback.CallbackInbox wecomCallbacks;
 
   Services(Config config, Vertx vertx, Pool pool, Database database) {
     this.config = config;
@@ -109,6 +110,13 @@ public final class Services {
         config.defaultTimezone());
     this.externalContacts = io.siyu.wecom.contact.ExternalContactHandler.create(pool, contacts, events,
         new io.siyu.wecom.channelcode.ChannelCodeEffects(vertx, pool, tags, this::journeys), wecomContact);
+    this.wecomCallbacks = io.siyu.wecom.callback.CallbackInbox.start(vertx, pool,
+        io.siyu.wecom.callback.CallbackSettings.fromEnv(config.env()), wecomCallbackHandlers());
+  }
+
+  /** What each WeCom callback event sets in motion: one handler per {@code Event}, added here. */
+  private java.util.List<io.siyu.wecom.callback.CallbackHandler> wecomCallbackHandlers() {
+    return java.util.List.of(externalContacts, groupChatCallbacks, corpTagCallbacks);
   }
 
   public Config config() { return config; }
@@ -173,4 +181,6 @@ public final class Services {
   public io.siyu.wecom.channelcode.ChannelCodeStatistics channelCodeStatistics() { return channelCodeStatistics; }
   // CallbackHandler: change_external_contact
   public io.siyu.wecom.contact.ExternalContactHandler externalContacts() { return externalContacts; }
+  /** WeCom callbacks: stored by {@code /webhooks/wecom}, handed to their handlers; {@code register} adds one. */
+  public io.siyu.wecom.callback.CallbackInbox wecomCallbacks() { return wecomCallbacks; }
 }

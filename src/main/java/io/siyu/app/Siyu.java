@@ -232,6 +232,7 @@ public final class Siyu {
           }
           // the dispatcher finishes its sends, the engine its running jobs and Quartz a running job: all need the pools
           s.tagPushes().stop();
+          s.wecomCallbacks().stop();
           return s.dispatcher().stop().recover(e -> Future.succeededFuture()).compose(x -> vertx.executeBlocking(() -> {
             if (s.journeys() != null) {
               s.journeys().close();

@@ -27,7 +27,10 @@ public record WecomSettings(String apiBase, String corpId, String contactSecret,
   public static final int DEFAULT_RATE_PER_SECOND = 50;
   public static final int DEFAULT_TIMEOUT_MS = 5000;
 
-  /** Empty when {@code SIYU_WECOM_CORP_ID} is unset: the channel is not configured. */
+  /**
+   * Empty when {@code SIYU_WECOM_CORP_ID} is unset, or when only WeCom's callbacks are configured
+   * (the corp id with {@code SIYU_WECOM_TOKEN}, no API secret): the channel is not configured.
+   */
   public static Optional<WecomSettings> fromEnv(Map<String, String> environment) {
     ChannelEnv env = new ChannelEnv(environment);
     if (env.optional("SIYU_WECOM_CORP_ID").isEmpty()) {
@@ -43,6 +46,9 @@ public record WecomSettings(String apiBase, String corpId, String contactSecret,
     Integer agentId = env.optional("SIYU_WECOM_AGENT_ID").isPresent()
         ? env.integer("SIYU_WECOM_AGENT_ID", 0, 1, Integer.MAX_VALUE) : null;
     if (contactSecret == null && agentId == null) {
+      if (env.optional("SIYU_WECOM_TOKEN").isPresent()) {
+        return Optional.empty(); // callbacks only: Siyu listens to WeCom but does not call it
+      }
       throw new IllegalArgumentException("SIYU_WECOM_SECRET or SIYU_WECOM_AGENT_ID with SIYU_WECOM_AGENT_SECRET "
           + "must be set when SIYU_WECOM_CORP_ID is");
     }

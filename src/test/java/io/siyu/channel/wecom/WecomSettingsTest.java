@@ -25,6 +25,8 @@ class WecomSettingsTest {
     assertTrue(WecomSettings.fromEnv(Map.of()).isEmpty());
     assertTrue(WecomSettings.fromEnv(Map.of("SIYU_WECOM_CORP_ID", " ")).isEmpty(), "blank is unset");
     assertEquals("SIYU_WECOM_CORP_ID must be set when SIYU_WECOM_SECRET is", error(Map.of("SIYU_WECOM_SECRET", "s")));
+    assertTrue(WecomSettings.fromEnv(Map.of("SIYU_WECOM_CORP_ID", "ww1", "SIYU_WECOM_TOKEN", "t")).isEmpty(),
+        "callbacks only: the corp id with the callback token and no API secret");
   }
 
   @Test

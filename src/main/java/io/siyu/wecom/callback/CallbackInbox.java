@@ -1,0 +1,136 @@
+package io.siyu.wecom.callback;
+
+import io.siyu.db.Rows;
+import io.siyu.db.SqlParams;
+import io.siyu.web.Page;
+import io.siyu.web.Problem;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The WeCom callback feature of one running Siyu: its settings, the writer that stores callbacks,
+ * the processor that hands them to handlers (started here), and what admins read and replay.
+ */
+public final class CallbackInbox {
+  public static final Set<String> STATUSES = Set.of("pending", "done", "parked");
+  private static final String COLUMNS = "id, event, change_type, fields, status, attempts, next_attempt_at, last_error, "
+      + "note, received_at, updated_at, done_at";
+
+  /** Parked or done → pending, due now, attempts from zero. A pending one is already on its way. */
+  private static final String REPLAY = "UPDATE wecom_callbacks SET status = 'pending', attempts = 0, "
+      + "next_attempt_at = now(), note = 'replayed by ' || $2, updated_at = now() "
+      + "WHERE id = $1 AND status IN ('parked', 'done') RETURNING " + COLUMNS;
+
+  private final Pool pool;
+  private final Context context;
+  private final CallbackSettings settings;
+  private final Clock clock;
+  private final CallbackProcessor processor;
+  private final InboxWriter writer;
+
+  private CallbackInbox(Vertx vertx, Pool pool, CallbackSettings settings, Clock clock, List<CallbackHandler> handlers) {
+    this.pool = pool;
+    this.settings = settings;
+    this.clock = clock;
+    this.context = vertx.getOrCreateContext();
+    this.processor = new CallbackProcessor(vertx, context, pool, settings);
+    this.writer = new InboxWriter(context, pool, processor::wake);
+    handlers.forEach(processor::register);
+  }
+
+  /** The inbox with its processor running; {@code handlers} take the events they name. */
+  public static CallbackInbox start(Vertx vertx, Pool pool, CallbackSettings settings, List<CallbackHandler> handlers) {
+    CallbackInbox inbox = new CallbackInbox(vertx, pool, settings, Clock.systemUTC(), handlers);
+    inbox.processor.start();
+    return inbox;
+  }
+
+  /** Adds a handler (tests add ones for made-up events); callbacks already stored are handed to it when next due. */
+  public void register(CallbackHandler handler) {
+    processor.register(handler);
+  }
+
+  public CallbackSettings settings() {
+    return settings;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** The context the writer and the processor keep their state on. */
+  Context context() {
+    return context;
+  }
+
+  public InboxWriter writer() {
+    return writer;
+  }
+
+  /** Stops claiming callbacks; completes once those being handled are recorded. */
+  public Future<Void> stop() {
+    return processor.stop();
+  }
+
+  /** Oldest first; both filters optional, every value bound. */
+  public Future<JsonObject> list(String status, String event, Page page) {
+    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
+    List<String> where = new ArrayList<>(List.of("id > $1"));
+    if (status != null) {
+      where.add("status = " + p.add(status));
+    }
+    if (event != null) {
+      where.add("event = " + p.add(event));
+    }
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM wecom_callbacks WHERE " + String.join(" AND ", where)
+            + " ORDER BY id LIMIT $2")
+        .execute(p.tuple())
+        .map(rows -> page.wrap(Rows.array(rows, CallbackInbox::callback)));
+  }
+
+  /** One callback with the decrypted message as WeCom sent it. */
+  public Future<JsonObject> get(long id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + ", message FROM wecom_callbacks WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> {
+          Row r = Rows.first(rows, "WeCom callback " + id);
+          return callback(r).put("message", r.getString("message"));
+        });
+  }
+
+  /** A parked or done callback goes back to its handler with its attempts reset; a pending one is a 409. */
+  public Future<JsonObject> replay(long id, String actor) {
+    return pool.preparedQuery(REPLAY).execute(Tuple.of(id, actor)).compose(rows -> {
+      if (rows.size() == 0) {
+        return get(id).compose(c -> Future.failedFuture(Problem.conflict("WeCom callback " + id + " is "
+            + c.getString("status") + "; only parked or done callbacks can be replayed", null)));
+      }
+      processor.wake();
+      return Future.succeededFuture(callback(rows.iterator().next()));
+    });
+  }
+
+  private static JsonObject callback(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("event", r.getString("event"))
+        .put("change_type", r.getString("change_type"))
+        .put("fields", r.getJsonObject("fields"))
+        .put("status", r.getString("status"))
+        .put("attempts", r.getInteger("attempts"))
+        .put("next_attempt_at", Rows.instant(r.getOffsetDateTime("next_attempt_at")))
+        .put("last_error", r.getString("last_error"))
+        .put("note", r.getString("note"))
+        .put("received_at", Rows.instant(r.getOffsetDateTime("received_at")))
+        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")))
+        .put("done_at", Rows.instant(r.getOffsetDateTime("done_at")));
+  }
+}

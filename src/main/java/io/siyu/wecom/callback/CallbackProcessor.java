@@ -1,0 +1,376 @@
+package io.siyu.wecom.callback;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands stored callbacks to the handler of their {@code Event}. A poll claims due callbacks in a
+ * transaction of their own with {@code SELECT … FOR UPDATE SKIP LOCKED}: instances sharing the
+ * database never take the same callback, and the row locks are the lease — if this instance dies,
+ * PostgreSQL ends the transaction and the callbacks are due again at once. The claimed callbacks
+ * are handled side by side, except that callbacks about the same contact, group chat, staff
+ * member or tag run one after another in the order they arrived (a deletion must not overtake
+ * the addition before it), and their outcomes are written by one statement in the claim's
+ * transaction: done (also when no handler takes the event: nothing to do, noted), pending again
+ * after an exponential backoff, or parked once the attempts are used up. So a callback costs the
+ * inbox one row lock and one update, and a batch one commit — which does not wait for the disk
+ * ({@code synchronous_commit = off}): an outcome lost in a crash only means its callback is
+ * handled again, which handlers allow for.
+ *
+ * <p>Up to {@link #MAX_BATCHES} claims are open at once (each holds a connection until its
+ * slowest handler answers, at most {@link #HANDLER_TIMEOUT_MS}), with at most
+ * {@link #MAX_IN_FLIGHT} callbacks between them. Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS},
+ * at once on {@link #wake} (after a batch of callbacks committed), and back to back while claims
+ * come back full. State lives on one Vert.x context, so it needs no locks.
+ */
+public final class CallbackProcessor {
+  private static final Logger log = LoggerFactory.getLogger(CallbackProcessor.class);
+  /** Callbacks being handled, at most. */
+  static final int MAX_IN_FLIGHT = 200;
+  /** Claims (transactions, connections) open at once, at most. */
+  static final int MAX_BATCHES = 4;
+  /**
+   * Under load every inbox commit wakes the processor; claiming at each would make a claim and a
+   * commit per few callbacks. A wake within this long of the last claim waits for the rest of it.
+   */
+  static final long GATHER_MS = 20;
+  /** A handler that has not answered by then has failed this attempt. */
+  static final long HANDLER_TIMEOUT_MS = 60_000;
+  private static final int MAX_ERROR_CHARS = 2000;
+  /** The fields that name what a callback is about, in the order they are looked for (see {@link #orderKey}). */
+  private static final List<String> SUBJECTS = List.of("ExternalUserID", "ChatId", "UserID", "Id");
+
+  /** Due callbacks, oldest first, locked for this claim's transaction (others skip them). */
+  private static final String CLAIM = "SELECT id, event, change_type, fields, received_at, attempts FROM wecom_callbacks "
+      + "WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
+
+  /**
+   * A claim's outcomes, in its transaction (its locks keep everyone else off these rows).
+   * clock_timestamp(), not now(): the transaction started when the claim did, before the handlers ran.
+   */
+  private static final String RECORD = "UPDATE wecom_callbacks c SET status = r.status, attempts = r.attempts, "
+      + "last_error = coalesce(r.error, c.last_error), note = r.note, "
+      + "next_attempt_at = CASE WHEN r.delay_ms IS NULL THEN c.next_attempt_at "
+      + "  ELSE clock_timestamp() + r.delay_ms * interval '1 millisecond' END, "
+      + "done_at = CASE WHEN r.status = 'done' THEN clock_timestamp() ELSE c.done_at END, updated_at = clock_timestamp() "
+      + "FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[]) "
+      + "  AS r (id, attempts, status, error, note, delay_ms) "
+      + "WHERE c.id = ANY($1::bigint[]) AND c.id = r.id";
+
+  private static final long STOP_WAIT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Pool pool;
+  private final CallbackSettings settings;
+  private final Map<String, CallbackHandler> handlers = new ConcurrentHashMap<>();
+
+  // confined to context
+  private boolean running;
+  private boolean polling;
+  private boolean wokenWhilePolling;
+  /** No room for another claim when a poll was due: a finishing claim polls again. */
+  private boolean full;
+  private long timer = -1;
+  private long quietUntil;
+  private int inFlight;
+  private int openBatches;
+  private long lastClaimAt;
+  private boolean gathering;
+  /** The last callback started per subject (see {@link #orderKey}); the next one of that subject waits for it. */
+  private final Map<String, Future<Outcome>> lastOfSubject = new HashMap<>();
+  private Promise<Void> stopped;
+
+  public CallbackProcessor(Vertx vertx, Context context, Pool pool, CallbackSettings settings) {
+    this.vertx = vertx;
+    this.context = context;
+    this.pool = pool;
+    this.settings = settings;
+  }
+
+  /** Adds the handler of one event; two handlers of one event are a mistake in the wiring. */
+  public void register(CallbackHandler handler) {
+    CallbackHandler before = handlers.putIfAbsent(handler.event(), handler);
+    if (before != null) {
+      throw new IllegalStateException("Two handlers take WeCom event " + handler.event() + ": "
+          + before.getClass().getName() + " and " + handler.getClass().getName());
+    }
+  }
+
+  public void start() {
+    context.runOnContext(v -> {
+      running = true;
+      poll();
+    });
+  }
+
+  /**
+   * Polls soon rather than at the next interval: at once, or {@link #GATHER_MS} after the last
+   * claim. Wakes during a poll make one more poll after it.
+   */
+  public void wake() {
+    context.runOnContext(v -> {
+      if (polling) {
+        wokenWhilePolling = true;
+      } else if (!gathering) {
+        gatherThenPoll();
+      }
+    });
+  }
+
+  private void gatherThenPoll() {
+    long wait = lastClaimAt + GATHER_MS - System.currentTimeMillis();
+    if (wait <= 0) {
+      poll();
+      return;
+    }
+    gathering = true;
+    cancelTimer();
+    timer = vertx.setTimer(wait, id -> {
+      timer = -1;
+      gathering = false;
+      poll();
+    });
+  }
+
+  /**
+   * Claims nothing more; completes once the open claims are recorded (at most 30 s: a claim still
+   * open then is rolled back when the pool closes, and its callbacks are due again).
+   */
+  public Future<Void> stop() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      running = false;
+      cancelTimer();
+      stopped = done;
+      long cap = vertx.setTimer(STOP_WAIT_MS, id -> done.tryComplete());
+      done.future().onComplete(x -> vertx.cancelTimer(cap));
+      checkStopped();
+    });
+    return done.future();
+  }
+
+  private void poll() {
+    if (!running) {
+      return;
+    }
+    if (polling) {
+      wokenWhilePolling = true;
+      return;
+    }
+    int room = MAX_IN_FLIGHT - inFlight;
+    if (room <= 0 || openBatches >= MAX_BATCHES) {
+      full = true;
+      return;
+    }
+    cancelTimer();
+    polling = true;
+    openBatches++;
+    lastClaimAt = System.currentTimeMillis();
+    Promise<Integer> claimed = Promise.promise();
+    int[] size = {0};
+    // the outcomes need not wait for the disk: lost in a crash, their callbacks are handled again (handlers are idempotent)
+    pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
+        .compose(x -> conn.preparedQuery(CLAIM).execute(Tuple.of(room)))
+        .compose(rows -> onContext(() -> {
+          List<Claimed> batch = new ArrayList<>();
+          rows.forEach(r -> batch.add(Claimed.of(r)));
+          size[0] = batch.size();
+          claimed.complete(batch.size());
+          List<Future<Outcome>> outcomes = batch.stream().map(this::start).toList();
+          return Future.all(outcomes).map(all -> outcomes.stream().map(Future::result).toList());
+        }))
+        .compose(outcomes -> outcomes.isEmpty() ? Future.succeededFuture() : record(conn, outcomes)))
+        .onComplete(ar -> context.runOnContext(v -> {
+          openBatches--;
+          if (ar.failed()) {
+            claimed.tryFail(ar.cause());
+            if (size[0] > 0) {
+              // rolled back: the callbacks are pending as before and go again; their attempts were not counted
+              log.warn("Could not record {} WeCom callbacks: {}", size[0], ar.cause().toString());
+            }
+          }
+          if (!running) {
+            checkStopped();
+          } else if (full) {
+            full = false;
+            poll();
+          }
+        }));
+    claimed.future().onComplete(ar -> context.runOnContext(v -> afterClaim(ar.succeeded(), ar.succeeded() && ar.result() == room,
+        ar.cause())));
+  }
+
+  private void afterClaim(boolean ok, boolean filled, Throwable error) {
+    polling = false;
+    if (!ok && System.currentTimeMillis() >= quietUntil) {
+      // once a minute at most: a database that is down would otherwise fill the log
+      log.warn("WeCom callback poll failed: {}", error.toString());
+      quietUntil = System.currentTimeMillis() + 60_000;
+    }
+    if (!running) {
+      checkStopped();
+    } else if (ok && filled) {
+      poll();
+    } else if (ok && wokenWhilePolling) {
+      wokenWhilePolling = false;
+      gatherThenPoll();
+    } else {
+      long delay = ok ? settings.pollMs() : Math.max(settings.pollMs(), 1000);
+      timer = vertx.setTimer(delay, id -> {
+        timer = -1;
+        poll();
+      });
+    }
+  }
+
+  /** A claimed callback and the attempt this claim is. */
+  private record Claimed(WecomCallback callback, int attempt) {
+    static Claimed of(Row r) {
+      JsonObject fields = r.getJsonObject("fields");
+      return new Claimed(new WecomCallback(r.getLong("id"), r.getString("event"), r.getString("change_type"), fields,
+          r.getOffsetDateTime("received_at").toInstant()), r.getInteger("attempts") + 1);
+    }
+  }
+
+  /** Where one attempt leaves its callback: {@code delayMs} set when it goes back to pending. */
+  private record Outcome(long id, int attempt, String status, String error, String note, Long delayMs) {}
+
+  /** On this context: the callback's attempt, once the one before it about the same subject is through. */
+  private Future<Outcome> start(Claimed c) {
+    inFlight++;
+    String subject = orderKey(c.callback());
+    Future<Outcome> before = lastOfSubject.get(subject);
+    Future<Outcome> outcome = before == null ? attempt(c) : before.transform(x -> onContext(() -> attempt(c)));
+    lastOfSubject.put(subject, outcome);
+    return outcome.compose(o -> onContext(() -> {
+      if (lastOfSubject.get(subject) == outcome) {
+        lastOfSubject.remove(subject);
+      }
+      // a slow handler holds its slot and its claim's commit, not the other callbacks' slots
+      inFlight--;
+      if (full && running) {
+        full = false;
+        poll();
+      }
+      return Future.succeededFuture(o);
+    }));
+  }
+
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> work) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete(ar.result());
+      } else {
+        done.fail(ar.cause());
+      }
+    }));
+    return done.future();
+  }
+
+  /** What a callback is about, e.g. {@code ExternalUserID:wmxxxx}: callbacks about the same thing run in turn. */
+  static String orderKey(WecomCallback c) {
+    for (String name : SUBJECTS) {
+      String value = c.field(name);
+      if (value != null && !value.isEmpty()) {
+        return name + ":" + value;
+      }
+    }
+    return "callback:" + c.id();
+  }
+
+  /** One attempt; never fails: a failure of the handler is an outcome. */
+  private Future<Outcome> attempt(Claimed c) {
+    WecomCallback callback = c.callback();
+    CallbackHandler handler = callback.event() == null ? null : handlers.get(callback.event());
+    if (handler == null) {
+      String note = callback.event() == null ? "no Event (MsgType " + callback.field("MsgType") + "): nothing to do"
+          : "no handler for event " + callback.event();
+      return Future.succeededFuture(new Outcome(callback.id(), c.attempt(), "done", null, note, null));
+    }
+    Promise<Void> answer = Promise.promise();
+    long guard = vertx.setTimer(HANDLER_TIMEOUT_MS, id ->
+        answer.tryFail("the handler gave no answer within " + HANDLER_TIMEOUT_MS / 1000 + " s"));
+    Future.<Void>succeededFuture()
+        .compose(v -> {
+          Future<Void> f = handler.handle(callback); // a handler that throws fails this attempt like a failed future
+          return f == null ? Future.failedFuture("the handler answered no future") : f;
+        })
+        .onComplete(ar -> {
+          vertx.cancelTimer(guard);
+          if (ar.succeeded()) {
+            answer.tryComplete();
+          } else {
+            answer.tryFail(ar.cause());
+          }
+        });
+    return answer.future().transform(ar -> Future.succeededFuture(ar.succeeded()
+        ? new Outcome(callback.id(), c.attempt(), "done", null, null, null)
+        : failed(c, ar.cause())));
+  }
+
+  private Outcome failed(Claimed c, Throwable cause) {
+    String error = String.valueOf(cause.getMessage() == null ? cause : cause.getMessage());
+    if (error.length() > MAX_ERROR_CHARS) {
+      error = error.substring(0, MAX_ERROR_CHARS);
+    }
+    long id = c.callback().id();
+    if (c.attempt() >= settings.attempts()) {
+      log.warn("WeCom callback {} ({}) parked after {} attempts: {}", id, c.callback().event(), c.attempt(), error);
+      return new Outcome(id, c.attempt(), "parked", error, null, null);
+    }
+    long delay = settings.backoffMs(c.attempt());
+    return new Outcome(id, c.attempt(), "pending", error, "attempt " + c.attempt() + " failed; next in " + delay + " ms",
+        delay);
+  }
+
+  private static Future<Void> record(io.vertx.sqlclient.SqlConnection conn, List<Outcome> outcomes) {
+    int n = outcomes.size();
+    Long[] ids = new Long[n];
+    Integer[] attempts = new Integer[n];
+    String[] statuses = new String[n];
+    String[] errors = new String[n];
+    String[] notes = new String[n];
+    Long[] delays = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Outcome o = outcomes.get(i);
+      ids[i] = o.id();
+      attempts[i] = o.attempt();
+      statuses[i] = o.status();
+      errors[i] = o.error();
+      notes[i] = o.note();
+      delays[i] = o.delayMs();
+    }
+    return conn.preparedQuery(RECORD)
+        .execute(Tuple.tuple().addValue(ids).addValue(attempts).addValue(statuses).addValue(errors).addValue(notes)
+            .addValue(delays))
+        .mapEmpty();
+  }
+
+  private void checkStopped() {
+    if (stopped != null && !polling && openBatches == 0) {
+      stopped.tryComplete();
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+}
