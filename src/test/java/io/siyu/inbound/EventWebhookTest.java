@@ -90,7 +90,8 @@ class EventWebhookTest {
     assertEquals("SH-01", read.json().getJsonObject("properties").getString("store"));
     JsonObject contact = server.api().get("/api/v1/contacts?mobile=" + m).items().getJsonObject(0);
     assertEquals(contact.getLong("id"), read.json().getLong("contact_id"), "the pipeline resolved the contact");
-    assertEquals(1, server.api().get("/api/v1/events?contact_id=" + contact.getLong("id")).items().size());
+    assertEquals(1, server.api().get("/api/v1/events?type=member.registered&contact_id=" + contact.getLong("id")).items()
+        .size(), "one registration: journeys it starts may add events of their own");
   }
 
   @Test
@@ -149,7 +150,9 @@ class EventWebhookTest {
     assertEquals(200, changed.status(), changed.toString());
     assertEquals("member.registered", changed.json().getString("type"));
     long contactId = first.json().getLong("contact_id");
-    assertEquals(1, server.api().get("/api/v1/events?contact_id=" + contactId).items().size());
+    // of this type only: the journeys the registration starts may add events of their own meanwhile
+    JsonArray stored = server.api().get("/api/v1/events?type=member.registered&contact_id=" + contactId).items();
+    assertEquals(1, stored.size(), stored.encode());
   }
 
   @Test
