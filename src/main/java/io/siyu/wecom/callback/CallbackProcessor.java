@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallbackProcessor {
   private static final Logger log = LoggerFactory.getLogger(CallbackProcessor.class);
-  /** Callbacks being handled, at most. */
-  static final int MAX_IN_FLIGHT = 200;
+  /**
+   * Callbacks being handled, at most. Handlers work on the shared pool (16 connections by
+   * default): more at once would only queue there, ahead of the API's own requests.
+   */
+  static final int MAX_IN_FLIGHT = 32;
   /** Claims (transactions, connections) open at once, at most. */
   static final int MAX_BATCHES = 4;
   /**
