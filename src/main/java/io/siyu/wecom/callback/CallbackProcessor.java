@@ -43,6 +43,13 @@ public final class CallbackProcessor {
    * default): more at once would only queue there, ahead of the API's own requests.
    */
   static final int MAX_IN_FLIGHT = 32;
+  /**
+   * While callbacks are arriving (a batch stored within the last {@link #INGESTING_MS}), handling
+   * steps back to this many at once: answering WeCom in time comes first, and what waits is stored.
+   * Once the burst is over, handling goes at full width.
+   */
+  static final int MAX_IN_FLIGHT_INGESTING = 4;
+  static final long INGESTING_MS = 250;
   /** Claims (transactions, connections) open at once, at most. */
   static final int MAX_BATCHES = 4;
   /**
@@ -90,6 +97,8 @@ public final class CallbackProcessor {
   private long timer = -1;
   private long quietUntil;
   private int inFlight;
+  /** When the inbox last stored callbacks (its wake). */
+  private long lastWakeAt;
   private int openBatches;
   private long lastClaimAt;
   private boolean gathering;
@@ -126,6 +135,7 @@ public final class CallbackProcessor {
    */
   public void wake() {
     context.runOnContext(v -> {
+      lastWakeAt = System.currentTimeMillis();
       if (polling) {
         wokenWhilePolling = true;
       } else if (!gathering) {
@@ -174,7 +184,8 @@ public final class CallbackProcessor {
       wokenWhilePolling = true;
       return;
     }
-    int room = MAX_IN_FLIGHT - inFlight;
+    boolean ingesting = System.currentTimeMillis() - lastWakeAt < INGESTING_MS;
+    int room = (ingesting ? MAX_IN_FLIGHT_INGESTING : MAX_IN_FLIGHT) - inFlight;
     if (room <= 0 || openBatches >= MAX_BATCHES) {
       full = true;
       return;
