@@ -10,7 +10,6 @@ import io.siyu.journey.JourneyEngine;
 import io.siyu.journey.JourneyFile;
 import io.siyu.journey.Trigger;
 import io.siyu.journey.palette.Palette;
-import io.siyu.outbox.WebhookChannel;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -1452,7 +1451,7 @@ public final class JourneyBench {
         String signature = headers.getFirst("X-Siyu-Signature");
         String key = headers.getFirst("Idempotency-Key");
         if (key == null || timestamp == null
-            || !("sha256=" + WebhookChannel.sign(secret, timestamp, Buffer.buffer(body))).equals(signature)) {
+            || !("sha256=" + io.siyu.web.SiyuSignature.sign(secret, timestamp, Buffer.buffer(body))).equals(signature)) {
           invalid.incrementAndGet();
         }
         bytes.addAndGet(body.length);
@@ -1523,7 +1522,7 @@ public final class JourneyBench {
 
   /**
    * The baseline: a plain Vert.x web client in the harness's JVM doing what the webhook channel
-   * does for each touch — build the JSON body, sign it with WebhookChannel.sign, POST it with the
+   * does for each touch — build the JSON body, sign it with SiyuSignature.sign, POST it with the
    * same headers and client options — with as many in flight as the dispatcher's send slots, and
    * nothing else: no database, no policy.
    */
@@ -1583,7 +1582,7 @@ public final class JourneyBench {
             .putHeader("Content-Type", "application/json; charset=utf-8")
             .putHeader("X-Siyu-Timestamp", timestamp)
             .putHeader("Idempotency-Key", t.touchKey())
-            .putHeader("X-Siyu-Signature", "sha256=" + WebhookChannel.sign(secret, timestamp, body))
+            .putHeader("X-Siyu-Signature", "sha256=" + io.siyu.web.SiyuSignature.sign(secret, timestamp, body))
             .sendBuffer(body).onComplete(ar -> {
               if (ar.failed() || ar.result().statusCode() / 100 != 2) {
                 refused++;

@@ -1,5 +1,6 @@
 package io.siyu.inbound;
 
+import io.siyu.web.SiyuSignature;
 import io.siyu.event.EventRoutes;
 import io.siyu.event.EventService;
 import io.vertx.core.Handler;

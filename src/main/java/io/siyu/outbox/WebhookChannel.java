@@ -1,7 +1,7 @@
 package io.siyu.outbox;
 
 import io.siyu.app.Config;
-import io.siyu.inbound.SiyuSignature;
+import io.siyu.web.SiyuSignature;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -100,11 +100,6 @@ public final class WebhookChannel implements Channel {
       return Delivery.sent(answer);
     }
     return status == 408 || status == 429 || status >= 500 ? Delivery.retry(answer) : Delivery.failed(answer);
-  }
-
-  /** Lowercase hex HMAC-SHA256 of {@code "<timestamp>.<body>"}: a receiver rejects stale or forged calls. */
-  public static String sign(byte[] secret, String timestamp, Buffer body) {
-    return SiyuSignature.sign(secret, timestamp, body);
   }
 
   /** How old a signed receipt call may be: older ones could be replays. */

@@ -38,7 +38,7 @@ class ReceiptsTest {
     Buffer raw = body.toBuffer();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("X-Siyu-Timestamp", Long.toString(timestamp))
-        .add("X-Siyu-Signature", "sha256=" + WebhookChannel.sign(secret.getBytes(StandardCharsets.UTF_8),
+        .add("X-Siyu-Signature", "sha256=" + io.siyu.web.SiyuSignature.sign(secret.getBytes(StandardCharsets.UTF_8),
             Long.toString(timestamp), raw));
     return server.api().send(HttpMethod.POST, "/webhooks/receipts/" + channel, "application/json", raw, headers);
   }

@@ -1,6 +1,6 @@
 package io.siyu.channel.sms;
 
-import io.siyu.inbound.SiyuSignature;
+import io.siyu.web.SiyuSignature;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

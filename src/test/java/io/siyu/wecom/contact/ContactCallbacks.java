@@ -4,6 +4,7 @@ import io.siyu.app.Siyu;
 import io.siyu.channel.Await;
 import io.siyu.channel.wecom.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
+import io.siyu.wecom.callback.WecomCallbacks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -24,13 +25,7 @@ public final class ContactCallbacks {
 
   /** A callback of {@code changeType} with these further elements (UserID, ExternalUserID, State, ...). */
   public static WecomCallback callback(String changeType, Map<String, String> fields) {
-    StringBuilder xml = new StringBuilder("<xml><ToUserName><![CDATA[").append(FakeWecom.CORP_ID)
-        .append("]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>")
-        .append(Instant.now().getEpochSecond()).append("</CreateTime><MsgType><![CDATA[event]]></MsgType>")
-        .append("<Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[").append(changeType)
-        .append("]]></ChangeType>");
-    fields.forEach((k, v) -> xml.append('<').append(k).append("><![CDATA[").append(v).append("]]></").append(k).append('>'));
-    WecomCallback parsed = WecomCallback.parse(xml.append("</xml>").toString());
+    WecomCallback parsed = WecomCallback.parse(WecomCallbacks.event(ContactChange.EVENT, changeType, fields));
     return new WecomCallback(IDS.incrementAndGet(), parsed.event(), parsed.changeType(), parsed.fields(),
         parsed.receivedAt());
   }

@@ -1,4 +1,4 @@
-package io.siyu.inbound;
+package io.siyu.web;
 
 import io.siyu.web.Problem;
 import io.vertx.core.MultiMap;
