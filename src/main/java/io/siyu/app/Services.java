@@ -53,7 +53,7 @@ public final class Services {
   private final Unsubscribes unsubscribes;
   private final TouchService touches;
   private final io.siyu.template.TemplateService templates;
-  /** The WeCom server API for the callback handlers below; null when SIYU_WECOM_CORP_ID is unset. */
+  /** The WeCom channel's client, shared by the callback handlers below; null when WeCom's API is not configured. */
   private final io.siyu.channel.wecom.WecomClient wecom;
   // CallbackHandler: change_external_chat
   private final io.siyu.wecom.chat.GroupChatCallbacks groupChatCallbacks;
@@ -94,8 +94,8 @@ public final class Services {
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
-    this.wecom = io.siyu.channel.wecom.WecomSettings.fromEnv(config.env())
-        .map(settings -> io.siyu.channel.wecom.WecomClient.create(vertx, settings)).orElse(null);
+    // the WeCom channel's own client: one access token cache and one pace for every call to WeCom
+    this.wecom = channels.get("wecom") instanceof io.siyu.channel.wecom.WecomChannel channel ? channel.client() : null;
     this.groupChatCallbacks = new io.siyu.wecom.chat.GroupChatCallbacks(pool, events, wecom);
     this.corpTagCallbacks = new io.siyu.wecom.tag.CorpTagCallbacks(pool, tags, wecom);
     this.groupChats = new io.siyu.wecom.chat.GroupChats(pool, config.defaultTimezone());

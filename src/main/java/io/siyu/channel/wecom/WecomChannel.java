@@ -30,6 +30,11 @@ public final class WecomChannel extends ProviderChannel<WecomClient> {
     WecomSettings.fromEnv(config.env()).ifPresent(s -> client = WecomClient.create(vertx, s));
   }
 
+  /** The client this channel sends with, shared with the callback handlers; null when WeCom is not configured. */
+  public WecomClient client() {
+    return client;
+  }
+
   @Override
   protected Future<Delivery> send(WecomClient client, Touch touch) {
     String text = touch.content().text();
