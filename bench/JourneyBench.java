@@ -801,8 +801,9 @@ public final class JourneyBench {
           + "('no consent', 'bench-check', '{}'), ('at the cap', 'bench-check', '{\"webhook\": true}')");
       st.execute("INSERT INTO contact_send_days (contact_id, day, sent) SELECT id, (now() AT TIME ZONE timezone)::date, 2 "
           + "FROM contacts WHERE source = 'bench-check' AND name = 'at the cap'");
-      st.execute("INSERT INTO touches (touch_key, contact_id, channel, requested_channel, template_key, kind, status) "
-          + "SELECT 'check:' || name, id, 'webhook', 'webhook', 'offer', 'marketing', 'queued' FROM contacts WHERE source = 'bench-check'");
+      st.execute("WITH t AS (INSERT INTO touches (touch_key, contact_id, channel, requested_channel, template_key, kind, status) "
+          + "SELECT 'check:' || name, id, 'webhook', 'webhook', 'offer', 'marketing', 'queued' FROM contacts WHERE source = 'bench-check' "
+          + "RETURNING id, priority) INSERT INTO touch_queue (touch_id, priority) SELECT id, priority FROM t");
     }
     // each touch's result: the history row after its claim ('sending')
     String outcome = "SELECT count(*) || ' ' || string_agg(t.touch_key || ' ' || h.detail, '; ' ORDER BY t.touch_key) "
@@ -830,7 +831,7 @@ public final class JourneyBench {
    * Untimed, before both parts of an attempt: the places earlier rounds took are given back (so
    * each touch takes a fresh place, as on a contact's first touch of the day, over the history of
    * three days ago), and one touch per contact is
-   * queued in one transaction with next_attempt_at a day ahead, so the dispatcher sends nothing
+   * queued in one transaction, due (in the outbox queue) a day ahead, so the dispatcher sends nothing
    * until Siyu's part releases them. The payload is what a purchase-triggered journey step writes:
    * kind, entry key and the triggering event's properties. Then VACUUM, so dead rows of earlier
    * rounds and unset hint bits do not land in the timed part.
@@ -847,10 +848,11 @@ public final class JourneyBench {
         + "  'amount', ((c.id % 50000) / 100.0)::numeric(10, 2), 'items', 1 + c.id % 3, 'channel', 'miniprogram', "
         + "  'campaign', '双十一返场', 'coupon', 'CP' || upper(substr(md5(c.id::text), 1, 12)))), "
         + "'marketing', 'queued', now() + interval '1 day' "
-        + "FROM contacts c WHERE c.source = '" + DISPATCH_SOURCE + "' RETURNING id) "
+        + "FROM contacts c WHERE c.source = '" + DISPATCH_SOURCE + "' RETURNING id, priority, next_attempt_at), "
+        + "queue AS (INSERT INTO touch_queue (touch_id, priority, due_at) SELECT id, priority, next_attempt_at FROM queued) "
         + "INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'enqueued' FROM queued",
         "touches queued, held for a day");
-    timedSql(db, "VACUUM (ANALYZE) touches, touch_history, contact_send_days", "vacuumed and analyzed");
+    timedSql(db, "VACUUM (ANALYZE) touches, touch_queue, touch_history, contact_send_days", "vacuumed and analyzed");
     List<HeldTouch> touches = new ArrayList<>();
     try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT touch_key, contact_id, channel, "
         + "template_key, payload::text, journey_key, activity_id FROM touches WHERE status = 'queued'")) {
@@ -877,7 +879,7 @@ public final class JourneyBench {
     long r0 = System.nanoTime();
     int released;
     try (Statement st = db.createStatement()) {
-      released = st.executeUpdate("UPDATE touches SET next_attempt_at = now() WHERE status = 'queued'");
+      released = st.executeUpdate("UPDATE touch_queue SET due_at = now()");
     }
     long t0 = System.nanoTime();
     Instant wall = Instant.now();
@@ -938,10 +940,10 @@ public final class JourneyBench {
 
   /**
    * After the sink has them all: until no touch is queued or sending (their results are recorded
-   * just after the answers), polling every 20 ms through the two partial indexes. Answers the polls.
+   * just after the answers), polling the outbox queue every 20 ms. Answers the polls.
    */
   static int awaitRecorded(Connection db) throws Exception {
-    String open = "SELECT (SELECT count(*) FROM touches WHERE status = 'queued') + (SELECT count(*) FROM touches WHERE status = 'sending')";
+    String open = "SELECT count(*) FROM touch_queue";
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     int polls = 1;
     while (!scalar(db, open).equals("0")) {

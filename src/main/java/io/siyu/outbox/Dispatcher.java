@@ -30,27 +30,32 @@ public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   static final String COLUMNS = "id, touch_key, contact_id, journey_key, process_instance_id, activity_id, channel, "
       + "template_key, payload, attempts, kind";
+  /** What the history says of a send that outlived its lease ($2 is the lease in milliseconds). */
+  private static final String LEASE_RAN_OUT =
+      "'no result within the lease of ' || $2::bigint || ' ms (did the sending instance stop?)'";
 
-  /** The most urgent, then most overdue, queued touches, claimed by this instance alone (others skip the locked rows). */
-  private static final String CLAIM = "WITH claimed AS (UPDATE touches SET status = 'sending', "
-      + "attempts = attempts + 1, updated_at = now() "
-      + "WHERE id IN (SELECT id FROM touches WHERE status = 'queued' AND next_attempt_at <= now() "
-      + "  ORDER BY priority DESC, next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
-      + "  RETURNING " + COLUMNS + ", priority, next_attempt_at AS due_at), "
-      + "history AS (INSERT INTO touch_history (touch_id, status, detail) "
-      + "  SELECT id, 'sending', 'attempt ' || attempts FROM claimed) "
+  /**
+   * The most urgent, then most overdue, touches of the queue, claimed by this instance alone
+   * (others skip the locked rows). The claim moves each one's place in the queue to the end of its
+   * lease: a touch whose result is never recorded (its sender died) is due again then, and the
+   * claim that takes it next finds it still 'sending' and notes that the lease ran out.
+   */
+  private static final String CLAIM = "WITH due AS (SELECT q.touch_id, q.due_at, t.status AS was "
+      + "  FROM touch_queue q JOIN touches t ON t.id = q.touch_id "
+      + "  WHERE q.due_at <= now() AND t.status IN ('queued', 'sending') "
+      + "  ORDER BY q.priority DESC, q.due_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED), "
+      + "leased AS (UPDATE touch_queue q SET due_at = now() + $2::bigint * interval '1 millisecond' "
+      + "  FROM due WHERE q.touch_id = due.touch_id), "
+      + "claimed AS (UPDATE touches t SET status = 'sending', attempts = t.attempts + 1, updated_at = now() "
+      + "  FROM due WHERE t.id = due.touch_id "
+      + "  RETURNING " + COLUMNS + ", t.priority, due.due_at, due.was), "
+      + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, detail FROM ("
+      + "  SELECT id, 'queued' AS status, " + LEASE_RAN_OUT + " AS detail, 1 AS step FROM claimed WHERE was = 'sending' "
+      + "  UNION ALL SELECT id, 'sending', 'attempt ' || attempts, 2 FROM claimed) h ORDER BY id, step) "
       + "SELECT claimed.*, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
       + "FROM claimed JOIN contacts c ON c.id = claimed.contact_id "
       // RETURNING keeps no order: the claim's own order is the order of sending
       + "ORDER BY claimed.priority DESC, claimed.due_at";
-
-  /** Touches left in 'sending' past the lease: their instance crashed or lost them. */
-  private static final String SWEEP = "WITH expired AS (UPDATE touches SET "
-      + "status = CASE WHEN attempts >= $2 THEN 'dead' ELSE 'queued' END, next_attempt_at = now(), "
-      + "last_error = 'no result within the lease of ' || $1::bigint || ' ms (did the sending instance stop?)', updated_at = now() "
-      + "WHERE status = 'sending' AND updated_at < now() - $1::bigint * interval '1 millisecond' "
-      + "RETURNING id, status, last_error) "
-      + "INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, last_error FROM expired";
 
   private static final long STOP_WAIT_MS = 30_000;
   /**
@@ -88,7 +93,7 @@ public final class Dispatcher {
   /** Sends answered, waiting for the results being recorded now; then recorded together. */
   private final List<Pending> unrecorded = new ArrayList<>();
   private boolean recording;
-  private long nextSweepAt;
+  private long nextTidyAt;
   private Promise<Void> stopped;
 
   public Dispatcher(Vertx vertx, Pool pool, Channels channels, OutboxSettings settings, TouchRenderer renderer,
@@ -170,7 +175,7 @@ public final class Dispatcher {
     cancelTimer();
     polling = true;
     Instant now = Instant.now();
-    sweepIfDue().compose(v -> claim(room)).compose(claimed -> planner.plan(claimed, channels.configured(), now))
+    tidyIfDue().compose(v -> claim(room)).compose(claimed -> planner.plan(claimed, channels.configured(), now))
         .onComplete(ar -> {
       polling = false;
       List<SendPlanner.Plan> plans = ar.succeeded() ? ar.result() : List.of();
@@ -210,29 +215,37 @@ public final class Dispatcher {
     });
   }
 
-  private Future<Void> sweepIfDue() {
+  /** Now and then: the rate limits' counts of seconds long gone are dropped. */
+  private Future<Void> tidyIfDue() {
     long now = System.currentTimeMillis();
-    if (now < nextSweepAt) {
+    if (now < nextTidyAt) {
       return Future.succeededFuture();
     }
-    nextSweepAt = now + settings.sweepMs();
-    return pool.preparedQuery(SWEEP).execute(Tuple.of(settings.leaseMs(), settings.maxAttempts()))
-        .onSuccess(rows -> {
-          if (rows.rowCount() > 0) {
-            log.warn("Requeued {} touches whose send outlived the lease", rows.rowCount());
-          }
-        })
-        .compose(rows -> limits.forgetRates(Instant.ofEpochMilli(now)))
-        .recover(err -> {
-          log.warn("Outbox lease sweep failed: {}", err.toString());
-          return Future.succeededFuture();
-        });
+    nextTidyAt = now + settings.tidyMs();
+    return limits.forgetRates(Instant.ofEpochMilli(now)).recover(err -> {
+      log.warn("Outbox housekeeping failed: {}", err.toString());
+      return Future.succeededFuture();
+    });
   }
 
+  /**
+   * Claims up to {@code n} due touches. One that outlived its lease as often as a touch may be
+   * tried gives up here, dead, instead of going out again.
+   */
   private Future<List<Touch>> claim(int n) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(n)).map(rows -> {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(n, settings.leaseMs())).map(rows -> {
       List<Touch> touches = new ArrayList<>(rows.size());
-      rows.forEach(r -> touches.add(Touch.of(r)));
+      rows.forEach(r -> {
+        Touch touch = Touch.of(r);
+        if ("sending".equals(r.getString("was"))) {
+          log.warn("Touch {} had no result within the lease; attempt {} now", touch.id(), touch.attempt());
+          if (touch.attempt() > settings.maxAttempts()) {
+            record(Transitions.Result.leaseRanOut(touch, settings));
+            return;
+          }
+        }
+        touches.add(touch);
+      });
       return touches;
     });
   }
@@ -363,7 +376,7 @@ public final class Dispatcher {
 
   /**
    * The channel's answer, back on this context; a channel that never answers frees its slot once
-   * the lease is over (the same moment another instance's sweep would give up on it).
+   * the lease is over (the moment another claim may take the touch again).
    */
   private Future<Delivery> send(Touch touch) {
     Promise<Delivery> answer = Promise.promise();

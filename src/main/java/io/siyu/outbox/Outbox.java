@@ -15,8 +15,9 @@ import java.sql.SQLException;
  */
 public final class Outbox {
   /**
-   * One statement: the touch and its first history row, or nothing at all when the key was
-   * written before. The payload goes in as text so both drivers bind a plain string. Its
+   * One statement: the touch, its place in the dispatcher's queue and its first history row, or
+   * nothing at all when the key was written before. The payload goes in as text so both drivers
+   * bind a plain string. Its
    * {@code kind} says marketing or transactional; a {@code welcome_code} (WeCom's, valid for
    * seconds) puts the touch ahead of everything else, a transactional one ahead of marketing.
    */
@@ -26,7 +27,8 @@ public final class Outbox {
       + "  CASE WHEN $8::text::jsonb ->> 'kind' = 'transactional' THEN 'transactional' ELSE 'marketing' END, "
       + "  CASE WHEN $8::text::jsonb ->> 'welcome_code' IS NOT NULL THEN 2 WHEN $8::text::jsonb ->> 'kind' = 'transactional' THEN 1 "
       + "    ELSE 0 END, 'queued') "
-      + "ON CONFLICT (touch_key) DO NOTHING RETURNING id), "
+      + "ON CONFLICT (touch_key) DO NOTHING RETURNING id, priority), "
+      + "queue AS (INSERT INTO touch_queue (touch_id, priority) SELECT id, priority FROM ins), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'enqueued' FROM ins) "
       + "SELECT id FROM ins";
 

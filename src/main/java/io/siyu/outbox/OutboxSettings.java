@@ -41,9 +41,9 @@ public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int
     return Math.min(delay, retryMaxMs);
   }
 
-  /** How often the lease sweep runs: often enough to notice an expired lease well within a lease. */
-  long sweepMs() {
-    return Math.max(pollMs, Math.min(leaseMs / 10, 30_000));
+  /** How often the dispatcher's housekeeping runs. */
+  long tidyMs() {
+    return Math.max(pollMs, 30_000);
   }
 
   private static boolean isHttpUrl(String url) {

@@ -153,7 +153,7 @@ public final class SendLimits {
         .map(rows -> rows.size() > 0);
   }
 
-  /** Drops the counts of seconds long gone (the sweep calls this). */
+  /** Drops the counts of seconds long gone (the dispatcher calls this now and then). */
   Future<Void> forgetRates(Instant now) {
     return db.preparedQuery(FORGET_RATES).execute(Tuple.of(now.getEpochSecond() - 60)).mapEmpty();
   }

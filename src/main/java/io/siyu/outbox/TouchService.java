@@ -24,7 +24,8 @@ public final class TouchService {
   /** Only a touch that has stopped trying goes back: a queued or sending one would be sent twice. */
   private static final String REQUEUE = "WITH requeued AS (UPDATE touches SET status = 'queued', attempts = 0, "
       + "next_attempt_at = now(), updated_at = now() WHERE id = $1 AND status IN ('dead', 'failed') "
-      + "RETURNING " + COLUMNS + "), "
+      + "RETURNING " + COLUMNS + ", priority), "
+      + "queue AS (INSERT INTO touch_queue (touch_id, priority) SELECT id, priority FROM requeued), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'requeued by ' || $2 "
       + "  FROM requeued) "
       + "SELECT * FROM requeued";

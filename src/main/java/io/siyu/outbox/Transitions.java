@@ -16,16 +16,21 @@ import java.util.List;
 final class Transitions {
   /**
    * Any number of results in one statement (parameters are parallel arrays), each only while the
-   * touch is still that send's: if its lease ran out and another instance claimed it again,
-   * {@code attempts} has moved on and the result changes nothing.
+   * touch is still that send's: if its lease ran out and another claim took it again,
+   * {@code attempts} has moved on and the result changes nothing. The touch leaves the queue, or
+   * (queued again) takes its new place there. Its status changes only while it says 'sending': a
+   * provider's receipt may have beaten the record, and then it stands.
    */
   private static final String RECORD = "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], "
       + "  $5::timestamptz[], $6::text[], $7::text[], $8::int[]) AS r (id, attempts, status, last_error, next_at, detail, channel, refund)), "
+      + "owned AS (SELECT r.* FROM r JOIN touches t ON t.id = r.id AND t.attempts = r.attempts WHERE t.id = ANY($1::bigint[])), "
+      + "dequeued AS (DELETE FROM touch_queue q USING owned o WHERE q.touch_id = o.id AND o.status <> 'queued'), "
+      + "requeued AS (UPDATE touch_queue q SET due_at = o.next_at FROM owned o WHERE q.touch_id = o.id AND o.status = 'queued'), "
       + "done AS (UPDATE touches t SET status = r.status, last_error = coalesce(r.last_error, t.last_error), "
       + "  channel = r.channel, attempts = t.attempts - r.refund, "
       + "  sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE t.sent_at END, "
       + "  next_attempt_at = coalesce(r.next_at, t.next_attempt_at), updated_at = now() "
-      + "  FROM r WHERE t.id = ANY($1::bigint[]) AND t.id = r.id AND t.status = 'sending' AND t.attempts = r.attempts "
+      + "  FROM owned r WHERE t.id = r.id AND t.status = 'sending' "
       + "  RETURNING t.id, t.status, r.detail), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, detail FROM done) "
       + "SELECT count(*) FROM done";
@@ -49,6 +54,13 @@ final class Transitions {
 
     static Result deferred(Touch touch, Instant until, String reason) {
       return new Result(touch, "queued", until, null, "deferred until " + until + ": " + reason, false);
+    }
+
+    /** Claimed once more after its last attempt's lease ran out, with no attempts left: not sent again. */
+    static Result leaseRanOut(Touch touch, OutboxSettings settings) {
+      String why = "no result within the lease of " + settings.leaseMs() + " ms on any of " + settings.maxAttempts()
+          + " attempts";
+      return new Result(touch, "dead", null, why, "gave up: " + why, false);
     }
   }
 

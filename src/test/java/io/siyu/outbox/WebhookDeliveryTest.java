@@ -32,7 +32,7 @@ class WebhookDeliveryTest {
       "SIYU_OUTBOX_RETRY_BASE_MS", "20",
       "SIYU_OUTBOX_RETRY_MAX_MS", "30",
       "SIYU_OUTBOX_MAX_ATTEMPTS", "3",
-      // the sweep runs every second; no send in these tests comes near ten
+      // no send in these tests comes near ten seconds
       "SIYU_OUTBOX_LEASE_MS", "10000"));
 
   @AfterAll
@@ -118,20 +118,47 @@ class WebhookDeliveryTest {
   void aTouchLeftSendingPastItsLeaseIsSentAgain() throws Exception {
     long c = Touches.contact(api());
     String key = "lease-" + Touches.unique();
-    // as if an instance had claimed it ten minutes ago and died
-    try (Connection conn = siyu().database().jdbc().getConnection()) {
-      conn.setAutoCommit(false);
-      Outbox.enqueue(conn, Touches.touch(key, c, "webhook"));
-      try (PreparedStatement ps = conn.prepareStatement("UPDATE touches SET status = 'sending', attempts = 1, "
-          + "updated_at = now() - interval '10 minutes' WHERE touch_key = ?")) {
-        ps.setString(1, key);
-        assertEquals(1, ps.executeUpdate());
-      }
-      conn.commit();
-    }
+    leftSending(key, c, 1);
     JsonObject t = Touches.await(api(), Touches.idOf(siyu(), key), "sent");
     assertEquals(2, t.getInteger("attempts"));
     assertEquals(List.of("queued", "queued", "sending", "sent"), Touches.statuses(t));
     assertTrue(Touches.details(t).get(1).startsWith("no result within the lease of 10000 ms"), Touches.details(t).toString());
+    assertEquals(1, sink.calls(key).size());
+  }
+
+  @Test
+  void aTouchWhoseLastAttemptOutlivedItsLeaseIsDeadNotSentAgain() throws Exception {
+    long c = Touches.contact(api());
+    String key = "lease-last-" + Touches.unique();
+    leftSending(key, c, 3);
+    JsonObject t = Touches.await(api(), Touches.idOf(siyu(), key), "dead");
+    assertEquals(3, t.getInteger("attempts"), "the claim that found it gave up without sending");
+    assertTrue(t.getString("last_error").startsWith("no result within the lease of 10000 ms on any of 3 attempts"),
+        t.getString("last_error"));
+    assertEquals(List.of("queued", "queued", "sending", "dead"), Touches.statuses(t));
+    assertEquals(0, sink.calls(key).size());
+    try (Connection conn = siyu().database().jdbc().getConnection();
+        PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM touch_queue q JOIN touches t ON t.id = q.touch_id "
+            + "WHERE t.touch_key = ?")) {
+      ps.setString(1, key);
+      var rs = ps.executeQuery();
+      rs.next();
+      assertEquals(0, rs.getInt(1), "a dead touch leaves the queue");
+    }
+  }
+
+  /** As if an instance had claimed the touch ({@code attempts} times so far) ten minutes ago and died. */
+  private static void leftSending(String key, long contactId, int attempts) throws Exception {
+    try (Connection conn = siyu().database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      Outbox.enqueue(conn, Touches.touch(key, contactId, "webhook"));
+      try (PreparedStatement ps = conn.prepareStatement("UPDATE touches SET status = 'sending', attempts = ?, "
+          + "updated_at = now() - interval '10 minutes' WHERE touch_key = ?")) {
+        ps.setInt(1, attempts);
+        ps.setString(2, key);
+        assertEquals(1, ps.executeUpdate());
+      }
+      conn.commit();
+    }
   }
 }
