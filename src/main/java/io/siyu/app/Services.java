@@ -30,6 +30,12 @@ public final class Services {
   private final Config config;
   private final Vertx vertx;
   private final Pool pool;
+  /**
+   * The dispatcher's own connections (its claims, their frequency caps and its records): its
+   * statements get generic plans there, and its bookkeeping never waits behind API requests.
+   */
+  private final Pool outboxPool;
+  private static final int OUTBOX_POOL_SIZE = 4;
   private final Database database;
   private final TokenService tokens;
   private final AttributeService attributes;
@@ -90,7 +96,8 @@ public final class Services {
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
     this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());
-    this.dispatcher = new Dispatcher(vertx, pool, channels, config.outbox(),
+    this.outboxPool = database.genericPlanPool(vertx, OUTBOX_POOL_SIZE, "siyu-outbox");
+    this.dispatcher = new Dispatcher(vertx, outboxPool, channels, config.outbox(),
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
@@ -122,6 +129,8 @@ public final class Services {
   public Config config() { return config; }
   public Vertx vertx() { return vertx; }
   public Pool pool() { return pool; }
+
+  public Pool outboxPool() { return outboxPool; }
   public Database database() { return database; }
   public TokenService tokens() { return tokens; }
   public AttributeService attributes() { return attributes; }

@@ -242,7 +242,7 @@ public final class Siyu {
             }
             s.imports().stop();
             return null;
-          })).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
+          })).compose(x -> s.outboxPool().close()).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
         })
         .compose(v -> vertx.executeBlocking(() -> {
           if (database != null) {

@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,6 +9,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -30,27 +33,29 @@ public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   static final String COLUMNS = "id, touch_key, contact_id, journey_key, process_instance_id, activity_id, channel, "
       + "template_key, payload, attempts, kind";
-  /** What the history says of a send that outlived its lease ($2 is the lease in milliseconds). */
-  private static final String LEASE_RAN_OUT =
-      "'no result within the lease of ' || $2::bigint || ' ms (did the sending instance stop?)'";
-
   /**
    * The most urgent, then most overdue, touches of the queue, claimed by this instance alone
    * (others skip the locked rows). The claim moves each one's place in the queue to the end of its
    * lease: a touch whose result is never recorded (its sender died) is due again then, and the
    * claim that takes it next finds it still 'sending' and notes that the lease ran out.
+   *
+   * <p>The size of a claim is written into the statement, a power of two (see {@link #claimSql}),
+   * and the parameters are plain values ($1 the end of the lease, $2 what the history says of a
+   * send that outlived it): with {@code LIMIT $n} or arithmetic on a parameter, a plan for known
+   * values looked cheaper than the generic one, and PostgreSQL planned the statement afresh at
+   * every claim.
    */
   private static final String CLAIM = "WITH due AS (SELECT q.touch_id, q.due_at, t.status AS was "
       + "  FROM touch_queue q JOIN touches t ON t.id = q.touch_id "
       + "  WHERE q.due_at <= now() AND t.status IN ('queued', 'sending') "
-      + "  ORDER BY q.priority DESC, q.due_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED), "
-      + "leased AS (UPDATE touch_queue q SET due_at = now() + $2::bigint * interval '1 millisecond' "
+      + "  ORDER BY q.priority DESC, q.due_at LIMIT %d FOR UPDATE OF q SKIP LOCKED), "
+      + "leased AS (UPDATE touch_queue q SET due_at = $1 "
       + "  FROM due WHERE q.touch_id = due.touch_id), "
       + "claimed AS (UPDATE touches t SET status = 'sending', attempts = t.attempts + 1, updated_at = now() "
       + "  FROM due WHERE t.id = due.touch_id "
       + "  RETURNING " + COLUMNS + ", t.priority, due.due_at, due.was), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, detail FROM ("
-      + "  SELECT id, 'queued' AS status, " + LEASE_RAN_OUT + " AS detail, 1 AS step FROM claimed WHERE was = 'sending' "
+      + "  SELECT id, 'queued' AS status, $2 AS detail, 1 AS step FROM claimed WHERE was = 'sending' "
       + "  UNION ALL SELECT id, 'sending', 'attempt ' || attempts, 2 FROM claimed) h ORDER BY id, step) "
       + "SELECT claimed.*, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
       + "FROM claimed JOIN contacts c ON c.id = claimed.contact_id "
@@ -64,6 +69,12 @@ public final class Dispatcher {
    * statement and one commit per touch. A few milliseconds gather the next ones into one claim.
    */
   static final long GATHER_MS = 10;
+  /**
+   * Claims under way at once, at most. A claim (its statement, its commit, the frequency caps of its
+   * touches) takes longer than the sends it brings; while a backlog keeps claims full, the next is
+   * taken while the last is still under way, so the send slots do not wait for it.
+   */
+  static final int MAX_CLAIMS = 2;
 
   private final Vertx vertx;
   private final Context context;
@@ -78,7 +89,9 @@ public final class Dispatcher {
 
   // confined to context
   private boolean running;
-  private boolean polling;
+  /** Claims under way (at most {@link #MAX_CLAIMS}), and how many touches they may bring between them. */
+  private int claimsOpen;
+  private int claiming;
   private boolean wokenWhilePolling;
   /** Waiting GATHER_MS before the next claim: wakes meanwhile change nothing. */
   private boolean gathering;
@@ -157,62 +170,66 @@ public final class Dispatcher {
     if (!running) {
       return;
     }
-    if (polling) {
+    if (claimsOpen >= MAX_CLAIMS || (claimsOpen > 0 && !backlog)) {
       wokenWhilePolling = true;
       return;
     }
-    if (ready.size() >= settings.concurrency()) {
-      // enough is claimed to keep every slot busy: a finishing send polls again when it runs low
-      backlog = true;
-      return;
-    }
-    int room = buffered() - ready.size() - inFlight - awaitingRecord;
-    if (room <= 0) {
-      // results are waiting for their record: claim again when it has committed
+    int room = claimSize();
+    if (room < settings.concurrency()) {
+      // enough is claimed to keep every slot busy for a while: sends and records that finish make room
       backlog = true;
       return;
     }
     cancelTimer();
-    polling = true;
+    claimsOpen++;
+    claiming += room;
     Instant now = Instant.now();
     tidyIfDue().compose(v -> claim(room)).compose(claimed -> planner.plan(claimed, channels.configured(), now))
-        .onComplete(ar -> {
-      polling = false;
-      List<SendPlanner.Plan> plans = ar.succeeded() ? ar.result() : List.of();
-      if (ar.failed()) {
-        log.warn("Outbox poll failed: {}", ar.cause().toString());
-      }
-      plans.forEach(plan -> {
-        if (plan.settled() != null) {
-          record(plan.settled());
-        } else {
-          ready.add(plan);
-        }
-      });
-      pump();
-      backlog = plans.size() == room;
-      if (!running) {
-        checkStopped();
-      } else if (backlog) {
-        wokenWhilePolling = false;
-        poll();
-      } else if (wokenWhilePolling) {
-        wokenWhilePolling = false;
-        gathering = true;
-        timer = vertx.setTimer(GATHER_MS, id -> {
-          timer = -1;
-          gathering = false;
-          poll();
-        });
+        .onComplete(ar -> claimed(ar, room));
+    if (backlog) {
+      poll(); // the next claim is taken while this one is under way
+    }
+  }
+
+  private void claimed(AsyncResult<List<SendPlanner.Plan>> ar, int room) {
+    claimsOpen--;
+    claiming -= room;
+    List<SendPlanner.Plan> plans = ar.succeeded() ? ar.result() : List.of();
+    if (ar.failed()) {
+      log.warn("Outbox poll failed: {}", ar.cause().toString());
+    }
+    plans.forEach(plan -> {
+      if (plan.settled() != null) {
+        record(plan.settled());
       } else {
-        // a database that is down is asked again once a second, not at every interval
-        long delay = ar.failed() ? Math.max(settings.pollMs(), 1000) : settings.pollMs();
-        timer = vertx.setTimer(delay, id -> {
-          timer = -1;
-          poll();
-        });
+        ready.add(plan);
       }
     });
+    pump();
+    backlog = plans.size() == room;
+    if (!running) {
+      checkStopped();
+    } else if (backlog) {
+      wokenWhilePolling = false;
+      poll();
+    } else if (claimsOpen > 0) {
+      // the other claim, when it comes back, decides when to look again
+    } else if (wokenWhilePolling) {
+      wokenWhilePolling = false;
+      gathering = true;
+      timer = vertx.setTimer(GATHER_MS, id -> {
+        timer = -1;
+        gathering = false;
+        poll();
+      });
+    } else {
+      // a database that is down is asked again once a second, not at every interval
+      long delay = ar.failed() ? Math.max(settings.pollMs(), 1000) : settings.pollMs();
+      timer = vertx.setTimer(delay, id -> {
+        timer = -1;
+        poll();
+      });
+    }
   }
 
   /** Now and then: the rate limits' counts of seconds long gone are dropped. */
@@ -233,7 +250,9 @@ public final class Dispatcher {
    * tried gives up here, dead, instead of going out again.
    */
   private Future<List<Touch>> claim(int n) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(n, settings.leaseMs())).map(rows -> {
+    OffsetDateTime leaseEnds = Instant.now().plusMillis(settings.leaseMs()).atOffset(ZoneOffset.UTC);
+    String leaseRanOut = "no result within the lease of " + settings.leaseMs() + " ms (did the sending instance stop?)";
+    return pool.preparedQuery(claimSql(n)).execute(Tuple.of(leaseEnds, leaseRanOut)).map(rows -> {
       List<Touch> touches = new ArrayList<>(rows.size());
       rows.forEach(r -> {
         Touch touch = Touch.of(r);
@@ -256,7 +275,22 @@ public final class Dispatcher {
    * from the claim.
    */
   private int buffered() {
-    return Math.max(settings.concurrency() * 4, 64);
+    return Math.max(settings.concurrency() * 8, 64);
+  }
+
+  /** The claim statement for {@code n} touches, a power of two (so a handful of statements, each planned once). */
+  private static String claimSql(int n) {
+    return CLAIM.formatted(n);
+  }
+
+  /** The most this instance may claim now, rounded down to a power of two. */
+  private int claimSize() {
+    return Integer.highestOneBit(Math.max(room(), 1));
+  }
+
+  /** Touches this instance may claim now: what is not waiting for a slot, sending, waiting for its record or being claimed. */
+  private int room() {
+    return buffered() - ready.size() - inFlight - awaitingRecord - claiming;
   }
 
   /** Starts sends while slots are free. */
@@ -297,7 +331,7 @@ public final class Dispatcher {
   private void progressed() {
     if (!running) {
       checkStopped();
-    } else if (backlog && ready.size() < settings.concurrency()) {
+    } else if (backlog && claimSize() >= settings.concurrency()) {
       poll();
     }
   }
@@ -390,7 +424,7 @@ public final class Dispatcher {
   }
 
   private void checkStopped() {
-    if (stopped != null && !polling && inFlight == 0 && awaitingRecord == 0 && ready.isEmpty() && !recording
+    if (stopped != null && claimsOpen == 0 && inFlight == 0 && awaitingRecord == 0 && ready.isEmpty() && !recording
         && unrecorded.isEmpty()) {
       stopped.tryComplete();
     }

@@ -3,9 +3,14 @@ package io.siyu.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.support.TestSiyu;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The JDBC pool, the journey engine's, plans each prepared statement once (see Database.jdbcPool). */
+/**
+ * The JDBC pool (the journey engine's) and the outbox dispatcher's pool plan each prepared
+ * statement once; the shared pool, which also runs segment filters whose best plan depends on the
+ * values, keeps PostgreSQL's own choice.
+ */
 class PlanCacheModeTest {
   @Test
   void theEnginesConnectionsUseGenericPlans() throws Exception {
@@ -15,5 +20,16 @@ class PlanCacheModeTest {
       rs.next();
       assertEquals("force_generic_plan", rs.getString(1));
     }
+  }
+
+  @Test
+  void theDispatchersConnectionsUseGenericPlansAndTheSharedPoolDoesNot() throws Exception {
+    var services = TestSiyu.get().services();
+    String outbox = services.outboxPool().query("SHOW plan_cache_mode").execute()
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getString(0);
+    String shared = services.pool().query("SHOW plan_cache_mode").execute()
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getString(0);
+    assertEquals("force_generic_plan", outbox);
+    assertEquals("auto", shared);
   }
 }
