@@ -17,14 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends what the outbox holds. Each poll claims due touches with {@code FOR UPDATE SKIP LOCKED}
- * (queued → sending, one more attempt) in one statement, so instances sharing the database never
- * claim the same touch; the claimed touches go to their channels, at most
- * {@code SIYU_OUTBOX_CONCURRENCY} at a time, and each result is recorded with its history row
- * ({@link Transitions}). A touch whose instance died mid-send is requeued once its lease has run
- * out. Delivery is therefore at least once, and channels pass the touch key on for deduplication.
- * Results that arrive while one is being recorded wait and are recorded together, in one
- * statement: at a trickle each is recorded at once, under load they share commits.
+ * Sends what the outbox holds. Each poll claims due touches of {@code touch_queue} with
+ * {@code FOR UPDATE SKIP LOCKED} (queued → sending, one more attempt, its place in the queue moved
+ * to the end of its lease) in one statement, so instances sharing the database never claim the
+ * same touch; the claimed touches go to their channels, at most {@code SIYU_OUTBOX_CONCURRENCY} at
+ * a time, and each result is recorded with its history row ({@link Transitions}). A touch whose
+ * instance died mid-send is due again once its lease has run out. Delivery is therefore at least
+ * once, and channels pass the touch key on for deduplication. Results that arrive while one is
+ * being recorded wait and are recorded together, in one statement: at a trickle each is recorded
+ * at once, under load they share commits.
  *
  * <p>All state lives on one Vert.x context, so it needs no locks; {@link #wake} and
  * {@link #stop} may be called from any thread.
