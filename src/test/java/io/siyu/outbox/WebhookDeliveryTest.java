@@ -116,10 +116,8 @@ class WebhookDeliveryTest {
 
   @Test
   void aTouchLeftSendingPastItsLeaseIsSentAgain() throws Exception {
-    long c = Touches.contact(api());
     String key = "lease-" + Touches.unique();
-    leftSending(key, c, 1);
-    JsonObject t = Touches.await(api(), Touches.idOf(siyu(), key), "sent");
+    JsonObject t = leftSendingUntil(key, 1, "sent");
     assertEquals(2, t.getInteger("attempts"));
     assertEquals(List.of("queued", "queued", "sending", "sent"), Touches.statuses(t));
     assertTrue(Touches.details(t).get(1).startsWith("no result within the lease of 10000 ms"), Touches.details(t).toString());
@@ -128,10 +126,8 @@ class WebhookDeliveryTest {
 
   @Test
   void aTouchWhoseLastAttemptOutlivedItsLeaseIsDeadNotSentAgain() throws Exception {
-    long c = Touches.contact(api());
     String key = "lease-last-" + Touches.unique();
-    leftSending(key, c, 3);
-    JsonObject t = Touches.await(api(), Touches.idOf(siyu(), key), "dead");
+    JsonObject t = leftSendingUntil(key, 3, "dead");
     assertEquals(3, t.getInteger("attempts"), "the claim that found it gave up without sending");
     assertTrue(t.getString("last_error").startsWith("no result within the lease of 10000 ms on any of 3 attempts"),
         t.getString("last_error"));
@@ -147,11 +143,14 @@ class WebhookDeliveryTest {
     }
   }
 
-  /** As if an instance had claimed the touch ({@code attempts} times so far) ten minutes ago and died. */
-  private static void leftSending(String key, long contactId, int attempts) throws Exception {
+  /**
+   * A touch as if an instance had claimed it ({@code attempts} times so far) ten minutes ago and
+   * died; answers it once it has reached {@code status}.
+   */
+  private static JsonObject leftSendingUntil(String key, int attempts, String status) throws Exception {
     try (Connection conn = siyu().database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
-      Outbox.enqueue(conn, Touches.touch(key, contactId, "webhook"));
+      Outbox.enqueue(conn, Touches.touch(key, Touches.contact(api()), "webhook"));
       try (PreparedStatement ps = conn.prepareStatement("UPDATE touches SET status = 'sending', attempts = ?, "
           + "updated_at = now() - interval '10 minutes' WHERE touch_key = ?")) {
         ps.setInt(1, attempts);
@@ -160,5 +159,6 @@ class WebhookDeliveryTest {
       }
       conn.commit();
     }
+    return Touches.await(api(), Touches.idOf(siyu(), key), status);
   }
 }
