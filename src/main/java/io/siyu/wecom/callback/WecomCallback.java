@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.List;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -24,6 +25,22 @@ import org.xml.sax.InputSource;
 public record WecomCallback(long id, String event, String changeType, JsonObject fields, Instant receivedAt) {
   /** Decrypted callbacks are small; anything larger is not WeCom's. */
   public static final int MAX_XML_CHARS = 64 * 1024;
+  /** The fields that name what a callback is about, in the order they are looked for (see {@link #subject}). */
+  private static final List<String> SUBJECTS = List.of("ExternalUserID", "ChatId", "UserID", "Id");
+
+  /**
+   * What the callback is about, e.g. {@code ExternalUserID:wmxxxx}: callbacks about the same thing
+   * are handled in the order they arrived (a deletion must not overtake the addition before it).
+   */
+  public String subject() {
+    for (String name : SUBJECTS) {
+      String value = field(name);
+      if (value != null && !value.isEmpty()) {
+        return name + ":" + value;
+      }
+    }
+    return "callback:" + id;
+  }
 
   /** A top-level element's text, or null. */
   public String field(String name) {
