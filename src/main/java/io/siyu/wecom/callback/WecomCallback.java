@@ -64,15 +64,18 @@ public record WecomCallback(long id, String event, String changeType, JsonObject
     if (xml == null || xml.length() > MAX_XML_CHARS) {
       throw new IllegalArgumentException("message missing or larger than " + MAX_XML_CHARS + " characters");
     }
+    DocumentBuilder builder = BUILDER.get();
     try {
-      DocumentBuilder builder = FACTORY.get().newDocumentBuilder();
-      builder.setErrorHandler(null);
       Element root = builder.parse(new InputSource(new StringReader(xml))).getDocumentElement();
       return children(root);
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalArgumentException("not a well-formed message without DTD: " + e.getMessage(), e);
+    } finally {
+      // back to how the factory made it, whatever this parse left behind
+      builder.reset();
+      builder.setErrorHandler(null);
     }
   }
 
@@ -108,8 +111,22 @@ public record WecomCallback(long id, String event, String changeType, JsonObject
     return v instanceof String s ? s : null;
   }
 
+  /**
+   * A parser per thread, kept: making one sets up Xerces' whole configuration, which cost more than
+   * the parse itself — two per callback (the envelope and the message) on the event loop.
+   */
+  private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
+    try {
+      DocumentBuilder builder = factory().newDocumentBuilder();
+      builder.setErrorHandler(null);
+      return builder;
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the XML parser cannot be made", e);
+    }
+  });
+
   /** DTDs off (the OWASP setting), no external anything, secure processing limits on. */
-  private static final ThreadLocal<DocumentBuilderFactory> FACTORY = ThreadLocal.withInitial(() -> {
+  private static DocumentBuilderFactory factory() {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     try {
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -126,5 +143,5 @@ public record WecomCallback(long id, String event, String changeType, JsonObject
     f.setExpandEntityReferences(false);
     f.setNamespaceAware(false);
     return f;
-  });
+  }
 }
