@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Up to {@link #MAX_BATCHES} claims are open at once (each holds a connection until its
  * slowest handler answers, at most {@link #HANDLER_TIMEOUT_MS}), with at most
- * {@link #MAX_IN_FLIGHT} callbacks between them. Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS},
+ * {@link #MAX_IN_FLIGHT} callbacks between them; while callbacks are arriving, one claim at a time,
+ * at most every {@link #INGESTING_GAP_MS}. Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS},
  * at once on {@link #wake} (after a batch of callbacks committed), and back to back while claims
  * come back full. State lives on one Vert.x context, so it needs no locks.
  */
@@ -49,11 +50,14 @@ public final class CallbackProcessor {
   static final int MAX_IN_FLIGHT = 32;
   /**
    * While callbacks are arriving (a batch stored within the last {@link #INGESTING_MS}), handling
-   * steps back to this many at once: answering WeCom in time comes first, and what waits is stored.
-   * Once the burst is over, handling goes at full width.
+   * steps back to one claim at a time and at most one claim every {@link #INGESTING_GAP_MS}:
+   * answering WeCom in time comes first, and what waits is stored. One claim of set-wise handled
+   * callbacks costs a few commits however many it holds, so handling still keeps up with hundreds
+   * of callbacks a second, each waiting at most about that long. Once the burst is over, handling
+   * goes at full width.
    */
-  static final int MAX_IN_FLIGHT_INGESTING = 4;
   static final long INGESTING_MS = 250;
+  static final long INGESTING_GAP_MS = 100;
   /** Claims (transactions, connections) open at once, at most. */
   static final int MAX_BATCHES = 4;
   /**
@@ -147,13 +151,18 @@ public final class CallbackProcessor {
   }
 
   private void gatherThenPoll() {
-    long wait = lastClaimAt + GATHER_MS - System.currentTimeMillis();
+    pollAt(lastClaimAt + GATHER_MS);
+  }
+
+  /** Polls at {@code at} (now if that has passed); wakes until then are gathered into it. */
+  private void pollAt(long at) {
+    long wait = at - System.currentTimeMillis();
     if (wait <= 0) {
       poll();
       return;
     }
-    gathering = true;
     cancelTimer();
+    gathering = true;
     timer = vertx.setTimer(wait, id -> {
       timer = -1;
       gathering = false;
@@ -186,10 +195,21 @@ public final class CallbackProcessor {
       wokenWhilePolling = true;
       return;
     }
-    boolean ingesting = System.currentTimeMillis() - lastWakeAt < INGESTING_MS;
-    int room = (ingesting ? MAX_IN_FLIGHT_INGESTING : MAX_IN_FLIGHT) - inFlight;
+    long now = System.currentTimeMillis();
+    boolean ingesting = now - lastWakeAt < INGESTING_MS;
+    if (ingesting && now < lastClaimAt + INGESTING_GAP_MS) {
+      pollAt(lastClaimAt + INGESTING_GAP_MS);
+      return;
+    }
+    int room = MAX_IN_FLIGHT - inFlight;
     if (room <= 0 || openBatches >= MAX_BATCHES) {
       full = true;
+      return;
+    }
+    if (ingesting && openBatches > 0) {
+      // one claim at a time during a burst: the next when this one ends, or the rest of the width once the burst is over
+      full = true;
+      pollAt(lastWakeAt + INGESTING_MS);
       return;
     }
     cancelTimer();
@@ -314,9 +334,10 @@ public final class CallbackProcessor {
       if (lastOfSubject.get(subject) == outcome) {
         lastOfSubject.remove(subject);
       }
-      // a slow handler holds its slot and its claim's commit, not the other callbacks' slots
+      // a slow handler holds its slot and its claim's commit, not the other callbacks' slots; a
+      // new claim waits until half the slots are free (or a claim ends), so it is worth handling together
       inFlight--;
-      if (full && running) {
+      if (full && running && MAX_IN_FLIGHT - inFlight >= MAX_IN_FLIGHT / 2) {
         full = false;
         poll();
       }
@@ -408,5 +429,7 @@ public final class CallbackProcessor {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+    // a gathering whose timer is gone is over: the next wake must poll again
+    gathering = false;
   }
 }
