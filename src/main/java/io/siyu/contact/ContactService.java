@@ -16,6 +16,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +31,11 @@ public final class ContactService {
   private static final String FIND_BY_IDENTITY = "SELECT c.id, c.external_userid, c.unionid, c.openid, c.mobile, "
       + "c.email FROM contacts c WHERE c.external_userid = $1 OR c.unionid = $2 OR c.openid = $3 "
       + "OR c.mobile = $4 OR c.email = $5 ORDER BY c.id";
+  private static final String FIND_BY_EXTERNAL_USERID = "SELECT id, external_userid FROM contacts "
+      + "WHERE external_userid = ANY($1::text[])";
+  /** In a fixed order, so two transactions making the same new contacts queue on the index instead of deadlocking. */
+  private static final String CREATE_BY_EXTERNAL_USERID = "INSERT INTO contacts (external_userid, timezone) "
+      + "SELECT u, $2 FROM unnest($1::text[]) u ORDER BY u ON CONFLICT DO NOTHING RETURNING id, external_userid";
 
   private final Pool pool;
   private final AttributeService attributes;
@@ -97,6 +104,39 @@ public final class ContactService {
             return again.get(0).getLong("id");
           }));
     });
+  }
+
+  /**
+   * {@link #resolve} for many WeCom customers at once, named by {@code external_userid} alone
+   * (normalised already, {@link Identities#opaque}): each one's contact id, the contact created
+   * when there is none. A statement or two however many, in the caller's transaction.
+   */
+  public Future<Map<String, Long>> resolveExternalUserIds(SqlConnection conn, Collection<String> externalUserIds) {
+    Map<String, Long> ids = new HashMap<>();
+    String[] wanted = externalUserIds.stream().distinct().sorted().toArray(String[]::new);
+    return byExternalUserId(conn, FIND_BY_EXTERNAL_USERID, Tuple.of(wanted), ids)
+        .compose(v -> ids.size() == wanted.length ? Future.succeededFuture()
+            : byExternalUserId(conn, CREATE_BY_EXTERNAL_USERID, Tuple.of(missing(wanted, ids), config.defaultTimezone()), ids))
+        // another transaction made some of them meanwhile: they are committed now, find them
+        .compose(v -> ids.size() == wanted.length ? Future.succeededFuture()
+            : byExternalUserId(conn, FIND_BY_EXTERNAL_USERID, Tuple.of(missing(wanted, ids)), ids))
+        .map(v -> {
+          if (ids.size() != wanted.length) {
+            throw new IllegalStateException("contacts conflicted on insert but cannot be found");
+          }
+          return ids;
+        });
+  }
+
+  private static Future<Void> byExternalUserId(SqlConnection conn, String sql, Tuple args, Map<String, Long> ids) {
+    return conn.preparedQuery(sql).execute(args).map(rows -> {
+      rows.forEach(r -> ids.put(r.getString("external_userid"), r.getLong("id")));
+      return null;
+    });
+  }
+
+  private static String[] missing(String[] wanted, Map<String, Long> found) {
+    return java.util.Arrays.stream(wanted).filter(id -> !found.containsKey(id)).toArray(String[]::new);
   }
 
   /**

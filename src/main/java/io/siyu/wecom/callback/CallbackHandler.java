@@ -1,6 +1,7 @@
 package io.siyu.wecom.callback;
 
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * Turns stored WeCom callbacks of one {@code Event} (e.g. {@code change_external_contact}) into
@@ -18,4 +19,18 @@ public interface CallbackHandler {
   String event();
 
   Future<Void> handle(WecomCallback callback);
+
+  /**
+   * The callbacks of this event one claim of the inbox took, in the order they arrived, handed
+   * over together so that a handler can do their work set-wise: a few statements and commits for
+   * all of them instead of a few each. Answers one future per callback, in the same order: each is
+   * that callback's own outcome, so one bad callback fails (and is retried) alone. Callbacks about
+   * the same subject ({@link WecomCallback#subject}) must take effect in the order given.
+   *
+   * <p>The default hands them to {@link #handle} one by one: those about one subject in turn, the
+   * others side by side.
+   */
+  default List<Future<Void>> handleAll(List<WecomCallback> callbacks) {
+    return InTurn.byKey(callbacks, WecomCallback::subject, this::handle);
+  }
 }

@@ -9,7 +9,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * transaction of their own with {@code SELECT … FOR UPDATE SKIP LOCKED}: instances sharing the
  * database never take the same callback, and the row locks are the lease — if this instance dies,
  * PostgreSQL ends the transaction and the callbacks are due again at once. The claimed callbacks
- * are handled side by side, except that callbacks about the same contact, group chat, staff
- * member or tag run one after another in the order they arrived (a deletion must not overtake
- * the addition before it), and their outcomes are written by one statement in the claim's
- * transaction: done (also when no handler takes the event: nothing to do, noted), pending again
+ * of one event go to its handler together ({@link CallbackHandler#handleAll}), which may do their
+ * work set-wise and answers each callback's own outcome. Callbacks about the same contact, group
+ * chat, staff member or tag take effect in the order they arrived (a deletion must not overtake
+ * the addition before it): within a claim the handler sees to that, and a callback about something
+ * an earlier claim is still handling waits for it. The outcomes are written by one statement in the
+ * claim's transaction: done (also when no handler takes the event: nothing to do, noted), pending again
  * after an exponential backoff, or parked once the attempts are used up. So a callback costs the
  * inbox one row lock and one update, and a batch one commit — which does not wait for the disk
  * ({@code synchronous_commit = off}): an outcome lost in a crash only means its callback is
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Up to {@link #MAX_BATCHES} claims are open at once (each holds a connection until its
  * slowest handler answers, at most {@link #HANDLER_TIMEOUT_MS}), with at most
- * {@link #MAX_IN_FLIGHT} callbacks between them. Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS},
+ * {@link #MAX_IN_FLIGHT} callbacks between them; while callbacks are arriving, one claim at a time,
+ * at most every {@link #INGESTING_GAP_MS}. Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS},
  * at once on {@link #wake} (after a batch of callbacks committed), and back to back while claims
  * come back full. State lives on one Vert.x context, so it needs no locks.
  */
@@ -45,11 +50,14 @@ public final class CallbackProcessor {
   static final int MAX_IN_FLIGHT = 32;
   /**
    * While callbacks are arriving (a batch stored within the last {@link #INGESTING_MS}), handling
-   * steps back to this many at once: answering WeCom in time comes first, and what waits is stored.
-   * Once the burst is over, handling goes at full width.
+   * steps back to one claim at a time and at most one claim every {@link #INGESTING_GAP_MS}:
+   * answering WeCom in time comes first, and what waits is stored. One claim of set-wise handled
+   * callbacks costs a few commits however many it holds, so handling still keeps up with hundreds
+   * of callbacks a second, each waiting at most about that long. Once the burst is over, handling
+   * goes at full width.
    */
-  static final int MAX_IN_FLIGHT_INGESTING = 4;
   static final long INGESTING_MS = 250;
+  static final long INGESTING_GAP_MS = 100;
   /** Claims (transactions, connections) open at once, at most. */
   static final int MAX_BATCHES = 4;
   /**
@@ -60,8 +68,6 @@ public final class CallbackProcessor {
   /** A handler that has not answered by then has failed this attempt. */
   static final long HANDLER_TIMEOUT_MS = 60_000;
   private static final int MAX_ERROR_CHARS = 2000;
-  /** The fields that name what a callback is about, in the order they are looked for (see {@link #orderKey}). */
-  private static final List<String> SUBJECTS = List.of("ExternalUserID", "ChatId", "UserID", "Id");
 
   /** Due callbacks, oldest first, locked for this claim's transaction (others skip them). */
   private static final String CLAIM = "SELECT id, event, change_type, fields, received_at, attempts FROM wecom_callbacks "
@@ -102,7 +108,7 @@ public final class CallbackProcessor {
   private int openBatches;
   private long lastClaimAt;
   private boolean gathering;
-  /** The last callback started per subject (see {@link #orderKey}); the next one of that subject waits for it. */
+  /** The last callback started per subject ({@link WecomCallback#subject}); the next one of that subject waits for it. */
   private final Map<String, Future<Outcome>> lastOfSubject = new HashMap<>();
   private Promise<Void> stopped;
 
@@ -145,13 +151,18 @@ public final class CallbackProcessor {
   }
 
   private void gatherThenPoll() {
-    long wait = lastClaimAt + GATHER_MS - System.currentTimeMillis();
+    pollAt(lastClaimAt + GATHER_MS);
+  }
+
+  /** Polls at {@code at} (now if that has passed); wakes until then are gathered into it. */
+  private void pollAt(long at) {
+    long wait = at - System.currentTimeMillis();
     if (wait <= 0) {
       poll();
       return;
     }
-    gathering = true;
     cancelTimer();
+    gathering = true;
     timer = vertx.setTimer(wait, id -> {
       timer = -1;
       gathering = false;
@@ -184,10 +195,21 @@ public final class CallbackProcessor {
       wokenWhilePolling = true;
       return;
     }
-    boolean ingesting = System.currentTimeMillis() - lastWakeAt < INGESTING_MS;
-    int room = (ingesting ? MAX_IN_FLIGHT_INGESTING : MAX_IN_FLIGHT) - inFlight;
+    long now = System.currentTimeMillis();
+    boolean ingesting = now - lastWakeAt < INGESTING_MS;
+    if (ingesting && now < lastClaimAt + INGESTING_GAP_MS) {
+      pollAt(lastClaimAt + INGESTING_GAP_MS);
+      return;
+    }
+    int room = MAX_IN_FLIGHT - inFlight;
     if (room <= 0 || openBatches >= MAX_BATCHES) {
       full = true;
+      return;
+    }
+    if (ingesting && openBatches > 0) {
+      // one claim at a time during a burst: the next when this one ends, or the rest of the width once the burst is over
+      full = true;
+      pollAt(lastWakeAt + INGESTING_MS);
       return;
     }
     cancelTimer();
@@ -199,12 +221,12 @@ public final class CallbackProcessor {
     // the outcomes need not wait for the disk: lost in a crash, their callbacks are handled again (handlers are idempotent)
     pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
         .compose(x -> conn.preparedQuery(CLAIM).execute(Tuple.of(room)))
-        .compose(rows -> onContext(() -> {
+        .compose(rows -> InTurn.on(context, () -> {
           List<Claimed> batch = new ArrayList<>();
           rows.forEach(r -> batch.add(Claimed.of(r)));
           size[0] = batch.size();
           claimed.complete(batch.size());
-          List<Future<Outcome>> outcomes = batch.stream().map(this::start).toList();
+          List<Future<Outcome>> outcomes = handOver(batch);
           return Future.all(outcomes).map(all -> outcomes.stream().map(Future::result).toList());
         }))
         .compose(outcomes -> outcomes.isEmpty() ? Future.succeededFuture() : record(conn, outcomes)))
@@ -263,20 +285,59 @@ public final class CallbackProcessor {
   /** Where one attempt leaves its callback: {@code delayMs} set when it goes back to pending. */
   private record Outcome(long id, int attempt, String status, String error, String note, Long delayMs) {}
 
-  /** On this context: the callback's attempt, once the one before it about the same subject is through. */
-  private Future<Outcome> start(Claimed c) {
+  /**
+   * On this context: the claim's callbacks to the handlers of their events, each handler's all at
+   * once ({@link CallbackHandler#handleAll}), in the order they arrived. A callback about a subject
+   * an earlier claim is still handling waits for it and then goes alone, so it neither overtakes
+   * that one nor holds back the rest of its claim. Answers one outcome per callback.
+   */
+  private List<Future<Outcome>> handOver(List<Claimed> batch) {
+    Map<String, List<Claimed>> byEvent = new LinkedHashMap<>();
+    batch.forEach(c -> byEvent.computeIfAbsent(c.callback().event(), e -> new ArrayList<>()).add(c));
+    List<Future<Outcome>> outcomes = new ArrayList<>(batch.size());
+    byEvent.forEach((event, claims) -> {
+      CallbackHandler handler = event == null ? null : handlers.get(event);
+      if (handler == null) {
+        claims.forEach(c -> outcomes.add(Future.succeededFuture(new Outcome(c.callback().id(), c.attempt(), "done", null,
+            event == null ? "no Event (MsgType " + c.callback().field("MsgType") + "): nothing to do"
+                : "no handler for event " + event, null))));
+        return;
+      }
+      List<Claimed> together = new ArrayList<>();
+      for (Claimed c : claims) {
+        Future<Outcome> before = lastOfSubject.get(c.callback().subject());
+        if (before == null) {
+          together.add(c);
+        } else {
+          outcomes.add(track(c, before.transform(x -> InTurn.on(context, () -> attempt(handler, List.of(c)).get(0)))));
+        }
+      }
+      if (!together.isEmpty()) {
+        List<Future<Outcome>> answers = attempt(handler, together);
+        for (int i = 0; i < together.size(); i++) {
+          outcomes.add(track(together.get(i), answers.get(i)));
+        }
+      }
+    });
+    return outcomes;
+  }
+
+  /**
+   * On this context: takes a slot for the callback and makes its outcome the one the next callback
+   * about its subject waits for; frees both when it is through.
+   */
+  private Future<Outcome> track(Claimed c, Future<Outcome> outcome) {
     inFlight++;
-    String subject = orderKey(c.callback());
-    Future<Outcome> before = lastOfSubject.get(subject);
-    Future<Outcome> outcome = before == null ? attempt(c) : before.transform(x -> onContext(() -> attempt(c)));
+    String subject = c.callback().subject();
     lastOfSubject.put(subject, outcome);
-    return outcome.compose(o -> onContext(() -> {
+    return outcome.compose(o -> InTurn.on(context, () -> {
       if (lastOfSubject.get(subject) == outcome) {
         lastOfSubject.remove(subject);
       }
-      // a slow handler holds its slot and its claim's commit, not the other callbacks' slots
+      // a slow handler holds its slot and its claim's commit, not the other callbacks' slots; a
+      // new claim waits until half the slots are free (or a claim ends), so it is worth handling together
       inFlight--;
-      if (full && running) {
+      if (full && running && MAX_IN_FLIGHT - inFlight >= MAX_IN_FLIGHT / 2) {
         full = false;
         poll();
       }
@@ -284,57 +345,39 @@ public final class CallbackProcessor {
     }));
   }
 
-  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> work) {
-    Promise<T> done = Promise.promise();
-    context.runOnContext(v -> work.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        done.complete(ar.result());
-      } else {
-        done.fail(ar.cause());
+  /**
+   * One attempt of each of {@code claims}, handed to {@code handler} together; never fails: a
+   * failure of the handler, or no answer within {@link #HANDLER_TIMEOUT_MS}, is an outcome.
+   */
+  private List<Future<Outcome>> attempt(CallbackHandler handler, List<Claimed> claims) {
+    List<WecomCallback> callbacks = claims.stream().map(Claimed::callback).toList();
+    List<Future<Void>> answers;
+    try {
+      answers = handler.handleAll(callbacks);
+      if (answers == null || answers.size() != callbacks.size()) {
+        throw new IllegalStateException("the handler answered " + (answers == null ? "nothing" : answers.size())
+            + " for " + callbacks.size() + " callbacks");
       }
-    }));
-    return done.future();
-  }
-
-  /** What a callback is about, e.g. {@code ExternalUserID:wmxxxx}: callbacks about the same thing run in turn. */
-  static String orderKey(WecomCallback c) {
-    for (String name : SUBJECTS) {
-      String value = c.field(name);
-      if (value != null && !value.isEmpty()) {
-        return name + ":" + value;
-      }
+    } catch (RuntimeException e) {
+      answers = Collections.nCopies(callbacks.size(), Future.failedFuture(e));
     }
-    return "callback:" + c.id();
-  }
-
-  /** One attempt; never fails: a failure of the handler is an outcome. */
-  private Future<Outcome> attempt(Claimed c) {
-    WecomCallback callback = c.callback();
-    CallbackHandler handler = callback.event() == null ? null : handlers.get(callback.event());
-    if (handler == null) {
-      String note = callback.event() == null ? "no Event (MsgType " + callback.field("MsgType") + "): nothing to do"
-          : "no handler for event " + callback.event();
-      return Future.succeededFuture(new Outcome(callback.id(), c.attempt(), "done", null, note, null));
+    List<Promise<Void>> guarded = new ArrayList<>(claims.size());
+    for (Future<Void> answer : answers) {
+      Promise<Void> p = Promise.promise();
+      (answer == null ? Future.<Void>failedFuture("the handler answered no future") : answer).onComplete(p);
+      guarded.add(p);
     }
-    Promise<Void> answer = Promise.promise();
-    long guard = vertx.setTimer(HANDLER_TIMEOUT_MS, id ->
-        answer.tryFail("the handler gave no answer within " + HANDLER_TIMEOUT_MS / 1000 + " s"));
-    Future.<Void>succeededFuture()
-        .compose(v -> {
-          Future<Void> f = handler.handle(callback); // a handler that throws fails this attempt like a failed future
-          return f == null ? Future.failedFuture("the handler answered no future") : f;
-        })
-        .onComplete(ar -> {
-          vertx.cancelTimer(guard);
-          if (ar.succeeded()) {
-            answer.tryComplete();
-          } else {
-            answer.tryFail(ar.cause());
-          }
-        });
-    return answer.future().transform(ar -> Future.succeededFuture(ar.succeeded()
-        ? new Outcome(callback.id(), c.attempt(), "done", null, null, null)
-        : failed(c, ar.cause())));
+    long guard = vertx.setTimer(HANDLER_TIMEOUT_MS, id -> guarded.forEach(p ->
+        p.tryFail("the handler gave no answer within " + HANDLER_TIMEOUT_MS / 1000 + " s")));
+    Future.join(guarded.stream().map(Promise::future).toList()).onComplete(x -> vertx.cancelTimer(guard));
+    List<Future<Outcome>> outcomes = new ArrayList<>(claims.size());
+    for (int i = 0; i < claims.size(); i++) {
+      Claimed c = claims.get(i);
+      outcomes.add(guarded.get(i).future().transform(ar -> Future.succeededFuture(ar.succeeded()
+          ? new Outcome(c.callback().id(), c.attempt(), "done", null, null, null)
+          : failed(c, ar.cause()))));
+    }
+    return outcomes;
   }
 
   private Outcome failed(Claimed c, Throwable cause) {
@@ -386,5 +429,7 @@ public final class CallbackProcessor {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+    // a gathering whose timer is gone is over: the next wake must poll again
+    gathering = false;
   }
 }

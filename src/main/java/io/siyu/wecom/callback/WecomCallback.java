@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.List;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -24,6 +25,22 @@ import org.xml.sax.InputSource;
 public record WecomCallback(long id, String event, String changeType, JsonObject fields, Instant receivedAt) {
   /** Decrypted callbacks are small; anything larger is not WeCom's. */
   public static final int MAX_XML_CHARS = 64 * 1024;
+  /** The fields that name what a callback is about, in the order they are looked for (see {@link #subject}). */
+  private static final List<String> SUBJECTS = List.of("ExternalUserID", "ChatId", "UserID", "Id");
+
+  /**
+   * What the callback is about, e.g. {@code ExternalUserID:wmxxxx}: callbacks about the same thing
+   * are handled in the order they arrived (a deletion must not overtake the addition before it).
+   */
+  public String subject() {
+    for (String name : SUBJECTS) {
+      String value = field(name);
+      if (value != null && !value.isEmpty()) {
+        return name + ":" + value;
+      }
+    }
+    return "callback:" + id;
+  }
 
   /** A top-level element's text, or null. */
   public String field(String name) {
@@ -47,15 +64,18 @@ public record WecomCallback(long id, String event, String changeType, JsonObject
     if (xml == null || xml.length() > MAX_XML_CHARS) {
       throw new IllegalArgumentException("message missing or larger than " + MAX_XML_CHARS + " characters");
     }
+    DocumentBuilder builder = BUILDER.get();
     try {
-      DocumentBuilder builder = FACTORY.get().newDocumentBuilder();
-      builder.setErrorHandler(null);
       Element root = builder.parse(new InputSource(new StringReader(xml))).getDocumentElement();
       return children(root);
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalArgumentException("not a well-formed message without DTD: " + e.getMessage(), e);
+    } finally {
+      // back to how the factory made it, whatever this parse left behind
+      builder.reset();
+      builder.setErrorHandler(null);
     }
   }
 
@@ -91,8 +111,22 @@ public record WecomCallback(long id, String event, String changeType, JsonObject
     return v instanceof String s ? s : null;
   }
 
+  /**
+   * A parser per thread, kept: making one sets up Xerces' whole configuration, which cost more than
+   * the parse itself — two per callback (the envelope and the message) on the event loop.
+   */
+  private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
+    try {
+      DocumentBuilder builder = factory().newDocumentBuilder();
+      builder.setErrorHandler(null);
+      return builder;
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the XML parser cannot be made", e);
+    }
+  });
+
   /** DTDs off (the OWASP setting), no external anything, secure processing limits on. */
-  private static final ThreadLocal<DocumentBuilderFactory> FACTORY = ThreadLocal.withInitial(() -> {
+  private static DocumentBuilderFactory factory() {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     try {
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -109,5 +143,5 @@ public record WecomCallback(long id, String event, String changeType, JsonObject
     f.setExpandEntityReferences(false);
     f.setNamespaceAware(false);
     return f;
-  });
+  }
 }

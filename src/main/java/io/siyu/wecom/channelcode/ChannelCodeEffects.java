@@ -14,6 +14,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChannelCodeEffects {
   private static final Logger log = LoggerFactory.getLogger(ChannelCodeEffects.class);
-  private static final String BY_STATE = "SELECT id FROM wecom_channel_codes WHERE state = $1";
+  private static final String BY_STATE = "SELECT id, state FROM wecom_channel_codes WHERE state = ANY($1::text[])";
   private static final String TAGS = "SELECT array_agg(tag_id ORDER BY tag_id) AS tag_ids FROM wecom_channel_code_tags "
       + "WHERE code_id = $1";
   private static final String JOURNEY = "SELECT c.journey_key, ct.timezone FROM wecom_channel_codes c "
@@ -52,13 +54,17 @@ public final class ChannelCodeEffects {
     return "channel_code:" + codeId;
   }
 
-  /** The code whose {@code state} an add carries, or null (no state, or a state Siyu did not make). */
-  public Future<Long> idByState(SqlClient conn, String state) {
-    if (state == null) {
-      return Future.succeededFuture(null);
+  /** The codes whose {@code state}s adds carry, by state; a state Siyu did not make names none. */
+  public Future<Map<String, Long>> idsByState(SqlClient conn, Collection<String> states) {
+    if (states.isEmpty()) {
+      return Future.succeededFuture(Map.of());
     }
-    return conn.preparedQuery(BY_STATE).execute(Tuple.of(state))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("id"));
+    return conn.preparedQuery(BY_STATE).execute(Tuple.of(states.stream().distinct().toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, Long> ids = new HashMap<>();
+          rows.forEach(r -> ids.put(r.getString("state"), r.getLong("id")));
+          return ids;
+        });
   }
 
   /** Puts the code's tags on the contact (none: nothing to do). */

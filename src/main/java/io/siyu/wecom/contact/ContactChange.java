@@ -1,5 +1,6 @@
 package io.siyu.wecom.contact;
 
+import io.siyu.contact.Identities;
 import io.siyu.wecom.callback.WecomCallback;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +33,8 @@ record ContactChange(long callbackId, String changeType, String staff, String ex
    * The change a callback reports, or null when its {@code ChangeType} is not one Siyu knows (WeCom
    * adds types now and then; they are acknowledged and left alone).
    *
-   * @throws IllegalArgumentException when a known type lacks the customer or the staff member
+   * @throws IllegalArgumentException when a known type lacks the customer or the staff member, or
+   *     names a customer no contact can have (see {@link Identities#opaque})
    */
   static ContactChange of(WecomCallback callback) {
     if (!TYPES.contains(callback.changeType())) {
@@ -43,6 +45,11 @@ record ContactChange(long callbackId, String changeType, String staff, String ex
     if (staff == null || customer == null) {
       throw new IllegalArgumentException("callback " + callback.id() + " (" + callback.changeType()
           + ") names no " + (staff == null ? "UserID" : "ExternalUserID"));
+    }
+    try {
+      customer = Identities.opaque(customer);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("callback " + callback.id() + ": ExternalUserID " + e.getMessage(), e);
     }
     return new ContactChange(callback.id(), callback.changeType(), staff, customer,
         blankToNull(callback.field("State")), blankToNull(callback.field("WelcomeCode")),

@@ -15,6 +15,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -290,6 +291,53 @@ class WecomCallbackTest {
     assertEquals(3, handler.calls.get(), log.toString());
     assertTrue(log.indexOf("end 1") < log.indexOf("start 2"), "the second about wm-a waited for the first: " + log);
     assertTrue(log.indexOf("start 3") < log.indexOf("end 1"), "wm-b's did not wait for wm-a's: " + log);
+  }
+
+  @Test
+  void aClaimsCallbacksOfOneEventGoToTheirHandlerTogetherEachWithItsOwnOutcome() {
+    String event = "siyu_test_set_" + UUID.randomUUID().toString().substring(0, 8);
+    List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+    server.siyu().services().wecomCallbacks().register(new CallbackHandler() {
+      @Override
+      public String event() {
+        return event;
+      }
+
+      @Override
+      public Future<Void> handle(WecomCallback callback) {
+        return handleAll(List.of(callback)).get(0);
+      }
+
+      @Override
+      public List<Future<Void>> handleAll(List<WecomCallback> callbacks) {
+        batches.add(callbacks.stream().map(c -> c.field("Step")).toList());
+        return callbacks.stream().map(c -> c.field("Step").equals("bad")
+            ? Future.<Void>failedFuture("poison " + c.field("ExternalUserID")) : Future.<Void>succeededFuture()).toList();
+      }
+    });
+    // stored at once and due together a moment later, so one claim takes them all
+    List<String> messages = new ArrayList<>();
+    for (String[] step : new String[][] {{"1", "wm-x"}, {"2", "wm-y"}, {"bad", "wm-z"}, {"3", "wm-x"}}) {
+      messages.add(WecomCallbacks.event(event, "edit_external_contact", Map.of("Step", step[0], "ExternalUserID", step[1])));
+    }
+    Await.result(server.siyu().services().pool().preparedQuery("INSERT INTO wecom_callbacks (message_hash, event, "
+            + "change_type, message, fields, next_attempt_at) SELECT sha256(convert_to(m, 'UTF8')), $1, "
+            + "'edit_external_contact', m, f::jsonb, now() + interval '300 milliseconds' "
+            + "FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u (m, f, n) ORDER BY n")
+        .execute(Tuple.tuple().addValue(event).addValue(messages.toArray(String[]::new))
+            .addValue(messages.stream().map(m -> WecomCallback.parse(m).fields().encode()).toArray(String[]::new))));
+
+    List<JsonObject> rows = WecomCallbacks.stored(server.api(), event);
+    for (int i = 0; i < 600 && rows.stream().anyMatch(c -> "pending".equals(c.getString("status"))); i++) {
+      WecomCallbacks.sleep(50);
+      rows = WecomCallbacks.stored(server.api(), event);
+    }
+    assertEquals(List.of("done", "done", "parked", "done"), rows.stream().map(r -> r.getString("status")).toList());
+    assertEquals(List.of(1, 1, 3, 1), rows.stream().map(r -> r.getInteger("attempts")).toList(),
+        "only the poison one was tried again");
+    assertEquals("poison wm-z", rows.get(2).getString("last_error"));
+    assertEquals(List.of("1", "2", "bad", "3"), batches.get(0), "one claim, handed over together in arrival order");
+    assertEquals(List.of(List.of("1", "2", "bad", "3"), List.of("bad"), List.of("bad")), batches);
   }
 
   @Test

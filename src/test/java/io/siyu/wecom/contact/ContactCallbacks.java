@@ -5,10 +5,12 @@ import io.siyu.channel.Await;
 import io.siyu.channel.wecom.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.siyu.wecom.callback.WecomCallbacks;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,6 +51,16 @@ public final class ContactCallbacks {
   /** Hands the callback to the server's {@code change_external_contact} handler and waits for it. */
   public static void handle(Siyu siyu, WecomCallback callback) {
     Await.result(siyu.services().externalContacts().handle(callback));
+  }
+
+  /**
+   * Hands the callbacks to the handler together, as a claim of the inbox does, and waits for all
+   * of them: each one's failure, or null when it was handled.
+   */
+  public static List<Throwable> handleAll(Siyu siyu, List<WecomCallback> callbacks) {
+    List<Future<Void>> outcomes = siyu.services().externalContacts().handleAll(callbacks);
+    Await.result(Future.join(outcomes).otherwiseEmpty());
+    return outcomes.stream().map(f -> f.failed() ? f.cause() : null).toList();
   }
 
   /** Teaches the fake {@code externalcontact/get}: these customers, each followed by {@code follows}. */

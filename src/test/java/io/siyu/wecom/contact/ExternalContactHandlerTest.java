@@ -307,4 +307,100 @@ class ExternalContactHandlerTest {
     assertTrue(error instanceof IllegalArgumentException && error.getMessage().contains("ExternalUserID"),
         String.valueOf(error));
   }
+
+  @Test
+  void aBatchOfSeveralCustomersIsHandledTogether() {
+    String staff = "batch-" + customer().substring(2, 10);
+    List<String> customers = List.of(customer(), customer(), customer(), customer());
+    customers.forEach(c -> profiles.put(c, ContactCallbacks.profile(c, "客户" + c.substring(2, 6), 1, null, staff, null)));
+    List<WecomCallback> batch = customers.stream().map(c -> add(staff, c, null, "W-" + c)).toList();
+
+    List<Throwable> outcomes = ContactCallbacks.handleAll(server.siyu(), batch);
+    assertEquals(java.util.Arrays.asList(null, null, null, null), outcomes);
+    for (int i = 0; i < customers.size(); i++) {
+      JsonObject contact = contactOf(customers.get(i));
+      assertEquals(staff, contact.getString("owner_staff_id"));
+      assertEquals("客户" + customers.get(i).substring(2, 6), contact.getString("name"), "each one's profile was read");
+      assertEquals("active", follow(contact.getLong("id"), staff).getString("status"));
+      JsonObject event = event(batch.get(i));
+      assertEquals("wecom.contact_added", event.getString("type"));
+      assertEquals(contact.getLong("id"), event.getLong("contact_id"));
+      assertEquals("W-" + customers.get(i), event.getJsonObject("properties").getString("welcome_code"));
+      assertEquals(1, events(contact.getLong("id")).size());
+    }
+  }
+
+  @Test
+  void changesOfOneCustomerInOneBatchApplyInTheOrderTheyArrived() {
+    String customer = customer();
+    String other = customer();
+    WecomCallback added = add("order1", customer, null, null);
+    WecomCallback elsewhere = add("order1", other, null, null);
+    WecomCallback lost = of("del_follow_user", "order1", customer);
+    WecomCallback secondStaff = add("order2", customer, null, null);
+
+    List<Throwable> outcomes = ContactCallbacks.handleAll(server.siyu(), List.of(added, elsewhere, secondStaff, lost));
+    assertEquals(java.util.Arrays.asList(null, null, null, null), outcomes);
+    long contact = contactOf(customer).getLong("id");
+    assertEquals("deleted", follow(contact, "order1").getString("status"), "the delete came after the add");
+    assertEquals("customer", follow(contact, "order1").getString("deleted_by"));
+    assertEquals("active", follow(contact, "order2").getString("status"));
+    assertEquals("order2", contactOf(customer).getString("owner_staff_id"), "handed to order2 when order1 was lost");
+    assertTrue(event(added).getJsonObject("properties").getBoolean("new_relation"));
+    JsonObject churn = event(lost);
+    assertEquals("wecom.contact_lost", churn.getString("type"));
+    assertTrue(churn.getJsonObject("properties").containsKey("lasted_seconds"), "it ended the relation the add began");
+    assertEquals(List.of(event(added).getLong("seq"), event(secondStaff).getLong("seq"), churn.getLong("seq")),
+        events(contact).stream().map(e -> e.getLong("seq")).sorted().toList(), "the events in the same order");
+    assertEquals("active", follow(contactOf(other).getLong("id"), "order1").getString("status"));
+  }
+
+  @Test
+  void aPoisonCallbackInABatchFailsAloneAndTheOthersGoThrough() {
+    String first = customer();
+    String last = customer();
+    // no ExternalUserID: refused when read
+    WecomCallback unnamed = ContactCallbacks.callback("add_external_contact", Map.of("UserID", "poison1"));
+    // PostgreSQL text cannot hold NUL: this one fails the batch's shared transaction, and alone
+    WecomCallback template = add("poison1", customer(), null, null);
+    WecomCallback nul = new WecomCallback(template.id(), template.event(), template.changeType(),
+        template.fields().copy().put("ExternalUserID", "wm\u0000poison"), template.receivedAt());
+    List<WecomCallback> batch = List.of(add("poison1", first, null, null), unnamed, nul, add("poison1", last, null, null));
+
+    List<Throwable> outcomes = ContactCallbacks.handleAll(server.siyu(), batch);
+    assertNull(outcomes.get(0));
+    assertTrue(outcomes.get(1) instanceof IllegalArgumentException, String.valueOf(outcomes.get(1)));
+    assertNotNull(outcomes.get(2), "the NUL callback failed");
+    assertNull(outcomes.get(3));
+    for (String c : List.of(first, last)) {
+      long contact = contactOf(c).getLong("id");
+      assertEquals("active", follow(contact, "poison1").getString("status"));
+      assertEquals(1, events(contact).size());
+    }
+    assertEquals(404, api().get("/api/v1/events/wecom:" + nul.id()).status());
+  }
+
+  @Test
+  void aBatchHandledAgainChangesNothing() {
+    String customer = customer();
+    String other = customer();
+    profiles.put(customer, ContactCallbacks.profile(customer, "重放", 1, null, "replay1", null));
+    profiles.put(other, ContactCallbacks.profile(other, "重放二", 1, null, "replay1", null));
+    List<WecomCallback> batch = List.of(add("replay1", customer, null, null), add("replay1", other, null, null),
+        of("del_external_contact", "replay1", customer));
+    ContactCallbacks.handleAll(server.siyu(), batch);
+    long contact = contactOf(customer).getLong("id");
+    JsonObject before = wecomSide(contact);
+    List<JsonObject> eventsBefore = events(contact);
+
+    // the same batch again (the inbox's replay), and its add alone after the delete
+    assertEquals(java.util.Arrays.asList(null, null, null), ContactCallbacks.handleAll(server.siyu(), batch));
+    ContactCallbacks.handleAll(server.siyu(), List.of(batch.get(0)));
+    assertEquals("deleted", follow(contact, "replay1").getString("status"), "the replayed add did not reopen it");
+    assertEquals(before.getJsonArray("follows"), wecomSide(contact).getJsonArray("follows"));
+    assertEquals(eventsBefore, events(contact));
+    assertEquals(1, events(contactOf(other).getLong("id")).size());
+    assertEquals(1, profileFetches(customer), "a completed callback does nothing again, not even the profile");
+    assertEquals(1, profileFetches(other));
+  }
 }
