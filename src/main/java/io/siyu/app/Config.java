@@ -14,6 +14,7 @@ import java.util.Map;
 public record Config(
     int httpPort,
     String httpHost,
+    int httpEventLoops,
     String dbUrl,
     Path dataDir,
     int embeddedDbPort,
@@ -48,6 +49,7 @@ public record Config(
     return new Config(
         intOf(env, "SIYU_HTTP_PORT", 8080),
         env.getOrDefault("SIYU_HTTP_HOST", "0.0.0.0"),
+        positive(env, "SIYU_HTTP_EVENT_LOOPS", Math.min(Runtime.getRuntime().availableProcessors(), 64)),
         blankToNull(env.get("SIYU_DB_URL")),
         Path.of(env.getOrDefault("SIYU_DATA_DIR", "./data")).toAbsolutePath().normalize(),
         intOf(env, "SIYU_EMBEDDED_DB_PORT", 0),

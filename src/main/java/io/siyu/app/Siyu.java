@@ -13,10 +13,12 @@ import io.siyu.db.Migrations;
 import io.siyu.health.HealthRoutes;
 import io.siyu.web.Problem;
 import io.siyu.web.ProblemHandler;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -24,6 +26,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +45,8 @@ public final class Siyu {
   private final Vertx vertx;
   private final PrometheusMeterRegistry metrics;
   private final AtomicReference<Services> services = new AtomicReference<>();
-  private HttpServer http;
+  /** The HTTP servers, one per event loop that serves requests ({@code SIYU_HTTP_EVENT_LOOPS}). */
+  private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Database database;
   private volatile boolean stopping;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -115,11 +119,20 @@ public final class Siyu {
     ProblemHandler.install(links);
     root.route("/l/*").handler(this::whenStarted);
     root.route("/l/*").subRouter(links);
-    http = vertx.createHttpServer(new HttpServerOptions()
-        .setCompressionSupported(true)
-        .setMaxFormAttributeSize(-1));
-    return http.requestHandler(root).listen(config.httpPort(), config.httpHost())
-        .onSuccess(s -> log.info("Siyu listening on http://{}:{}", config.httpHost(), s.actualPort()))
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true).setMaxFormAttributeSize(-1);
+    // one server per event loop, each a verticle instance of one deployment: they share the port
+    // (also a free one picked for port 0), and Vert.x hands each new connection to the next of them,
+    // so requests' work (HTTP, JSON, WeCom's AES and XML, signatures) is not all done on one core
+    return vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        HttpServer server = vertx.createHttpServer(options);
+        servers.add(server);
+        return server.requestHandler(root).listen(config.httpPort(), config.httpHost());
+      }
+    }, new DeploymentOptions().setInstances(config.httpEventLoops()))
+        .onSuccess(id -> log.info("Siyu listening on http://{}:{} ({} event loops)", config.httpHost(), httpPort(),
+            config.httpEventLoops()))
         .mapEmpty();
   }
 
@@ -194,7 +207,7 @@ public final class Siyu {
 
   /** The port HTTP listens on, once {@link #start()} has got that far. */
   public int httpPort() {
-    return http.actualPort();
+    return servers.get(0).actualPort();
   }
 
   public Config config() {
@@ -222,7 +235,8 @@ public final class Siyu {
   public Future<Void> stop() {
     stopping = true;
     Promise<Void> done = Promise.promise();
-    Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    Future<Void> closed = Future.all(servers.stream().map(s -> s.shutdown(DRAIN_MILLIS, TimeUnit.MILLISECONDS)).toList())
+        .mapEmpty();
     closed.recover(e -> Future.succeededFuture())
         .compose(v -> drain())
         .compose(v -> {
