@@ -1,6 +1,6 @@
 package io.siyu.journey;
 
-import static io.siyu.journey.WelcomeJourneyTest.await;
+import static io.siyu.support.Eventually.await;
 import static io.siyu.journey.WelcomeJourneyTest.entry;
 import static io.siyu.journey.WelcomeJourneyTest.moveClockTo;
 import static io.siyu.journey.WelcomeJourneyTest.touch;

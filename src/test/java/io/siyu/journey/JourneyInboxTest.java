@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
@@ -73,7 +74,7 @@ class JourneyInboxTest {
     Reply posted = api.post("/api/v1/events/batch", new JsonObject().put("events", events));
     assertTrue(posted.status() < 300, posted.toString());
 
-    WelcomeJourneyTest.await("every good contact's goal", () -> count(
+    Eventually.await("every good contact's goal", () -> count(
         "SELECT count(*) FROM journey_entries WHERE journey_key = ? AND goal = 'bought'", key) == contacts - 1
         ? new JsonObject() : null);
     assertEquals(contacts - 1, count("SELECT count(*) FROM journey_entries WHERE journey_key = ?", key),
@@ -81,7 +82,7 @@ class JourneyInboxTest {
     assertEquals(contacts - 1, count("SELECT count(*) FROM contacts WHERE external_userid LIKE ? || '-%' "
         + "AND attributes ->> '" + attribute + "' = '7'", key));
     // the failing event waits for its retry with its error; everything else has left the inbox
-    WelcomeJourneyTest.await("the failure recorded", () -> count("SELECT count(*) FROM journey_inbox i JOIN events e "
+    Eventually.await("the failure recorded", () -> count("SELECT count(*) FROM journey_inbox i JOIN events e "
         + "ON e.id = i.event_id WHERE e.event_key = ? AND i.attempts >= 1 AND i.last_error LIKE '%" + attribute + "%'",
         key + "-j" + bad) == 1 ? new JsonObject() : null);
     assertEquals(1, count("SELECT count(*) FROM journey_inbox i JOIN events e ON e.id = i.event_id "

@@ -1,5 +1,6 @@
 package io.siyu.journey;
 
+import static io.siyu.support.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,22 +32,6 @@ class WelcomeJourneyTest {
   @AfterEach
   void resetClock() {
     ClockUtil.reset();
-  }
-
-  static JsonObject await(String what, Supplier<JsonObject> probe) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonObject found = probe.get();
-      if (found != null) {
-        return found;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what);
   }
 
   static List<JsonObject> touches(long contact) {

@@ -1,5 +1,6 @@
 package io.siyu.wecom.contact;
 
+import static io.siyu.support.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -72,22 +72,6 @@ class WelcomeCodeJourneyTest {
     return api().get("/api/v1/touches?contact_id=" + contact).items().stream().map(o -> (JsonObject) o)
         .filter(t -> t.getString("template_key").equals(template) && t.getString("status").equals(status))
         .findFirst().orElse(null);
-  }
-
-  private static JsonObject await(String what, Supplier<JsonObject> probe) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonObject found = probe.get();
-      if (found != null) {
-        return found;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what);
   }
 
   private static List<FakeWecom.Request> welcomesWith(String code) {

@@ -1,5 +1,6 @@
 package io.siyu.wecom.tag;
 
+import static io.siyu.support.Eventually.await;
 import static io.siyu.channel.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,22 +111,6 @@ class CorpTagTest {
     List<Map<String, Object>> rows = sql("SELECT action, status, attempts, revision, last_error FROM wecom_tag_pushes "
         + "WHERE contact_id = $1 AND tag_id = $2", contactId, tagId);
     return rows.isEmpty() ? null : rows.get(0);
-  }
-
-  private static <T> T await(String what, Supplier<T> check) {
-    for (int i = 0; i < 1500; i++) {
-      T v = check.get();
-      if (v != null && !Boolean.FALSE.equals(v)) {
-        return v;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what);
   }
 
   private static Map<String, Object> awaitPush(long contactId, long tagId, String status) {
