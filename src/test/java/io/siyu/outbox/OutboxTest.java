@@ -61,6 +61,41 @@ class OutboxTest {
   }
 
   @Test
+  void erasingAContactTakesItsTouchesHistoryAndQueuePlacesAlongAndNoOneElses() throws Exception {
+    long erased = Touches.contact(api);
+    long kept = Touches.contact(api);
+    String erasedKey = "erased-" + Touches.unique();
+    String keptKey = "kept-" + Touches.unique();
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      assertTrue(Outbox.enqueue(conn, Touches.touch(erasedKey, erased, "log")));
+      assertTrue(Outbox.enqueue(conn, Touches.touch(keptKey, kept, "log")));
+      // held back a day, so both are still queued when the contact goes
+      try (PreparedStatement hold = conn.prepareStatement("UPDATE touch_queue SET due_at = now() + interval '1 day' "
+          + "WHERE touch_id IN (SELECT id FROM touches WHERE touch_key IN (?, ?))")) {
+        hold.setString(1, erasedKey);
+        hold.setString(2, keptKey);
+        assertEquals(2, hold.executeUpdate());
+      }
+      conn.commit();
+    }
+    long erasedId = Touches.idOf(siyu, erasedKey);
+    long keptId = Touches.idOf(siyu, keptKey);
+
+    assertEquals(204, api.delete("/api/v1/contacts/" + erased).status());
+
+    assertEquals(0, count("SELECT count(*) FROM touches WHERE id = ?", erasedId));
+    assertEquals(0, count("SELECT count(*) FROM touch_history WHERE touch_id = ?", erasedId));
+    assertEquals(0, count("SELECT count(*) FROM touch_queue WHERE touch_id = ?", erasedId));
+    assertEquals(1, count("SELECT count(*) FROM touches WHERE id = ?", keptId));
+    assertEquals(1, count("SELECT count(*) FROM touch_history WHERE touch_id = ?", keptId));
+    assertEquals(1, count("SELECT count(*) FROM touch_queue WHERE touch_id = ?", keptId));
+    // released, so the shared server sends it rather than keep it for a day
+    assertEquals(1, count("WITH u AS (UPDATE touch_queue SET due_at = now() WHERE touch_id = ? RETURNING 1) "
+        + "SELECT count(*) FROM u", keptId));
+  }
+
+  @Test
   void theVertxDoorWritesAndTheLogChannelSends() throws Exception {
     long c = Touches.contact(api);
     String key = "vertx-" + Touches.unique();
