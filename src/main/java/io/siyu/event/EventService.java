@@ -1,5 +1,6 @@
 package io.siyu.event;
 
+import io.siyu.db.GenericPlans;
 import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
@@ -90,7 +91,8 @@ public final class EventService {
         return Future.failedFuture(Problem.invalid(errors));
       }
       // two batches may create the same new member at once: the loser retries and finds it
-      return Rows.retryingRaces(() -> pool.withTransaction(conn -> store(conn, inputs, batch)));
+      return Rows.retryingRaces(() -> pool.withTransaction(conn -> GenericPlans.forThisTransaction(conn)
+          .compose(v -> store(conn, inputs, batch))));
     });
   }
 

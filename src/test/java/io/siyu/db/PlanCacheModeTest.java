@@ -32,4 +32,18 @@ class PlanCacheModeTest {
     assertEquals("force_generic_plan", outbox);
     assertEquals("auto", shared);
   }
+
+  @Test
+  void aTransactionCanAskForGenericPlansAndTheConnectionForgetsItAfterwards() throws Exception {
+    var pool = TestSiyu.get().services().pool();
+    // one connection throughout, so "afterwards" is the same session the setting was made in
+    var modes = pool.withConnection(conn -> conn.begin()
+        .compose(tx -> GenericPlans.forThisTransaction(conn)
+            .compose(v -> conn.query("SHOW plan_cache_mode").execute())
+            .compose(inside -> tx.commit().map(inside.iterator().next().getString(0))))
+        .compose(inside -> conn.query("SHOW plan_cache_mode").execute()
+            .map(after -> java.util.List.of(inside, after.iterator().next().getString(0)))))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(java.util.List.of("force_generic_plan", "auto"), modes);
+  }
 }
