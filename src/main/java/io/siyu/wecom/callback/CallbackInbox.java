@@ -15,12 +15,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The WeCom callback feature of one running Siyu: its settings, the writer that stores callbacks,
  * the processor that hands them to handlers (started here), and what admins read and replay.
  */
 public final class CallbackInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(CallbackInbox.class);
   public static final Set<String> STATUSES = Set.of("pending", "done", "parked");
   private static final String COLUMNS = "id, event, change_type, fields, status, attempts, next_attempt_at, last_error, "
       + "note, received_at, updated_at, done_at";
@@ -30,14 +33,28 @@ public final class CallbackInbox {
       + "next_attempt_at = now(), note = 'replayed by ' || $2, updated_at = now() "
       + "WHERE id = $1 AND status IN ('parked', 'done') RETURNING " + COLUMNS;
 
+  /**
+   * Done callbacks past the retention, a batch at a time: one statement never holds many row locks
+   * or a long transaction, and the hourly run keeps up with any corp's rate.
+   */
+  private static final String FORGET_DONE = "DELETE FROM wecom_callbacks WHERE id IN (SELECT id FROM wecom_callbacks "
+      + "WHERE status = 'done' AND done_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)";
+  static final int FORGET_BATCH = 5_000;
+  /** The first look a minute after start (not in the way of starting), then hourly. */
+  private static final long FORGET_FIRST_MS = 60_000;
+  private static final long FORGET_EVERY_MS = 3_600_000;
+
+  private final Vertx vertx;
   private final Pool pool;
   private final Context context;
   private final CallbackSettings settings;
   private final Clock clock;
   private final CallbackProcessor processor;
   private final InboxWriter writer;
+  private long forgetTimer = -1;
 
   private CallbackInbox(Vertx vertx, Pool pool, CallbackSettings settings, Clock clock, List<CallbackHandler> handlers) {
+    this.vertx = vertx;
     this.pool = pool;
     this.settings = settings;
     this.clock = clock;
@@ -51,7 +68,25 @@ public final class CallbackInbox {
   public static CallbackInbox start(Vertx vertx, Pool pool, CallbackSettings settings, List<CallbackHandler> handlers) {
     CallbackInbox inbox = new CallbackInbox(vertx, pool, settings, Clock.systemUTC(), handlers);
     inbox.processor.start();
+    inbox.forgetTimer = vertx.setPeriodic(FORGET_FIRST_MS, FORGET_EVERY_MS, id -> inbox.forgetDone()
+        .onFailure(e -> LOG.warn("Forgetting done WeCom callbacks failed; the next hour tries again", e)));
     return inbox;
+  }
+
+  /**
+   * Deletes the done callbacks handled longer ago than the retention, answering how many. The inbox
+   * is also the record of what WeCom sent, but a callback handled a month ago has done its work:
+   * its contact, group chat or tag holds the result. WeCom retries within minutes, so a retry still
+   * finds the callback it repeats. Parked callbacks stay until an admin replays them.
+   */
+  public Future<Long> forgetDone() {
+    return forgetFrom(0L);
+  }
+
+  private Future<Long> forgetFrom(long sofar) {
+    return pool.preparedQuery(FORGET_DONE).execute(Tuple.of((int) settings.retention().toDays(), (long) FORGET_BATCH))
+        .compose(rows -> rows.rowCount() < FORGET_BATCH ? Future.succeededFuture(sofar + rows.rowCount())
+            : forgetFrom(sofar + rows.rowCount()));
   }
 
   /** Adds a handler (tests add ones for made-up events); callbacks already stored are handed to it when next due. */
@@ -78,6 +113,7 @@ public final class CallbackInbox {
 
   /** Stops claiming callbacks; completes once those being handled are recorded. */
   public Future<Void> stop() {
+    vertx.cancelTimer(forgetTimer);
     return processor.stop();
   }
 

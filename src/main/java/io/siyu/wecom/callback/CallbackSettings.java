@@ -15,8 +15,11 @@ import java.util.Map;
  * @param attempts how many times a callback is handed to its handler before it is parked
  * @param retryBaseMs the wait after the first failed attempt; it doubles with each further one
  * @param pollMs how often the processor looks for due callbacks when nothing woke it
+ * @param retention how long a handled (done) callback is kept; parked and pending ones are kept
+ *     until they are handled
  */
-public record CallbackSettings(WecomCrypt crypt, Duration window, int attempts, long retryBaseMs, long pollMs) {
+public record CallbackSettings(WecomCrypt crypt, Duration window, int attempts, long retryBaseMs, long pollMs,
+    Duration retention) {
   /** The longest wait between two attempts. */
   static final long RETRY_MAX_MS = 3_600_000;
 
@@ -37,7 +40,8 @@ public record CallbackSettings(WecomCrypt crypt, Duration window, int attempts, 
         Duration.ofSeconds(env.integer("SIYU_WECOM_CALLBACK_WINDOW_SECONDS", 300, 1, 86_400)),
         env.integer("SIYU_WECOM_CALLBACK_ATTEMPTS", 8, 1, 100),
         env.integer("SIYU_WECOM_CALLBACK_RETRY_MS", 30_000, 1, (int) RETRY_MAX_MS),
-        env.integer("SIYU_WECOM_CALLBACK_POLL_MS", 1000, 1, 60_000));
+        env.integer("SIYU_WECOM_CALLBACK_POLL_MS", 1000, 1, 60_000),
+        Duration.ofDays(env.integer("SIYU_WECOM_CALLBACK_RETENTION_DAYS", 30, 1, 3650)));
   }
 
   boolean configured() {

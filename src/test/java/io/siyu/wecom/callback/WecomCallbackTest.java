@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.siyu.channel.Await;
 import io.siyu.channel.wecom.FakeWecom;
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.Future;
@@ -213,6 +214,41 @@ class WecomCallbackTest {
     assertEquals(3, handler.calls.get());
     assertEquals(3, done.getInteger("attempts"));
     assertEquals("WeCom answered errcode -1 (2)", done.getString("last_error"), "the last failure stays on record");
+  }
+
+  @Test
+  void doneCallbacksAreForgottenAfterTheRetentionAndParkedOnesAreKept() {
+    TestHandler handler = new TestHandler(c -> "wm-fails".equals(c.field("ExternalUserID"))
+        ? Future.failedFuture("WeCom said no") : Future.succeededFuture());
+    for (String user : List.of("wm-old", "wm-recent", "wm-fails")) {
+      assertSuccess(callbacks.post(server.api(), WecomCallbacks.event(handler.event, "edit_external_contact",
+          Map.of("ExternalUserID", user))));
+    }
+    Eventually.await("two done and one parked", () -> WecomCallbacks.stored(server.api(), handler.event).stream()
+        .map(c -> c.getString("status")).sorted().toList().equals(List.of("done", "done", "parked")));
+    Map<String, Long> ids = new HashMap<>();
+    for (JsonObject c : WecomCallbacks.stored(server.api(), handler.event)) {
+      ids.put(c.getJsonObject("fields").getString("ExternalUserID"), c.getLong("id"));
+    }
+    assertEquals(3, ids.size());
+    // handled 31 and 29 days ago (the default retention is 30 days); the parked one was stored long ago
+    backdate(ids.get("wm-old"), 31);
+    backdate(ids.get("wm-recent"), 29);
+    backdate(ids.get("wm-fails"), 400);
+
+    long forgotten = Await.result(server.siyu().services().wecomCallbacks().forgetDone());
+
+    assertEquals(1L, forgotten, "only the one handled more than 30 days ago");
+    assertEquals(404, server.api().get("/api/v1/wecom/callbacks/" + ids.get("wm-old")).status());
+    assertEquals("done", server.api().get("/api/v1/wecom/callbacks/" + ids.get("wm-recent")).json().getString("status"));
+    assertEquals("parked", server.api().get("/api/v1/wecom/callbacks/" + ids.get("wm-fails")).json().getString("status"));
+    assertEquals(0L, Await.result(server.siyu().services().wecomCallbacks().forgetDone()), "nothing left to forget");
+  }
+
+  private static void backdate(long id, int days) {
+    Await.result(server.siyu().services().pool().preparedQuery("UPDATE wecom_callbacks SET "
+        + "done_at = CASE WHEN done_at IS NULL THEN NULL ELSE now() - make_interval(days => $2) END, "
+        + "received_at = now() - make_interval(days => $2) WHERE id = $1").execute(Tuple.of(id, days)));
   }
 
   @Test
