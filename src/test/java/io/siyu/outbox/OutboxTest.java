@@ -66,19 +66,10 @@ class OutboxTest {
     long kept = Touches.contact(api);
     String erasedKey = "erased-" + Touches.unique();
     String keptKey = "kept-" + Touches.unique();
-    try (Connection conn = siyu.database().jdbc().getConnection()) {
-      conn.setAutoCommit(false);
-      assertTrue(Outbox.enqueue(conn, Touches.touch(erasedKey, erased, "log")));
-      assertTrue(Outbox.enqueue(conn, Touches.touch(keptKey, kept, "log")));
-      // held back a day, so both are still queued when the contact goes
-      try (PreparedStatement hold = conn.prepareStatement("UPDATE touch_queue SET due_at = now() + interval '1 day' "
-          + "WHERE touch_id IN (SELECT id FROM touches WHERE touch_key IN (?, ?))")) {
-        hold.setString(1, erasedKey);
-        hold.setString(2, keptKey);
-        assertEquals(2, hold.executeUpdate());
-      }
-      conn.commit();
-    }
+    // held back a day, so both are still queued when the contact goes
+    assertEquals(2, Touches.enqueueAdjusted(siyu, List.of(Touches.touch(erasedKey, erased, "log"),
+        Touches.touch(keptKey, kept, "log")), "UPDATE touch_queue SET due_at = now() + interval '1 day' "
+        + "WHERE touch_id IN (SELECT id FROM touches WHERE touch_key IN (?, ?))", erasedKey, keptKey));
     long erasedId = Touches.idOf(siyu, erasedKey);
     long keptId = Touches.idOf(siyu, keptKey);
 

@@ -46,6 +46,30 @@ public final class Touches {
     return java.util.Arrays.stream(touches).map(t -> idOf(siyu, t.touchKey())).toList();
   }
 
+  /**
+   * Writes the touches and, in the same transaction (so the dispatcher never sees them as they
+   * were), runs {@code adjustSql} with {@code params}: holds them back, makes them look mid-send.
+   * Answers how many rows the adjustment changed. Does not wake the dispatcher.
+   */
+  public static int enqueueAdjusted(Siyu siyu, List<TouchRequest> touches, String adjustSql, Object... params)
+      throws Exception {
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      for (TouchRequest t : touches) {
+        Outbox.enqueue(conn, t);
+      }
+      int changed;
+      try (PreparedStatement adjust = conn.prepareStatement(adjustSql)) {
+        for (int i = 0; i < params.length; i++) {
+          adjust.setObject(i + 1, params[i]);
+        }
+        changed = adjust.executeUpdate();
+      }
+      conn.commit();
+      return changed;
+    }
+  }
+
   public static long idOf(Siyu siyu, String touchKey) {
     try (Connection conn = siyu.database().jdbc().getConnection();
         PreparedStatement ps = conn.prepareStatement("SELECT id FROM touches WHERE touch_key = ?")) {

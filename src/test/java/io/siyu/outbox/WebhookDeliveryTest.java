@@ -148,17 +148,9 @@ class WebhookDeliveryTest {
    * died; answers it once it has reached {@code status}.
    */
   private static JsonObject leftSendingUntil(String key, int attempts, String status) throws Exception {
-    try (Connection conn = siyu().database().jdbc().getConnection()) {
-      conn.setAutoCommit(false);
-      Outbox.enqueue(conn, Touches.touch(key, Touches.contact(api()), "webhook"));
-      try (PreparedStatement ps = conn.prepareStatement("UPDATE touches SET status = 'sending', attempts = ?, "
-          + "updated_at = now() - interval '10 minutes' WHERE touch_key = ?")) {
-        ps.setInt(1, attempts);
-        ps.setString(2, key);
-        assertEquals(1, ps.executeUpdate());
-      }
-      conn.commit();
-    }
+    assertEquals(1, Touches.enqueueAdjusted(siyu(), List.of(Touches.touch(key, Touches.contact(api()), "webhook")),
+        "UPDATE touches SET status = 'sending', attempts = ?, updated_at = now() - interval '10 minutes' "
+        + "WHERE touch_key = ?", attempts, key));
     return Touches.await(api(), Touches.idOf(siyu(), key), status);
   }
 }
