@@ -36,22 +36,19 @@ public final class SiyuSignature {
   }
 
   /**
-   * Each thread keeps one HMAC, keyed with the secret it last signed with: the webhook channel signs
-   * every touch with the same secret on the event loop, and looking up a {@code Mac} and keying it
-   * (two hashes of the padded key) cost more than the signature itself.
+   * Each thread keeps one HMAC ({@link JcaPerThread}), keyed with the secret it last signed with: the
+   * webhook channel signs every touch with the same secret on the event loop, and keying a
+   * {@code Mac} (two hashes of the padded key) is most of the cost of a small signature.
    */
-  private static final ThreadLocal<KeyedMac> MACS = ThreadLocal.withInitial(KeyedMac::new);
+  private static final ThreadLocal<KeyedMac> MACS =
+      ThreadLocal.withInitial(() -> new KeyedMac(JcaPerThread.make(Mac::getInstance, "HmacSHA256")));
 
   private static final class KeyedMac {
     private final Mac mac;
     private byte[] key;
 
-    KeyedMac() {
-      try {
-        mac = Mac.getInstance("HmacSHA256");
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-      }
+    KeyedMac(Mac mac) {
+      this.mac = mac;
     }
 
     /** The thread's HMAC keyed with {@code secret}, ready for a new message. */

@@ -39,7 +39,7 @@ public final class CallbackInbox {
    */
   private static final String FORGET_DONE = "DELETE FROM wecom_callbacks WHERE id IN (SELECT id FROM wecom_callbacks "
       + "WHERE status = 'done' AND done_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)";
-  static final int FORGET_BATCH = 5_000;
+  private static final int FORGET_BATCH = 5_000;
   /** The first look a minute after start (not in the way of starting), then hourly. */
   private static final long FORGET_FIRST_MS = 60_000;
   private static final long FORGET_EVERY_MS = 3_600_000;

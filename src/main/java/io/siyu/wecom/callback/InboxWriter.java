@@ -1,5 +1,6 @@
 package io.siyu.wecom.callback;
 
+import io.siyu.web.JcaPerThread;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,7 +10,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,13 +92,12 @@ public final class InboxWriter {
     write();
   }
 
+  /** The dedup key, made on the event loop for every callback: one digest per thread ({@link JcaPerThread}). */
   static Buffer hash(String message) {
-    try {
-      return Buffer.buffer(MessageDigest.getInstance("SHA-256").digest(message.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return Buffer.buffer(SHA256.get().digest(message.getBytes(StandardCharsets.UTF_8)));
   }
+
+  private static final ThreadLocal<MessageDigest> SHA256 = JcaPerThread.of(MessageDigest::getInstance, "SHA-256");
 
   private void write() {
     if (writing || waiting.isEmpty()) {
