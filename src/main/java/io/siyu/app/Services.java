@@ -31,11 +31,17 @@ public final class Services {
   private final Vertx vertx;
   private final Pool pool;
   /**
-   * The dispatcher's own connections (its claims, their frequency caps and its records): its
-   * statements get generic plans there, and its bookkeeping never waits behind API requests.
+   * The dispatcher's own connections: its statements get generic plans there, and its bookkeeping
+   * never waits behind API requests. Its claims and the frequency caps and rate limits it reserves
+   * before a send commit without waiting for the disk. Should the database crash before they
+   * reach it, the touches they were for are sent again (as after any send whose result was not
+   * recorded), and they reach the disk before any result is recorded on {@link #outboxRecordPool}.
    */
   private final Pool outboxPool;
   private static final int OUTBOX_POOL_SIZE = 4;
+  /** The dispatcher's records of results: each commit waits for the disk, as every other. */
+  private final Pool outboxRecordPool;
+  private static final int OUTBOX_RECORD_POOL_SIZE = 2;
   private final Database database;
   private final TokenService tokens;
   private final AttributeService attributes;
@@ -96,8 +102,10 @@ public final class Services {
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
     this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());
-    this.outboxPool = database.genericPlanPool(vertx, OUTBOX_POOL_SIZE, "siyu-outbox");
-    this.dispatcher = new Dispatcher(vertx, outboxPool, channels, config.outbox(),
+    this.outboxPool = database.genericPlanPool(vertx, OUTBOX_POOL_SIZE, "siyu-outbox", Database.Commits.UNFLUSHED);
+    this.outboxRecordPool = database.genericPlanPool(vertx, OUTBOX_RECORD_POOL_SIZE, "siyu-outbox-records",
+        Database.Commits.FLUSHED);
+    this.dispatcher = new Dispatcher(vertx, outboxPool, outboxRecordPool, channels, config.outbox(),
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
@@ -131,6 +139,8 @@ public final class Services {
   public Pool pool() { return pool; }
 
   public Pool outboxPool() { return outboxPool; }
+
+  public Pool outboxRecordPool() { return outboxRecordPool; }
   public Database database() { return database; }
   public TokenService tokens() { return tokens; }
   public AttributeService attributes() { return attributes; }

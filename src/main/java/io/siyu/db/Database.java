@@ -111,10 +111,30 @@ public final class Database implements AutoCloseable {
    * afresh at almost every call once the queue had grown since its first plans (a plan for known
    * values kept looking cheaper), which cost a quarter of the statement's time.
    */
-  public Pool genericPlanPool(Vertx vertx, int size, String name) {
-    PoolOptions po = new PoolOptions().setMaxSize(size).setName(name);
-    return PgBuilder.pool().with(po)
-        .connectingTo(connectOptions().addProperty("plan_cache_mode", "force_generic_plan")).using(vertx).build();
+  public Pool genericPlanPool(Vertx vertx, int size, String name, Commits commits) {
+    // an event loop of its own: left to the default, the connections ran on the event loop of
+    // whoever used the pool first (the dispatcher's), whose sends then waited behind the decoding
+    // of every claim's rows
+    PoolOptions po = new PoolOptions().setMaxSize(size).setName(name).setEventLoopSize(1);
+    PgConnectOptions options = connectOptions().addProperty("plan_cache_mode", "force_generic_plan");
+    if (commits == Commits.UNFLUSHED) {
+      options.addProperty("synchronous_commit", "off");
+    }
+    return PgBuilder.pool().with(po).connectingTo(options).using(vertx).build();
+  }
+
+  /** Whether a pool's commits wait for their WAL to reach the disk. */
+  public enum Commits {
+    /** Each commit waits until its WAL is flushed: PostgreSQL's default. */
+    FLUSHED,
+    /**
+     * A commit returns before its WAL is flushed ({@code synchronous_commit = off}); a crash of the
+     * database may lose the last fraction of a second of them, never half of one. Only for writes
+     * whose loss undoes nothing that happened outside the database, or that are always followed by
+     * a flushed commit that must survive with them: WAL is flushed in order, so that commit flushes
+     * every earlier one too.
+     */
+    UNFLUSHED
   }
 
   private PgConnectOptions connectOptions() {

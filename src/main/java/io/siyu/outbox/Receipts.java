@@ -11,10 +11,11 @@ import java.util.List;
 
 /**
  * Applies provider receipts to touches, all of one call in one statement, with a history row each.
- * A receipt only moves a touch forward (sending/sent → delivered → read; sending/sent → failed),
+ * A receipt only moves a touch forward (queued/sent → delivered → read; queued/sent → failed),
  * so a replayed receipt, or one older than what the touch already says, changes nothing. A receipt
- * may beat the dispatcher's own record of the send; it then stands, and the record finds the touch
- * no longer "sending" and leaves it.
+ * may beat the dispatcher's own record of the send (the touch still says 'queued' while it is
+ * sent); it then stands, and the record finds the touch no longer queued and leaves it. A touch a
+ * receipt moves leaves the queue: one waiting for a retry had in fact reached the member.
  */
 public final class Receipts {
   private static final String RANK = "CASE %s WHEN 'delivered' THEN 1 WHEN 'failed' THEN 1 WHEN 'read' THEN 2 ELSE 0 END";
@@ -29,11 +30,14 @@ public final class Receipts {
       + "  last_error = CASE WHEN r.status = 'failed' THEN coalesce(r.detail, 'failed, says the provider') ELSE t.last_error END, "
       + "  updated_at = now() "
       + "  FROM r WHERE t.touch_key = r.touch_key AND t.channel = $5 "
-      + "  AND t.status IN ('sending', 'sent', 'delivered', 'read', 'failed') "
+      + "  AND t.status IN ('queued', 'sent', 'delivered', 'read', 'failed') "
+      // a queued touch only once it has gone to the provider (sent now, or waiting for a retry)
+      + "  AND (t.status <> 'queued' OR EXISTS (SELECT 1 FROM touch_queue q WHERE q.touch_id = t.id AND q.attempts > 0)) "
       + "  AND " + String.format(RANK, "r.status") + " > " + String.format(RANK, "t.status") + " "
       + "  RETURNING t.id, r.status, r.detail), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) "
-      + "  SELECT id, status, 'receipt' || coalesce(': ' || detail, '') FROM done) "
+      + "  SELECT id, status, 'receipt' || coalesce(': ' || detail, '') FROM done), "
+      + "dequeued AS (DELETE FROM touch_queue q USING done WHERE q.touch_id = done.id) "
       + "SELECT (SELECT count(*) FROM done) AS applied, "
       + "  (SELECT count(*) FROM r WHERE NOT EXISTS (SELECT 1 FROM touches t WHERE t.touch_key = r.touch_key "
       + "    AND t.channel = $5)) AS unknown";

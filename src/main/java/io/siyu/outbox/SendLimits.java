@@ -64,10 +64,11 @@ public final class SendLimits {
    */
   private static final String RESERVE_CAPS = "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::int[]) "
       + "  AS r (contact_id, day, wanted)), "
-      // per-contact subqueries, not a join: a join planned from an empty table's statistics scans the whole table
-      + "cur AS (SELECT r.*, coalesce((SELECT d.sent FROM contact_send_days d WHERE d.contact_id = r.contact_id "
-      + "  AND d.day = r.day), 0) AS today, coalesce((SELECT sum(w.sent) FROM contact_send_days w "
-      + "  WHERE w.contact_id = r.contact_id AND w.day > r.day - 7 AND w.day < r.day), 0) AS week FROM r), "
+      // one range of each contact's days, read per contact (a lateral subquery, not a join: a join
+      // planned from an empty table's statistics scans the whole table)
+      + "cur AS (SELECT r.*, coalesce(s.today, 0) AS today, coalesce(s.week, 0) AS week FROM r, LATERAL ("
+      + "  SELECT sum(d.sent) FILTER (WHERE d.day = r.day) AS today, sum(d.sent) FILTER (WHERE d.day < r.day) AS week "
+      + "  FROM contact_send_days d WHERE d.contact_id = r.contact_id AND d.day > r.day - 7 AND d.day <= r.day) s), "
       + "granted AS (SELECT contact_id, day, greatest(0, least(wanted, $4::int - today, $5::int - today - week))::int AS n "
       + "  FROM cur), "
       + "taken AS (INSERT INTO contact_send_days AS d (contact_id, day, sent) SELECT contact_id, day, n FROM granted WHERE n > 0 "
@@ -111,8 +112,15 @@ public final class SendLimits {
 
   private static final String FORGET_RATES = "DELETE FROM channel_rate_windows WHERE second < $1";
 
+  /** Places of days no cap looks at any more (a week back, and a day for time zones). */
+  private static final String FORGET_OLD_DAYS = "DELETE FROM contact_send_days WHERE day < $1";
+  /** How often old places are dropped: the statement reads the whole table. */
+  static final long FORGET_DAYS_EVERY_MS = 3_600_000;
+
   private final SqlClient db;
   private final Cap cap;
+  /** When {@link #forget} next drops old days' places (0: at its first call). */
+  private long nextDaysForgetAt;
 
   public SendLimits(SqlClient db, Cap cap) {
     this.db = db;
@@ -153,8 +161,22 @@ public final class SendLimits {
         .map(rows -> rows.size() > 0);
   }
 
-  /** Drops the counts of seconds long gone (the dispatcher calls this now and then). */
-  Future<Void> forgetRates(Instant now) {
-    return db.preparedQuery(FORGET_RATES).execute(Tuple.of(now.getEpochSecond() - 60)).mapEmpty();
+  /**
+   * Drops the counts of seconds long gone, and once an hour the places of days older than a
+   * week (the dispatcher calls this now and then, on its context).
+   */
+  Future<Void> forget(Instant now) {
+    Future<Void> rates = db.preparedQuery(FORGET_RATES).execute(Tuple.of(now.getEpochSecond() - 60)).mapEmpty();
+    if (now.toEpochMilli() < nextDaysForgetAt) {
+      return rates;
+    }
+    nextDaysForgetAt = now.toEpochMilli() + FORGET_DAYS_EVERY_MS;
+    return rates.compose(v -> forgetOldDays(now));
+  }
+
+  /** Drops the places of days no cap counts any more. */
+  Future<Void> forgetOldDays(Instant now) {
+    LocalDate before = now.atOffset(java.time.ZoneOffset.UTC).toLocalDate().minusDays(8);
+    return db.preparedQuery(FORGET_OLD_DAYS).execute(Tuple.of(before)).mapEmpty();
   }
 }

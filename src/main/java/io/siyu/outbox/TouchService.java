@@ -18,13 +18,23 @@ import java.util.Set;
 public final class TouchService {
   public static final Set<String> STATUSES =
       Set.of("queued", "sending", "sent", "delivered", "read", "failed", "dead", "suppressed");
-  private static final String COLUMNS = Dispatcher.COLUMNS
-      + ", requested_channel, status, next_attempt_at, last_error, sent_at, delivered_at, read_at, created_at, updated_at";
+  /**
+   * What the API shows of a touch. While one of its sends is under way (its queue place leased),
+   * it says 'sending', with that attempt counted; {@code touches} itself learns of the attempt when
+   * its result is recorded.
+   */
+  private static final String STATUS = "CASE WHEN q.leased_until > now() THEN 'sending' ELSE t.status END";
+  private static final String SELECT = "SELECT "
+      + java.util.Arrays.stream((Dispatcher.COLUMNS + ", requested_channel, next_attempt_at, last_error, sent_at, "
+          + "delivered_at, read_at, created_at, updated_at").split(", ")).map(c -> "t." + c)
+          .collect(java.util.stream.Collectors.joining(", "))
+      + ", " + STATUS + " AS status, coalesce(q.attempts, t.attempts) AS attempts "
+      + "FROM touches t LEFT JOIN touch_queue q ON q.touch_id = t.id ";
 
   /** Only a touch that has stopped trying goes back: a queued or sending one would be sent twice. */
   private static final String REQUEUE = "WITH requeued AS (UPDATE touches SET status = 'queued', attempts = 0, "
       + "next_attempt_at = now(), updated_at = now() WHERE id = $1 AND status IN ('dead', 'failed') "
-      + "RETURNING " + COLUMNS + ", priority), "
+      + "RETURNING id, priority), "
       + "queue AS (INSERT INTO touch_queue (touch_id, priority) SELECT id, priority FROM requeued), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, 'queued', 'requeued by ' || $2 "
       + "  FROM requeued) "
@@ -41,32 +51,31 @@ public final class TouchService {
   /** Filters are optional; every value is bound. Oldest first, like the other lists. */
   public Future<JsonObject> list(Long contactId, String status, String journeyKey, String activityId, Page page) {
     SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
-    List<String> where = new ArrayList<>(List.of("id > $1"));
+    List<String> where = new ArrayList<>(List.of("t.id > $1"));
     if (contactId != null) {
-      where.add("contact_id = " + p.add(contactId));
+      where.add("t.contact_id = " + p.add(contactId));
     }
     if (status != null) {
-      where.add("status = " + p.add(status));
+      where.add(STATUS + " = " + p.add(status));
     }
     if (journeyKey != null) {
-      where.add("journey_key = " + p.add(journeyKey));
+      where.add("t.journey_key = " + p.add(journeyKey));
     }
     if (activityId != null) {
-      where.add("activity_id = " + p.add(activityId));
+      where.add("t.activity_id = " + p.add(activityId));
     }
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM touches WHERE " + String.join(" AND ", where)
-            + " ORDER BY id LIMIT $2")
+    return pool.preparedQuery(SELECT + "WHERE " + String.join(" AND ", where) + " ORDER BY t.id LIMIT $2")
         .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, TouchService::touch)));
   }
 
   /** One touch with every status it has been through, in order. */
   public Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM touches WHERE id = $1").execute(Tuple.of(id))
+    return pool.preparedQuery(SELECT + "WHERE t.id = $1").execute(Tuple.of(id))
         .map(rows -> Rows.one(rows, "Touch " + id, TouchService::touch))
-        .compose(touch -> pool.preparedQuery("SELECT status, at, detail FROM touch_history WHERE touch_id = $1 "
-                + "ORDER BY id").execute(Tuple.of(id))
-            .map(rows -> touch.put("history", Rows.array(rows, TouchService::history))));
+        .compose(touch -> pool.preparedQuery("SELECT status, at, detail, attempt, started_at FROM touch_history "
+                + "WHERE touch_id = $1 ORDER BY id").execute(Tuple.of(id))
+            .map(rows -> touch.put("history", history(rows))));
   }
 
   private static final java.util.Set<String> SEND_FIELDS = java.util.Set.of("contact_id", "channel", "template", "kind", "data");
@@ -125,8 +134,8 @@ public final class TouchService {
             return get(id).compose(t -> Future.failedFuture(Problem.conflict("Touch " + id + " is "
                 + t.getString("status") + "; only dead or failed touches can be requeued", null)));
           }
-          dispatcher.wake();
-          return get(id);
+          // answered as requeued, before the dispatcher may have claimed it again
+          return get(id).onComplete(x -> dispatcher.wake());
         });
   }
 
@@ -154,10 +163,22 @@ public final class TouchService {
         .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 
-  private static JsonObject history(Row r) {
-    return new JsonObject()
-        .put("status", r.getString("status"))
-        .put("at", Rows.instant(r.getOffsetDateTime("at")))
-        .put("detail", r.getString("detail"));
+  /**
+   * The statuses a touch has been through, in order. An attempt's row is its result; the
+   * 'sending' step before it is shown from the attempt's number and the time it was claimed.
+   */
+  private static io.vertx.core.json.JsonArray history(io.vertx.sqlclient.RowSet<Row> rows) {
+    io.vertx.core.json.JsonArray history = new io.vertx.core.json.JsonArray();
+    for (Row r : rows) {
+      if (r.getOffsetDateTime("started_at") != null) {
+        history.add(step("sending", r.getOffsetDateTime("started_at"), "attempt " + r.getInteger("attempt")));
+      }
+      history.add(step(r.getString("status"), r.getOffsetDateTime("at"), r.getString("detail")));
+    }
+    return history;
+  }
+
+  private static JsonObject step(String status, java.time.OffsetDateTime at, String detail) {
+    return new JsonObject().put("status", status).put("at", Rows.instant(at)).put("detail", detail);
   }
 }

@@ -16,23 +16,30 @@ import java.util.List;
 final class Transitions {
   /**
    * Any number of results in one statement (parameters are parallel arrays), each only while the
-   * touch is still that send's: if its lease ran out and another claim took it again,
-   * {@code attempts} has moved on and the result changes nothing. The touch leaves the queue, or
-   * (queued again) takes its new place there. Its status changes only while it says 'sending': a
-   * provider's receipt may have beaten the record, and then it stands.
+   * touch's queue place is still that send's: if its lease ran out and another claim took it again,
+   * the place's {@code attempts} has moved on and the result changes nothing. The touch leaves the
+   * queue, or (queued again) takes its new place there, its lease ended. Its status changes only
+   * while it says 'queued': a provider's receipt may have beaten the record, and then it stands.
+   * The history row of the result names the attempt and when it was claimed, when it went to a
+   * provider; one the sending policy settled before any send (deferred, suppressed) was no attempt,
+   * and its claim is taken back ({@code refund}).
    */
   private static final String RECORD = "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], "
       + "  $5::timestamptz[], $6::text[], $7::text[], $8::int[]) AS r (id, attempts, status, last_error, next_at, detail, channel, refund)), "
-      + "owned AS (SELECT r.* FROM r JOIN touches t ON t.id = r.id AND t.attempts = r.attempts WHERE t.id = ANY($1::bigint[])), "
+      + "owned AS (SELECT r.*, q.claimed_at FROM r JOIN touch_queue q ON q.touch_id = r.id AND q.attempts = r.attempts "
+      + "  WHERE q.touch_id = ANY($1::bigint[])), "
       + "dequeued AS (DELETE FROM touch_queue q USING owned o WHERE q.touch_id = o.id AND o.status <> 'queued'), "
-      + "requeued AS (UPDATE touch_queue q SET due_at = o.next_at FROM owned o WHERE q.touch_id = o.id AND o.status = 'queued'), "
+      + "requeued AS (UPDATE touch_queue q SET due_at = o.next_at, attempts = q.attempts - o.refund, claimed_at = NULL, "
+      + "  leased_until = NULL FROM owned o WHERE q.touch_id = o.id AND o.status = 'queued'), "
       + "done AS (UPDATE touches t SET status = r.status, last_error = coalesce(r.last_error, t.last_error), "
-      + "  channel = r.channel, attempts = t.attempts - r.refund, "
+      + "  channel = r.channel, attempts = r.attempts - r.refund, "
       + "  sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE t.sent_at END, "
       + "  next_attempt_at = coalesce(r.next_at, t.next_attempt_at), updated_at = now() "
-      + "  FROM owned r WHERE t.id = r.id AND t.status = 'sending' "
-      + "  RETURNING t.id, t.status, r.detail), "
-      + "history AS (INSERT INTO touch_history (touch_id, status, detail) SELECT id, status, detail FROM done) "
+      + "  FROM owned r WHERE t.id = r.id AND t.status = 'queued' "
+      + "  RETURNING t.id, t.status, r.detail, r.claimed_at, r.attempts, r.refund), "
+      + "history AS (INSERT INTO touch_history (touch_id, status, detail, attempt, started_at) "
+      + "  SELECT id, status, detail, CASE WHEN refund = 0 THEN attempts END, CASE WHEN refund = 0 THEN claimed_at END "
+      + "  FROM done ORDER BY id) "
       + "SELECT count(*) FROM done";
 
   /**

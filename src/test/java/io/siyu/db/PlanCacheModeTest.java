@@ -33,6 +33,25 @@ class PlanCacheModeTest {
     assertEquals("auto", shared);
   }
 
+  /**
+   * The claims and reservations made before a send may be lost with a crash of the database (the
+   * touch is then sent again), so they do not wait for the disk; results do, and nothing else is
+   * changed.
+   */
+  @Test
+  void onlyTheDispatchersClaimsCommitWithoutWaitingForTheDisk() throws Exception {
+    var services = TestSiyu.get().services();
+    assertEquals("off", show(services.outboxPool(), "synchronous_commit"));
+    assertEquals("on", show(services.outboxRecordPool(), "synchronous_commit"));
+    assertEquals("force_generic_plan", show(services.outboxRecordPool(), "plan_cache_mode"));
+    assertEquals("on", show(services.pool(), "synchronous_commit"));
+  }
+
+  private static String show(io.vertx.sqlclient.Pool pool, String setting) throws Exception {
+    return pool.query("SHOW " + setting).execute()
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getString(0);
+  }
+
   @Test
   void aTransactionCanAskForGenericPlansAndTheConnectionForgetsItAfterwards() throws Exception {
     var pool = TestSiyu.get().services().pool();

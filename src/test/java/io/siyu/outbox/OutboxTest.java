@@ -61,7 +61,7 @@ class OutboxTest {
   }
 
   @Test
-  void erasingAContactTakesItsTouchesHistoryAndQueuePlacesAlongAndNoOneElses() throws Exception {
+  void erasingAContactTakesItsTouchesHistoryQueueAndCapPlacesAlongAndNoOneElses() throws Exception {
     long erased = Touches.contact(api);
     long kept = Touches.contact(api);
     String erasedKey = "erased-" + Touches.unique();
@@ -72,8 +72,14 @@ class OutboxTest {
         + "WHERE touch_id IN (SELECT id FROM touches WHERE touch_key IN (?, ?))", erasedKey, keptKey));
     long erasedId = Touches.idOf(siyu, erasedKey);
     long keptId = Touches.idOf(siyu, keptKey);
+    // places of the frequency cap, a while ago (so they hold back none of the shared server's touches)
+    assertEquals(2, count("WITH i AS (INSERT INTO contact_send_days (contact_id, day, sent) "
+        + "VALUES (?, current_date - 3, 1), (?, current_date - 3, 1) RETURNING 1) SELECT count(*) FROM i", erased, kept));
 
     assertEquals(204, api.delete("/api/v1/contacts/" + erased).status());
+
+    assertEquals(0, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ?", erased));
+    assertEquals(1, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ?", kept));
 
     assertEquals(0, count("SELECT count(*) FROM touches WHERE id = ?", erasedId));
     assertEquals(0, count("SELECT count(*) FROM touch_history WHERE touch_id = ?", erasedId));
@@ -86,6 +92,19 @@ class OutboxTest {
         + "SELECT count(*) FROM u", keptId));
   }
 
+  /** A cap counts a week back; places of older days are dropped, so the table does not grow for ever. */
+  @Test
+  void capPlacesOlderThanAWeekAreForgotten() throws Exception {
+    long c = Touches.contact(api);
+    assertEquals(4, count("WITH i AS (INSERT INTO contact_send_days (contact_id, day, sent) SELECT ?, "
+        + "(now() AT TIME ZONE 'UTC')::date - d, 1 FROM unnest(ARRAY[20, 9, 6, 0]) d RETURNING 1) SELECT count(*) FROM i", c));
+    new SendLimits(siyu.services().pool(), SendLimits.Cap.NONE).forgetOldDays(java.time.Instant.now())
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(2, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ? "
+        + "AND day >= (now() AT TIME ZONE 'UTC')::date - 6", c), "the last week stays");
+    assertEquals(2, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ?", c), "the older days are gone");
+  }
+
   @Test
   void theVertxDoorWritesAndTheLogChannelSends() throws Exception {
     long c = Touches.contact(api);
@@ -94,9 +113,18 @@ class OutboxTest {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertTrue(written);
     siyu.services().dispatcher().wake();
-    JsonObject t = Touches.await(api, Touches.idOf(siyu, key), "sent");
+    long id = Touches.idOf(siyu, key);
+    JsonObject t = Touches.await(api, id, "sent");
     assertEquals(1, t.getInteger("attempts"));
     assertEquals(List.of("queued", "sending", "sent"), Touches.statuses(t));
+    // stored as one row per attempt: its result, with its number and when it was claimed
+    assertEquals(2, count("SELECT count(*) FROM touch_history WHERE touch_id = ?", id));
+    assertEquals(1, count("SELECT count(*) FROM touch_history WHERE touch_id = ? AND status = 'sent' AND attempt = 1 "
+        + "AND started_at <= at", id));
+    JsonObject sending = t.getJsonArray("history").getJsonObject(1);
+    assertEquals("attempt 1", sending.getString("detail"));
+    assertTrue(sending.getString("at").compareTo(t.getJsonArray("history").getJsonObject(2).getString("at")) <= 0,
+        "claimed before its result: " + t.getJsonArray("history"));
     assertEquals("logged", t.getJsonArray("history").getJsonObject(2).getString("detail"));
     assertEquals(new JsonObject().put("name", "李雷").put("coupon", 50), t.getJsonObject("payload"));
     assertEquals("welcome", t.getString("journey_key"));

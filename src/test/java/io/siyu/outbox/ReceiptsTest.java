@@ -81,6 +81,32 @@ class ReceiptsTest {
         .getJsonArray("items").size(), "listable by the new status");
   }
 
+  /**
+   * A touch being sent says 'sending' (its queue place is leased; the touch row itself says
+   * queued until the result is recorded). A receipt that comes before that record stands: the
+   * touch leaves the queue, and the record that follows changes nothing and sends nothing again.
+   */
+  @Test
+  void aReceiptThatBeatsTheRecordOfItsSendStands() throws Exception {
+    Api api = server.api();
+    String key = "rcpt-early-" + Touches.unique();
+    sink.scriptSlow(key, 1500);
+    long contact = Touches.contact(api);
+    long id = Touches.enqueue(server.siyu(), Touches.touch(key, contact, "webhook")).get(0);
+    JsonObject sending = Touches.await(api, id, "sending");
+    assertEquals(1, sending.getInteger("attempts"), "the attempt under way counts");
+    assertEquals(List.of(id), api.get("/api/v1/touches?status=sending&contact_id=" + contact).json()
+        .getJsonArray("items").stream().map(t -> ((JsonObject) t).getLong("id")).toList());
+
+    assertEquals(1L, post(receipts(key, "delivered")).json().getLong("applied"));
+    Touches.sleep(2500); // the sink's answer (1.5 s) and its record have come and gone
+    JsonObject t = api.get("/api/v1/touches/" + id).json();
+    assertEquals("delivered", t.getString("status"));
+    assertEquals(List.of("queued", "delivered"), Touches.statuses(t));
+    assertEquals(1, sink.calls(key).size(), "sent once");
+    assertEquals(0, api.get("/api/v1/touches?status=queued&contact_id=" + contact).json().getJsonArray("items").size());
+  }
+
   @Test
   void callsThatAreNotTheProvidersChangeNothing() throws Exception {
     Api api = server.api();

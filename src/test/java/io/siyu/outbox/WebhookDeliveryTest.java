@@ -119,8 +119,10 @@ class WebhookDeliveryTest {
     String key = "lease-" + Touches.unique();
     JsonObject t = leftSendingUntil(key, 1, "sent");
     assertEquals(2, t.getInteger("attempts"));
-    assertEquals(List.of("queued", "queued", "sending", "sent"), Touches.statuses(t));
-    assertTrue(Touches.details(t).get(1).startsWith("no result within the lease of 10000 ms"), Touches.details(t).toString());
+    assertEquals(List.of("queued", "sending", "queued", "sending", "sent"), Touches.statuses(t));
+    assertEquals("attempt 1", Touches.details(t).get(1), "the lost attempt, at its claim");
+    assertTrue(Touches.details(t).get(2).startsWith("no result within the lease of 10000 ms"), Touches.details(t).toString());
+    assertEquals("attempt 2", Touches.details(t).get(3));
     assertEquals(1, sink.calls(key).size());
   }
 
@@ -131,7 +133,7 @@ class WebhookDeliveryTest {
     assertEquals(3, t.getInteger("attempts"), "the claim that found it gave up without sending");
     assertTrue(t.getString("last_error").startsWith("no result within the lease of 10000 ms on any of 3 attempts"),
         t.getString("last_error"));
-    assertEquals(List.of("queued", "queued", "sending", "dead"), Touches.statuses(t));
+    assertEquals(List.of("queued", "sending", "queued", "dead"), Touches.statuses(t), "no 'sending': no attempt was made");
     assertEquals(0, sink.calls(key).size());
     try (Connection conn = siyu().database().jdbc().getConnection();
         PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM touch_queue q JOIN touches t ON t.id = q.touch_id "
@@ -145,12 +147,14 @@ class WebhookDeliveryTest {
 
   /**
    * A touch as if an instance had claimed it ({@code attempts} times so far) ten minutes ago and
-   * died; answers it once it has reached {@code status}.
+   * died before recording the last one, its lease over a second ago; answers it once it has
+   * reached {@code status}.
    */
   private static JsonObject leftSendingUntil(String key, int attempts, String status) throws Exception {
     assertEquals(1, Touches.enqueueAdjusted(siyu(), List.of(Touches.touch(key, Touches.contact(api()), "webhook")),
-        "UPDATE touches SET status = 'sending', attempts = ?, updated_at = now() - interval '10 minutes' "
-        + "WHERE touch_key = ?", attempts, key));
+        "UPDATE touch_queue q SET attempts = ?, claimed_at = now() - interval '10 minutes', "
+        + "leased_until = now() - interval '1 second' FROM touches t WHERE t.id = q.touch_id AND t.touch_key = ?",
+        attempts, key));
     return Touches.await(api(), Touches.idOf(siyu(), key), status);
   }
 }
