@@ -59,7 +59,7 @@ public final class Dispatcher {
       + "  SELECT touch_id, 'queued', $2, CASE WHEN lost_at IS NOT NULL THEN attempts - 1 END, lost_at FROM leased "
       + "  WHERE lost ORDER BY touch_id) "
       + "SELECT " + java.util.Arrays.stream(COLUMNS.split(", ")).map(c -> "t." + c).collect(java.util.stream.Collectors.joining(", "))
-      + ", l.attempts, l.lost, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
+      + ", l.attempts, l.priority, l.lost, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
       + "FROM leased l JOIN touches t ON t.id = l.touch_id JOIN contacts c ON c.id = t.contact_id "
       // RETURNING keeps no order: the claim's own order is the order of sending
       + "ORDER BY l.priority DESC, l.due_at";
@@ -122,8 +122,17 @@ public final class Dispatcher {
   private int inFlight;
   /** Sent (the channel answered), their results not yet committed. */
   private int awaitingRecord;
-  /** Claimed and planned, waiting for a free send slot (at most {@link #buffered} of them). */
-  private final java.util.ArrayDeque<SendPlanner.Plan> ready = new java.util.ArrayDeque<>();
+  /**
+   * Claimed and planned, waiting for a free send slot (at most {@link #buffered} of them): the most
+   * urgent first, then in the order claimed. A claim is in priority order already, but under a
+   * backlog hundreds of marketing touches of earlier claims wait here, and a WeCom welcome claimed
+   * after them must not wait behind them (its code expires within seconds).
+   */
+  private final java.util.PriorityQueue<Waiting> ready = new java.util.PriorityQueue<>(
+      java.util.Comparator.comparingInt((Waiting w) -> -w.plan().touch().priority()).thenComparingLong(Waiting::seq));
+  private long readySeq;
+
+  private record Waiting(SendPlanner.Plan plan, long seq) {}
   /** Sends answered, waiting for the results being recorded now; then recorded together. */
   private final List<Pending> unrecorded = new ArrayList<>();
   private boolean recording;
@@ -180,7 +189,7 @@ public final class Dispatcher {
       cancelTimer();
       stopped = done;
       // claimed but not started: back to the queue now rather than after the lease
-      List<SendPlanner.Plan> unsent = new ArrayList<>(ready);
+      List<SendPlanner.Plan> unsent = ready.stream().map(Waiting::plan).toList();
       ready.clear();
       unsent.forEach(plan -> releaseCap(plan.touch(), plan.capDay()).onComplete(released -> record(
           Transitions.Result.deferred(plan.touch(), Instant.now(), "not sent before this instance stopped"))));
@@ -227,7 +236,7 @@ public final class Dispatcher {
       if (plan.settled() != null) {
         record(plan.settled());
       } else {
-        ready.add(plan);
+        ready.add(new Waiting(plan, readySeq++));
       }
     });
     pump();
@@ -327,7 +336,7 @@ public final class Dispatcher {
   /** Starts sends while slots are free. */
   private void pump() {
     while (inFlight < settings.concurrency() && !ready.isEmpty()) {
-      start(ready.poll());
+      start(ready.poll().plan());
     }
   }
 

@@ -15,7 +15,7 @@ class OutboxSettingsTest {
 
   private static Touch attempt(int n) {
     return new Touch(1, "k", 1, null, null, null, "webhook", "t", new io.vertx.core.json.JsonObject(), n, "marketing",
-        new Recipient(null, null, null, null, null, null), null);
+        new Recipient(null, null, null, null, null, null), null, 0);
   }
 
   @Test

@@ -30,7 +30,7 @@ class SendingPolicyTest {
 
   private static Touch touch(String channel, String kind, JsonObject consent, String timezone) {
     return new Touch(1, "k", 7, "welcome", "pi", "send", channel, "welcome", new JsonObject(), 1, kind,
-        new Recipient("+8613900000000", null, "wm-ext-1", "staff-1", timezone, consent), null);
+        new Recipient("+8613900000000", null, "wm-ext-1", "staff-1", timezone, consent), null, 0);
   }
 
   @Test

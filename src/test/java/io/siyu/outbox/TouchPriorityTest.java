@@ -9,17 +9,62 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A WeCom welcome (its code expires within seconds) does not wait behind a backlog: with one send
- * at a time, it goes before marketing touches that were queued earlier.
+ * at a time, it goes before touches that were queued earlier, in the database and in the
+ * dispatcher's memory.
  */
 class TouchPriorityTest {
+  private static final WebhookSink sink = WebhookSink.open();
+
   @RegisterExtension
-  static final OwnServer server = new OwnServer(Map.of("SIYU_OUTBOX_CONCURRENCY", "1", "SIYU_OUTBOX_POLL_MS", "60000"));
+  static final OwnServer server = new OwnServer(Map.of("SIYU_OUTBOX_CONCURRENCY", "1", "SIYU_OUTBOX_POLL_MS", "60000",
+      "SIYU_WEBHOOK_URL", sink.url(), "SIYU_WEBHOOK_SECRET", "whsec-" + Touches.unique()));
+
+  @AfterAll
+  static void closeSink() throws Exception {
+    sink.close();
+  }
+
+  /**
+   * Twenty transactional touches to a slow receiver are claimed at once and wait in the
+   * dispatcher's memory for the one send slot; a welcome written after that claim is claimed by the
+   * next one and sent as soon as the slot is free, not after the twenty.
+   */
+  @Test
+  void aWelcomeClaimedAfterABacklogGoesBeforeIt() throws Exception {
+    Siyu siyu = server.siyu();
+    long contact = Touches.contact(server.api());
+    String k = Touches.unique();
+    List<String> backlog = new ArrayList<>();
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      for (int i = 0; i < 20; i++) {
+        backlog.add(k + "-b" + i);
+        sink.scriptSlow(k + "-b" + i, 300);
+        Outbox.enqueue(conn, new TouchRequest(k + "-b" + i, contact, "welcome", null, "send", "webhook", "notice",
+            new JsonObject().put("kind", "transactional").encode()));
+      }
+      conn.commit();
+    }
+    siyu.services().dispatcher().wake();
+    Touches.await(server.api(), Touches.idOf(siyu, k + "-b0"), "sending");
+
+    Outbox.enqueue(siyu.services().pool(), new TouchRequest(k + "-w", contact, "welcome", null, "send", "log", "welcome",
+        new JsonObject().put("welcome_code", "WC-" + k).put("kind", "transactional").encode()))
+        .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    siyu.services().dispatcher().wake();
+    Touches.await(server.api(), Touches.idOf(siyu, k + "-w"), "sent");
+    long sentBefore = backlog.stream().filter(key -> !sink.calls(key).isEmpty()).count();
+    assertTrue(sentBefore <= 3, "the welcome went after " + sentBefore + " of the 20 touches claimed before it");
+  }
 
   @Test
   void aWelcomeGoesBeforeEarlierMarketing() throws Exception {

@@ -37,7 +37,7 @@ class TrackedLinksTest {
     long contact = Touches.contact(api);
     long id = Touches.enqueue(siyu, Touches.touch(key, contact, "log")).get(0);
     Touch touch = new Touch(id, key, contact, "welcome", null, "send_welcome", "log", "welcome", new JsonObject(), 1,
-        "marketing", null, null);
+        "marketing", null, null, 0);
     TrackedLinks links = siyu.services().links();
 
     String target = "https://shop.example.com/offer?id=42&utm=siyu";

@@ -44,7 +44,7 @@ class WebhookChannelTest {
 
   private static Touch touch(String key) {
     return new Touch(7, key, 42, "welcome", "pi-9", "send_welcome", "webhook", "welcome_msg",
-        new JsonObject().put("name", "韩梅梅").put("coupon", 50), 1, "marketing", new Recipient(null, null, null, null, null, null), null);
+        new JsonObject().put("name", "韩梅梅").put("coupon", 50), 1, "marketing", new Recipient(null, null, null, null, null, null), null, 0);
   }
 
   private static Delivery send(WebhookChannel channel, Touch touch) throws Exception {

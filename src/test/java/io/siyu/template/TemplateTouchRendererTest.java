@@ -24,7 +24,7 @@ class TemplateTouchRendererTest {
 
   private static Touch touch(long contactId, String channel, String template, JsonObject payload) {
     return new Touch(1, "k", contactId, "welcome", "pi", "sendDay3", channel, template, payload, 1, "marketing",
-        new Recipient(null, null, null, null, null, new JsonObject()), null);
+        new Recipient(null, null, null, null, null, new JsonObject()), null, 0);
   }
 
   private static long contact(String name) {
