@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  /** A touch's own columns as the dispatcher and the API read them (the attempts come from elsewhere). */
-  static final String COLUMNS = "id, touch_key, contact_id, journey_key, process_instance_id, activity_id, channel, "
-      + "template_key, payload, kind";
+  /**
+   * A touch's own columns as the dispatcher and the API read them, from {@code touches t} (the
+   * attempts come from its queue place).
+   */
+  static final String COLUMNS = "t.id, t.touch_key, t.contact_id, t.journey_key, t.process_instance_id, t.activity_id, "
+      + "t.channel, t.template_key, t.payload, t.kind";
   /**
    * The most urgent, then most overdue, touches of the queue that no live lease holds, claimed by
    * this instance alone (others skip the locked rows). The claim writes nothing but the queue place:
@@ -58,8 +61,8 @@ public final class Dispatcher {
       + "history AS (INSERT INTO touch_history (touch_id, status, detail, attempt, started_at) "
       + "  SELECT touch_id, 'queued', $2, CASE WHEN lost_at IS NOT NULL THEN attempts - 1 END, lost_at FROM leased "
       + "  WHERE lost ORDER BY touch_id) "
-      + "SELECT " + java.util.Arrays.stream(COLUMNS.split(", ")).map(c -> "t." + c).collect(java.util.stream.Collectors.joining(", "))
-      + ", l.attempts, l.priority, l.lost, c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
+      + "SELECT " + COLUMNS + ", l.attempts, l.priority, l.lost, "
+      + "  c.mobile, c.email, c.external_userid, c.owner_staff_id, c.timezone, c.consent "
       + "FROM leased l JOIN touches t ON t.id = l.touch_id JOIN contacts c ON c.id = t.contact_id "
       // RETURNING keeps no order: the claim's own order is the order of sending
       + "ORDER BY l.priority DESC, l.due_at";

@@ -24,11 +24,9 @@ public final class TouchService {
    * its result is recorded.
    */
   private static final String STATUS = "CASE WHEN q.leased_until > now() THEN 'sending' ELSE t.status END";
-  private static final String SELECT = "SELECT "
-      + java.util.Arrays.stream((Dispatcher.COLUMNS + ", requested_channel, next_attempt_at, last_error, sent_at, "
-          + "delivered_at, read_at, created_at, updated_at").split(", ")).map(c -> "t." + c)
-          .collect(java.util.stream.Collectors.joining(", "))
-      + ", " + STATUS + " AS status, coalesce(q.attempts, t.attempts) AS attempts "
+  private static final String SELECT = "SELECT " + Dispatcher.COLUMNS + ", t.requested_channel, t.next_attempt_at, "
+      + "t.last_error, t.sent_at, t.delivered_at, t.read_at, t.created_at, t.updated_at, "
+      + STATUS + " AS status, coalesce(q.attempts, t.attempts) AS attempts "
       + "FROM touches t LEFT JOIN touch_queue q ON q.touch_id = t.id ";
 
   /** Only a touch that has stopped trying goes back: a queued or sending one would be sent twice. */
