@@ -18,19 +18,23 @@ final class Transitions {
    * Any number of results in one statement (parameters are parallel arrays), each only while the
    * touch's queue place is still that send's: if its lease ran out and another claim took it again,
    * the place's {@code attempts} has moved on and the result changes nothing. The touch leaves the
-   * queue, or (queued again) takes its new place there, its lease ended. Its status changes only
-   * while it says 'queued': a provider's receipt may have beaten the record, and then it stands.
-   * The history row of the result names the attempt and when it was claimed, when it went to a
-   * provider; one the sending policy settled before any send (deferred, suppressed) was no attempt,
-   * and its claim is taken back ({@code refund}).
+   * queue, or (queued again) takes its new place there, its lease ended; either way the statement
+   * that moves the place is the one that checks it (one look-up of the place per result), and
+   * answers when its attempt was claimed (a place queued again keeps its last {@code claimed_at}:
+   * it is read only while a lease holds). The touch's status changes only while it says 'queued':
+   * a provider's receipt may have beaten the record, and then it stands. The history row of the
+   * result names the attempt and when it was claimed, when it went to a provider; one the sending
+   * policy settled before any send (deferred, suppressed) was no attempt, and its claim is taken
+   * back ({@code refund}).
    */
   private static final String RECORD = "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], "
       + "  $5::timestamptz[], $6::text[], $7::text[], $8::int[]) AS r (id, attempts, status, last_error, next_at, detail, channel, refund)), "
-      + "owned AS (SELECT r.*, q.claimed_at FROM r JOIN touch_queue q ON q.touch_id = r.id AND q.attempts = r.attempts "
-      + "  WHERE q.touch_id = ANY($1::bigint[])), "
-      + "dequeued AS (DELETE FROM touch_queue q USING owned o WHERE q.touch_id = o.id AND o.status <> 'queued'), "
-      + "requeued AS (UPDATE touch_queue q SET due_at = o.next_at, attempts = q.attempts - o.refund, claimed_at = NULL, "
-      + "  leased_until = NULL FROM owned o WHERE q.touch_id = o.id AND o.status = 'queued'), "
+      + "dequeued AS (DELETE FROM touch_queue q USING r WHERE q.touch_id = r.id AND q.attempts = r.attempts "
+      + "  AND r.status <> 'queued' RETURNING r.*, q.claimed_at), "
+      + "requeued AS (UPDATE touch_queue q SET due_at = r.next_at, attempts = q.attempts - r.refund, leased_until = NULL "
+      + "  FROM r WHERE q.touch_id = r.id AND q.attempts = r.attempts AND r.status = 'queued' "
+      + "  RETURNING r.*, q.claimed_at), "
+      + "owned AS (SELECT * FROM dequeued UNION ALL SELECT * FROM requeued), "
       + "done AS (UPDATE touches t SET status = r.status, last_error = coalesce(r.last_error, t.last_error), "
       + "  channel = r.channel, attempts = r.attempts - r.refund, "
       + "  sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE t.sent_at END, "
