@@ -78,7 +78,7 @@ public final class Services {
   private final io.siyu.wecom.contact.ExternalContactHandler externalContacts;
   private final io.siyu.wecom.callback.CallbackInbox wecomCallbacks;
 
-  Services(Config config, Vertx vertx, Pool pool, Database database) {
+  Services(Config config, Vertx vertx, Pool pool, Database database, io.micrometer.core.instrument.MeterRegistry metrics) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
@@ -98,7 +98,7 @@ public final class Services {
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
     this.rights = new RightService(pool);
     this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry, rights);
-    this.channels = Channels.load(vertx, config);
+    this.channels = Channels.load(vertx, config, metrics);
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
     this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());

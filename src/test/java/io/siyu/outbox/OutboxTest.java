@@ -188,6 +188,6 @@ class OutboxTest {
 
   @Test
   void theChannelsOnTheClassPathAreLoaded() {
-    assertTrue(Channels.load(siyu.vertx(), siyu.config()).names().containsAll(List.of("log", "webhook")));
+    assertTrue(Channels.load(siyu.vertx(), siyu.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).names().containsAll(List.of("log", "webhook")));
   }
 }

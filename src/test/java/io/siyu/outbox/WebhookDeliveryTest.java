@@ -80,6 +80,40 @@ class WebhookDeliveryTest {
     assertEquals(sink.calls(key).get(0).body(), sink.calls(key).get(1).body(), "the same touch again");
   }
 
+  /**
+   * Each send is timed by channel and outcome in /metrics (the tests of this class run one after
+   * another, so the counts move by this test's sends alone); Vert.x's own HTTP client metrics are off.
+   */
+  @Test
+  void eachSendIsCountedAndTimedByChannelAndOutcome() throws Exception {
+    Map<String, Double> before = sendCounts();
+    String retried = "timed-" + Touches.unique();
+    String refused = "timed-" + Touches.unique();
+    sink.script(retried, 503, 200);
+    sink.script(refused, 400);
+    Touches.await(api(), enqueue(retried), "sent");
+    Touches.await(api(), enqueue(refused), "dead");
+    Map<String, Double> after = sendCounts();
+    assertEquals(1.0, after.get("sent") - before.getOrDefault("sent", 0.0), "sent: " + after);
+    assertEquals(1.0, after.get("retry") - before.getOrDefault("retry", 0.0), "retry: " + after);
+    assertEquals(1.0, after.get("failed") - before.getOrDefault("failed", 0.0), "failed: " + after);
+    String metrics = api().get("/metrics").body();
+    assertTrue(metrics.contains("siyu_touch_sends_seconds_sum{channel=\"webhook\",outcome=\"sent\"}"), metrics);
+    assertTrue(!metrics.contains("vertx_http_client_"), "Vert.x's HTTP client metrics are off");
+  }
+
+  /** The webhook channel's send counts by outcome, from the Prometheus text. */
+  private static Map<String, Double> sendCounts() {
+    Map<String, Double> counts = new java.util.HashMap<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?m)^siyu_touch_sends_seconds_count\\{channel=\"webhook\",outcome=\"(\\w+)\"} (\\S+)$")
+        .matcher(api().get("/metrics").body());
+    while (m.find()) {
+      counts.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    return counts;
+  }
+
   @Test
   void aClientErrorIsDeadAtOnceWithTheProvidersAnswer() throws Exception {
     String key = "reject-" + Touches.unique();
