@@ -46,17 +46,23 @@ public final class Dispatcher {
    * under a lease that ran out is one whose sender died: the claim writes that attempt's history
    * row here ('queued' with $2, the attempt and its claim) and answers it as {@code lost}.
    *
+   * <p>The lease is written where the lock found the place ({@code ctid}: locked, it cannot move
+   * before the update), not looked up again by its key. Should another claim or record change a
+   * place between this statement's snapshot and its lock, the update does not see that version and
+   * leaves it alone: the touch is not in this claim's answer, and a later claim takes it if it is
+   * still due.
+   *
    * <p>The size of a claim is written into the statement, a power of two (see {@link #claimSql}),
    * and the parameters are plain values: with {@code LIMIT $n} or arithmetic on a parameter, a plan
    * for known values looked cheaper than the generic one, and PostgreSQL planned the statement
    * afresh at every claim.
    */
-  private static final String CLAIM = "WITH due AS (SELECT q.touch_id, q.due_at, q.claimed_at AS lost_at, "
+  private static final String CLAIM = "WITH due AS (SELECT q.ctid AS place, q.touch_id, q.due_at, q.claimed_at AS lost_at, "
       + "  q.leased_until IS NOT NULL AS lost FROM touch_queue q "
       + "  WHERE q.due_at <= now() AND (q.leased_until IS NULL OR q.leased_until <= now()) "
       + "  ORDER BY q.priority DESC, q.due_at LIMIT %d FOR UPDATE SKIP LOCKED), "
       + "leased AS (UPDATE touch_queue q SET attempts = q.attempts + 1, claimed_at = now(), leased_until = $1 "
-      + "  FROM due WHERE q.touch_id = due.touch_id "
+      + "  FROM due WHERE q.ctid = due.place "
       + "  RETURNING q.touch_id, q.attempts, q.priority, due.due_at, due.lost, due.lost_at), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail, attempt, started_at) "
       + "  SELECT touch_id, 'queued', $2, CASE WHEN lost_at IS NOT NULL THEN attempts - 1 END, lost_at FROM leased "
