@@ -105,6 +105,71 @@ class OutboxTest {
     assertEquals(2, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ?", c), "the older days are gone");
   }
 
+  /**
+   * A claim leases, and a record updates, every row of a page in one transaction; each page keeps
+   * room for all of their next versions, so none leaves its page and none writes index entries
+   * (V33). Seen in two ways: every touch is still in the page it was written to, and PostgreSQL's
+   * count of heap-only updates (which the dispatcher's connections report when idle, within about
+   * ten seconds) grew by a claim and a record of each. At the fillfactor of 70 before, most of
+   * these touches left their page.
+   */
+  @Test
+  void aClaimAndARecordOfAWholePageUpdateEveryRowInPlace() throws Exception {
+    long c = Touches.contact(api);
+    String prefix = "page-" + Touches.unique() + "-";
+    long[] before = heapOnlyUpdates();
+    Map<String, String> pages = new java.util.HashMap<>();
+    // written in one transaction, so together in their pages, and seen by the dispatcher all at once
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      conn.setAutoCommit(false);
+      for (int i = 0; i < 150; i++) {
+        Outbox.enqueue(conn, Touches.touch(prefix + i, c, "log"));
+      }
+      pages.putAll(pagesOf(conn, prefix));
+      conn.commit();
+    }
+    siyu.services().dispatcher().wake();
+    for (int i = 0; i < 600 && count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND status = 'sent'",
+        prefix + "%") < 150; i++) {
+      Touches.sleep(50);
+    }
+    try (Connection conn = siyu.database().jdbc().getConnection()) {
+      Map<String, String> now = pagesOf(conn, prefix);
+      assertEquals(150, count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND status = 'sent'", prefix + "%"));
+      assertEquals(0, pages.keySet().stream().filter(key -> !pages.get(key).equals(now.get(key))).count(),
+          "sent touches that left the page they were written to");
+    }
+    long[] after = heapOnlyUpdates();
+    for (int i = 0; i < 300 && (after[0] - before[0] < 150 || after[1] - before[1] < 150); i++) {
+      Touches.sleep(100);
+      after = heapOnlyUpdates();
+    }
+    assertTrue(after[0] - before[0] >= 150, "heap-only updates of touches: " + (after[0] - before[0]));
+    assertTrue(after[1] - before[1] >= 150, "heap-only updates of queue places: " + (after[1] - before[1]));
+  }
+
+  /** Each touch's page (the block of its ctid), by key. */
+  private static Map<String, String> pagesOf(Connection conn, String prefix) throws Exception {
+    Map<String, String> pages = new java.util.HashMap<>();
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT touch_key, split_part(trim(ctid::text, '()'), ',', 1) FROM touches WHERE touch_key LIKE ?")) {
+      ps.setString(1, prefix + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          pages.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    assertEquals(150, pages.size());
+    return pages;
+  }
+
+  /** Heap-only updates so far: of touches, then of touch_queue. */
+  private static long[] heapOnlyUpdates() throws Exception {
+    return new long[] {count("SELECT pg_stat_get_tuples_hot_updated('touches'::regclass)"),
+        count("SELECT pg_stat_get_tuples_hot_updated('touch_queue'::regclass)")};
+  }
+
   @Test
   void theVertxDoorWritesAndTheLogChannelSends() throws Exception {
     long c = Touches.contact(api);
