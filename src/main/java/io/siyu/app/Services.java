@@ -22,6 +22,7 @@ import io.siyu.outbox.TrackedLinks;
 import io.siyu.outbox.Unsubscribes;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
@@ -141,6 +142,11 @@ public final class Services {
   public Pool outboxPool() { return outboxPool; }
 
   public Pool outboxRecordPool() { return outboxRecordPool; }
+
+  /** Closes the dispatcher's own pools (once it has stopped); the shared pool is its creator's to close. */
+  Future<Void> closeOutboxPools() {
+    return outboxPool.close().compose(v -> outboxRecordPool.close());
+  }
   public Database database() { return database; }
   public TokenService tokens() { return tokens; }
   public AttributeService attributes() { return attributes; }

@@ -259,7 +259,7 @@ public final class Siyu {
             }
             s.imports().stop();
             return null;
-          })).compose(x -> s.outboxPool().close()).compose(x -> s.outboxRecordPool().close()).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
+          })).compose(x -> s.closeOutboxPools()).compose(x -> s.pool().close()).recover(e -> Future.succeededFuture());
         })
         .compose(v -> vertx.executeBlocking(() -> {
           if (database != null) {
