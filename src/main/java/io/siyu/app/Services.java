@@ -103,6 +103,10 @@ public final class Services {
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
     this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());
+    // The dispatcher's two pools and the dispatcher itself, made one after the other: each takes the
+    // next event loop of Vert.x's group in turn, so with three loops or more (two cores give four)
+    // the claims' rows are decoded beside the dispatcher's own work, not on its thread. Made apart,
+    // with other contexts created in between, they had fallen on one loop.
     this.outboxPool = database.genericPlanPool(vertx, OUTBOX_POOL_SIZE, "siyu-outbox", Database.Commits.UNFLUSHED);
     this.outboxRecordPool = database.genericPlanPool(vertx, OUTBOX_RECORD_POOL_SIZE, "siyu-outbox-records",
         Database.Commits.FLUSHED);

@@ -1,9 +1,8 @@
 package io.siyu.channel;
 
+import io.siyu.outbox.Channel;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
 /** What the provider clients (WeCom, the SMS gateway, SMTP) have in common. */
 public final class Providers {
@@ -12,13 +11,9 @@ public final class Providers {
 
   private Providers() {}
 
-  /**
-   * An HTTP client that gives up connecting after {@code timeoutMs} (each request sets its own answer
-   * timeout) and does not follow redirects: a provider that redirects an API call is misconfigured.
-   */
+  /** A provider's HTTP client (see {@link Channel#httpClient}). */
   public static WebClient webClient(Vertx vertx, String userAgent, int timeoutMs) {
-    return WebClient.create(vertx, new WebClientOptions().setConnectTimeout(timeoutMs).setFollowRedirects(false)
-        .setUserAgent(userAgent), new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    return Channel.httpClient(vertx, userAgent, timeoutMs, MAX_CONNECTIONS);
   }
 
   /** A transport error (refused, reset, timed out) in a touch's answer: its kind and message. */

@@ -58,4 +58,17 @@ public interface Channel {
   default Future<Void> close() {
     return Future.succeededFuture();
   }
+
+  /**
+   * The HTTP client a channel sends with: it gives up connecting after {@code timeoutMs} (each
+   * request sets its own answer timeout), does not follow redirects (a provider that redirects an
+   * API call is misconfigured), and keeps at most {@code maxConnections} open. Its connections run
+   * on the event loop of whoever sends first (the dispatcher's): on a loop of their own, each send
+   * and each answer crossed between two threads, which cost more CPU than the second core gave back.
+   */
+  static io.vertx.ext.web.client.WebClient httpClient(Vertx vertx, String userAgent, long timeoutMs, int maxConnections) {
+    return io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+            .setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE)).setFollowRedirects(false).setUserAgent(userAgent),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(maxConnections));
+  }
 }

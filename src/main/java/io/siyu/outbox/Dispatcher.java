@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -153,7 +154,9 @@ public final class Dispatcher {
   public Dispatcher(Vertx vertx, Pool pool, Pool records, Channels channels, OutboxSettings settings, TouchRenderer renderer,
       TrackedLinks links, Unsubscribes unsubscribes) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    // an event loop of its own, not the context that happens to build it (the server's start-up
+    // context); Services makes its pools just before it, so that they take other loops
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
     this.pool = pool;
     this.records = records;
     this.channels = channels;

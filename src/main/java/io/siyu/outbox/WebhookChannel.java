@@ -7,12 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,8 +52,7 @@ public final class WebhookChannel implements Channel {
       log.warn("SIYU_WEBHOOK_SECRET is not set: webhook touches go out unsigned");
     }
     // one connection per concurrent send, so the dispatcher's bound is the only one
-    client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE))
-        .setFollowRedirects(false).setUserAgent("Siyu-Webhook"), new PoolOptions().setHttp1MaxSize(s.concurrency()));
+    client = Channel.httpClient(vertx, "Siyu-Webhook", timeoutMs, s.concurrency());
   }
 
   @Override
