@@ -1223,11 +1223,10 @@ public final class JourneyBench {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(serverPid), "task"))) {
         for (Path t : (Iterable<Path>) tasks::iterator) {
           try {
-            String s = Files.readString(t.resolve("stat"));
             // the kernel keeps 15 characters of a thread's name
-            if (s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).startsWith("vert.x-eventloo")) {
-              String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-              loops.put(t.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+            long[] stat = Files.readString(t.resolve("comm")).startsWith("vert.x-eventloo") ? stat(t) : null;
+            if (stat != null) {
+              loops.put(t.getFileName().toString(), stat[1]);
             }
           } catch (IOException e) {
             // the thread ended between listing and reading
@@ -1296,7 +1295,7 @@ public final class JourneyBench {
       }
     }
 
-    /** Parent pid and user + system ticks of a process, or null once it is gone. */
+    /** Parent pid and user + system ticks of a process (or of a thread, given its task path), or null once it is gone. */
     private static long[] stat(Path proc) {
       try {
         String s = Files.readString(proc.resolve("stat"));

@@ -3,6 +3,9 @@ package io.siyu.outbox;
 import io.siyu.app.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 
 /**
  * A way to deliver touches (log, webhook; later WeCom, SMS, email). Implementations are found with
@@ -66,9 +69,8 @@ public interface Channel {
    * on the event loop of whoever sends first (the dispatcher's): on a loop of their own, each send
    * and each answer crossed between two threads, which cost more CPU than the second core gave back.
    */
-  static io.vertx.ext.web.client.WebClient httpClient(Vertx vertx, String userAgent, long timeoutMs, int maxConnections) {
-    return io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
-            .setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE)).setFollowRedirects(false).setUserAgent(userAgent),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(maxConnections));
+  static WebClient httpClient(Vertx vertx, String userAgent, long timeoutMs, int maxConnections) {
+    return WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE))
+        .setFollowRedirects(false).setUserAgent(userAgent), new PoolOptions().setHttp1MaxSize(maxConnections));
   }
 }
