@@ -37,9 +37,9 @@ public final class AttributeValues {
   public static String problem(AttributeDefinition def, Object value) {
     return switch (def.type()) {
       case STRING -> !(value instanceof String s) ? "must be a string"
-          : s.length() > 2000 ? "is longer than 2000 characters" : io.siyu.web.Text.unstorable(s);
-      case NUMBER -> !(value instanceof Number n) ? "must be a number"
-          : n instanceof Double d && d.isInfinite() ? "is a number out of range" : null;
+          : s.length() > 2000 ? "is longer than 2000 characters"
+          : s.indexOf('\u0000') >= 0 ? "must not contain a NUL character" : null;
+      case NUMBER -> value instanceof Number ? null : "must be a number";
       case INTEGER -> isWhole(value) ? null : "must be a whole number";
       case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
       case DATE -> value instanceof String s && isDate(s) ? null : "must be a date like 2026-02-28";

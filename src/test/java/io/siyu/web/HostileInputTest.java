@@ -259,12 +259,14 @@ class HostileInputTest {
         "{\"email\": \"gender-" + tag + "@example.cn\", \"gender\": null}",
         "{\"email\": \"surrogate-" + tag + "@example.cn\", \"name\": \"\\udc00\"}",
         "{\"external_userid\": \"wm\\n" + tag + "\"}",
-        "{\"email\": \"score-" + tag + "@example.cn\", \"attributes\": {\"hostile_score\": 1e309}}") + "\n";
+        "{\"email\": \"score-" + tag + "@example.cn\", \"attributes\": {\"hostile_score\": 1e309}}",
+        // quoted in the rejection's reason, a NUL key once failed the whole import
+        "{\"email\": \"key-" + tag + "@example.cn\", \"attributes\": {\"a\\u0000\": 1}}") + "\n";
     Reply r = api.send(HttpMethod.POST, "/api/v1/imports", "application/x-ndjson", Buffer.buffer(ndjson));
     assertEquals(202, r.status(), r.toString());
     JsonObject job = api.awaitImport(r.json().getLong("id"));
     assertEquals("done", job.getString("status"), job.encode());
-    assertEquals(4, job.getInteger("rows_rejected"), job.encode());
+    assertEquals(5, job.getInteger("rows_rejected"), job.encode());
     assertEquals(1, api.get("/api/v1/contacts?email=ok-" + tag + "@example.cn").items().size());
   }
 
