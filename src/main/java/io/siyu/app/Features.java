@@ -80,7 +80,8 @@ final class Features {
       if (url == null) {
         ctx.fail(io.siyu.web.Problem.notFound("Link " + ctx.pathParam("code")));
       } else {
-        ctx.response().setStatusCode(302).putHeader("Location", url).putHeader("Cache-Control", "no-store").end();
+        ctx.response().setStatusCode(302).putHeader("Location", io.siyu.web.Locations.uri(url))
+            .putHeader("Cache-Control", "no-store").end();
       }
     }).onFailure(ctx::fail));
   }

@@ -108,6 +108,7 @@ public final class Siyu {
   private Future<Void> listen() {
     Router root = Router.router(vertx);
     root.route().handler(this::countInFlight);
+    root.route().handler(io.siyu.web.UrlGuard::handle);
     ProblemHandler.install(root);
     HealthRoutes.mount(root, vertx, services::get, metrics);
     api = Router.router(vertx);
@@ -129,7 +130,7 @@ public final class Siyu {
     return vertx.deployVerticle(() -> new VerticleBase() {
       @Override
       public Future<?> start() {
-        HttpServer server = vertx.createHttpServer(options);
+        HttpServer server = vertx.createHttpServer(options).invalidRequestHandler(ProblemHandler::invalidRequest);
         servers.add(server);
         return server.requestHandler(root).listen(config.httpPort(), config.httpHost());
       }

@@ -16,7 +16,7 @@ public final class AttributeRoutes {
         attributes.get(ctx.pathParam("key")).onSuccess(a -> Bodies.ok(ctx, a)).onFailure(ctx::fail));
     api.post("/attributes").handler(Access.WRITE).handler(ctx ->
         attributes.create(Bodies.object(ctx))
-            .onSuccess(a -> Bodies.created(ctx, "/api/v1/attributes/" + a.getString("key"), a))
+            .onSuccess(a -> Bodies.created(ctx, a, "/api/v1/attributes", a.getString("key")))
             .onFailure(ctx::fail));
     api.patch("/attributes/:key").handler(Access.WRITE).handler(ctx ->
         attributes.update(ctx.pathParam("key"), Bodies.object(ctx)).onSuccess(a -> Bodies.ok(ctx, a)).onFailure(ctx::fail));

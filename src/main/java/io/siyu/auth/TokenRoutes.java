@@ -22,7 +22,7 @@ public final class TokenRoutes {
         throw Problem.invalid("role", "must be one of admin, operator, manager, integration");
       }
       tokens.create(name, role, Principal.of(ctx).tokenId())
-          .onSuccess(t -> Bodies.created(ctx, "/api/v1/tokens/" + t.getLong("id"), t))
+          .onSuccess(t -> Bodies.created(ctx, t, "/api/v1/tokens", t.getLong("id")))
           .onFailure(ctx::fail);
     });
     api.get("/tokens").handler(Access.ADMIN).handler(ctx ->

@@ -2,6 +2,7 @@ package io.siyu.contact;
 
 import io.siyu.attribute.AttributeDefinition;
 import io.siyu.attribute.AttributeValues;
+import io.siyu.web.JsonValues;
 import io.siyu.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,9 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
   static final Set<String> GENDERS = Set.of("male", "female", "unknown");
   public static final Set<String> LIFECYCLE_STAGES = Set.of("new", "growing", "mature", "dormant", "churned");
   private static final Pattern CHANNEL = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
+  /** The columns that are never empty (NOT NULL with a default), with a value to suggest instead of null. */
+  private static final Map<String, String> ALWAYS_SET = Map.of("gender", "unknown", "timezone", "Asia/Shanghai",
+      "lifecycle_stage", "new");
   private static final Set<String> READ_ONLY = Set.of("id", "first_seen_at", "last_interaction_at",
       "last_purchase_at", "purchase_count", "total_spent", "points_balance", "rfm", "growth_value", "tier", "tier_since", "invite_code", "referred_by", "created_at", "updated_at", "tags");
   /** Every column a client may write, in table order. */
@@ -30,6 +34,12 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
       "locale");
 
   public static ContactInput parse(JsonObject body, Map<String, AttributeDefinition> catalog, String countryCode) {
+    // the API's bodies were checked when read; an import's lines were not, and a rejection quoting
+    // a NUL key could not even be recorded
+    JsonObject unfit = JsonValues.firstUnfit(body);
+    if (unfit != null) {
+      throw Problem.invalid(new JsonArray().add(unfit));
+    }
     JsonArray errors = new JsonArray();
     Map<String, Object> columns = new LinkedHashMap<>();
     JsonObject attributes = null;
@@ -39,7 +49,7 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
       Object value = e.getValue();
       try {
         if (WRITABLE.contains(key)) {
-          columns.put(key, value == null ? null : column(key, value, countryCode));
+          columns.put(key, value == null ? cleared(key) : column(key, value, countryCode));
         } else if ("attributes".equals(key)) {
           attributes = attributes(value, catalog);
         } else if ("consent".equals(key)) {
@@ -74,6 +84,15 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
     return columns.isEmpty() && attributes == null && consent == null;
   }
 
+  /** {@code null} clears a field, except those a contact always has a value for. */
+  private static Object cleared(String key) {
+    String example = ALWAYS_SET.get(key);
+    if (example != null) {
+      throw new IllegalArgumentException("cannot be cleared: every contact has one (send a value such as " + example + ")");
+    }
+    return null;
+  }
+
   private static Object column(String key, Object value, String countryCode) {
     if (key.equals("birthday")) {
       return birthday(text(value));
@@ -94,9 +113,6 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
   private static String text(Object value) {
     if (!(value instanceof String s)) {
       throw new IllegalArgumentException("must be a string");
-    }
-    if (s.indexOf('\u0000') >= 0) {
-      throw new IllegalArgumentException("must not contain a NUL character"); // PostgreSQL text cannot hold one
     }
     return s;
   }

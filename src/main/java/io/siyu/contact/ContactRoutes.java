@@ -16,7 +16,7 @@ public final class ContactRoutes {
     api.post("/contacts").handler(Access.WRITE).handler(ctx ->
         contacts.upsert(Bodies.object(ctx)).onSuccess(u -> {
           if (u.created()) {
-            Bodies.created(ctx, "/api/v1/contacts/" + u.contact().getLong("id"), u.contact());
+            Bodies.created(ctx, u.contact(), "/api/v1/contacts", u.contact().getLong("id"));
           } else {
             Bodies.ok(ctx, u.contact());
           }

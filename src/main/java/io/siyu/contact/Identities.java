@@ -1,5 +1,6 @@
 package io.siyu.contact;
 
+import io.siyu.web.Text;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -54,11 +55,12 @@ public final class Identities {
     return s;
   }
 
-  /** Opaque platform ids (WeCom external_userid, unionid, openid): trimmed, 1 to 128 characters. */
+  /** Opaque platform ids (WeCom external_userid, unionid, openid): trimmed, 1 to 128 characters, an external key. */
   public static String opaque(String raw) {
     String s = raw.trim();
-    if (s.isEmpty() || s.length() > 128) {
-      throw new IllegalArgumentException("must be 1 to 128 characters");
+    String problem = Text.keyProblem(s, 128);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     return s;
   }

@@ -2,6 +2,7 @@ package io.siyu.event;
 
 import io.siyu.attribute.AttributeDefinition;
 import io.siyu.contact.ContactInput;
+import io.siyu.web.JsonValues;
 import io.siyu.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ public record EventInput(String key, String type, OffsetDateTime occurredAt, Lon
         errors.add(Problem.fieldError(prefix + k, "is not an event field"));
       }
     }
-    String key = string(e, "id", 200, prefix, errors);
+    String key = JsonValues.key(e.getValue("id"), prefix + "id", 200, errors);
     String type = string(e, "type", 100, prefix, errors);
     if (type != null && !TYPE.matcher(type).matches()) {
       errors.add(Problem.fieldError(prefix + "type", "must be lowercase words joined by dots, like member.registered"));
@@ -50,7 +51,7 @@ public record EventInput(String key, String type, OffsetDateTime occurredAt, Lon
     if (e.containsKey("contact_id") == e.containsKey("contact")) {
       errors.add(Problem.fieldError(prefix + "contact", "send exactly one of contact_id or contact"));
     } else if (e.containsKey("contact_id")) {
-      contactId = e.getValue("contact_id") instanceof Number n && n.longValue() > 0 ? n.longValue() : null;
+      contactId = JsonValues.positiveId(e.getValue("contact_id"));
       if (contactId == null) {
         errors.add(Problem.fieldError(prefix + "contact_id", "must be a positive id"));
       }

@@ -39,7 +39,7 @@ public final class EventRoutes {
       if (s.duplicate()) {
         Bodies.ok(ctx, s.event());
       } else {
-        Bodies.created(ctx, "/api/v1/events/" + s.event().getString("id"), s.event());
+        Bodies.created(ctx, s.event(), "/api/v1/events", s.event().getString("id"));
       }
     }).onFailure(ctx::fail);
   }

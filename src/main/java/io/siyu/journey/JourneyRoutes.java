@@ -4,6 +4,7 @@ import io.siyu.auth.Access;
 import io.siyu.segment.SegmentService;
 import io.siyu.db.SqlParams;
 import io.siyu.web.Bodies;
+import io.siyu.web.JsonValues;
 import io.siyu.web.Params;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
@@ -98,14 +99,18 @@ public final class JourneyRoutes {
     String key = ctx.pathParam("key");
     body.fieldNames().stream().filter(f -> !Set.of("contact_id", "segment_id").contains(f)).findFirst()
         .ifPresent(f -> { throw Problem.invalid(f, "is not a field of a start (contact_id or segment_id)"); });
-    boolean one = body.getValue("contact_id") instanceof Number;
-    boolean many = body.getValue("segment_id") instanceof Number;
-    if (one == many) {
+    boolean one = body.containsKey("contact_id");
+    if (one == body.containsKey("segment_id")) {
       throw Problem.invalid("body", "send exactly one of contact_id or segment_id, as a number");
+    }
+    String field = one ? "contact_id" : "segment_id";
+    Long id = JsonValues.positiveId(body.getValue(field));
+    if (id == null) {
+      throw Problem.invalid(field, "must be a positive id");
     }
     // the registry may read the database (its cache is short-lived): look the journey up on a worker
     vertx.executeBlocking(() -> activeJourney(feature.get().registry(), key), false)
-        .compose(journey -> (one ? exists(pool, body.getLong("contact_id")) : segmentContacts(pool, segments, body.getLong("segment_id")))
+        .compose(journey -> (one ? exists(pool, id) : segmentContacts(pool, segments, id))
             .compose(ids -> vertx.executeBlocking(() -> enterAll(feature.get(), journey, ids), false)))
         .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail);
   }

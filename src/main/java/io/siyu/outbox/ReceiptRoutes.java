@@ -2,6 +2,7 @@ package io.siyu.outbox;
 
 import io.siyu.web.Bodies;
 import io.siyu.web.Problem;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -22,7 +23,9 @@ public final class ReceiptRoutes {
       if (channel == null) {
         throw Problem.notFound("Channel " + ctx.pathParam("channel"));
       }
-      receipts.apply(channel.name(), channel.callback(ctx.request().headers(), ctx.body().buffer()))
+      // no body at all is an empty one: the channel's signature check refuses it like any other
+      Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+      receipts.apply(channel.name(), channel.callback(ctx.request().headers(), body))
           .onSuccess(result -> Bodies.ok(ctx, result)).onFailure(ctx::fail);
     });
   }

@@ -22,7 +22,7 @@ public final class TouchRoutes {
             .onSuccess(t -> {
               boolean created = (Boolean) t.remove("created");
               if (created) {
-                Bodies.created(ctx, "/api/v1/touches/" + t.getLong("id"), t);
+                Bodies.created(ctx, t, "/api/v1/touches", t.getLong("id"));
               } else {
                 Bodies.ok(ctx, t);
               }

@@ -2,6 +2,7 @@ package io.siyu.outbox;
 
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
+import io.siyu.web.JsonValues;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
@@ -87,8 +88,8 @@ public final class TouchService {
     JsonArray errors = new JsonArray();
     body.fieldNames().stream().filter(f -> !SEND_FIELDS.contains(f))
         .forEach(f -> errors.add(Problem.fieldError(f, "is not a field of a touch")));
-    Object contact = body.getValue("contact_id");
-    if (!(contact instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
+    Long contactId = JsonValues.positiveId(body.getValue("contact_id"));
+    if (contactId == null) {
       errors.add(Problem.fieldError("contact_id", "must be a contact's id"));
     }
     for (String f : java.util.List.of("channel", "template")) {
@@ -103,14 +104,15 @@ public final class TouchService {
     if (body.getValue("data") != null && !(body.getValue("data") instanceof JsonObject)) {
       errors.add(Problem.fieldError("data", "must be an object (the template's variables)"));
     }
-    if (key != null && (key.isBlank() || key.length() > 150)) {
-      errors.add(Problem.fieldError("Idempotency-Key", "must be 1 to 150 characters"));
+    if (key != null) {
+      JsonValues.key(key, "Idempotency-Key", 150, errors);
     }
     if (!errors.isEmpty()) {
       return Future.failedFuture(Problem.invalid(errors));
     }
-    long contactId = ((Number) contact).longValue();
-    JsonObject payload = body.getJsonObject("data", new JsonObject()).copy().put("kind", kind).put("sent_by", actor);
+    // data is optional: absent and null both mean no variables
+    JsonObject data = body.getJsonObject("data");
+    JsonObject payload = (data == null ? new JsonObject() : data.copy()).put("kind", kind).put("sent_by", actor);
     String touchKey = "api:" + (key == null ? java.util.UUID.randomUUID().toString() : key);
     TouchRequest request = new TouchRequest(touchKey, contactId, null, null, null, body.getString("channel"),
         body.getString("template"), payload.encode());

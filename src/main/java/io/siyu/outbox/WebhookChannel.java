@@ -1,8 +1,9 @@
 package io.siyu.outbox;
 
 import io.siyu.app.Config;
-import io.siyu.web.SiyuSignature;
+import io.siyu.web.Bodies;
 import io.siyu.web.Problem;
+import io.siyu.web.SiyuSignature;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -110,13 +111,10 @@ public final class WebhookChannel implements Channel {
   @Override
   public ProviderCallback callback(MultiMap headers, Buffer body) {
     verify(secret, headers, body, Instant.now());
-    JsonArray list;
-    try {
-      list = new JsonObject(body).getJsonArray("receipts");
-    } catch (RuntimeException e) {
+    if (!(Bodies.decode(body) instanceof JsonObject json)) {
       throw Problem.badRequest("The body must be JSON: {\"receipts\": [...]}");
     }
-    if (list == null || list.isEmpty() || list.size() > 1000) {
+    if (!(json.getValue("receipts") instanceof JsonArray list) || list.isEmpty() || list.size() > 1000) {
       throw Problem.invalid("receipts", "must be a list of 1 to 1000 receipts");
     }
     List<Receipt> out = new ArrayList<>();

@@ -15,7 +15,7 @@ public final class SegmentRoutes {
         segments.preview(Bodies.object(ctx)).onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
     api.post("/segments").handler(Access.WRITE).handler(ctx ->
         segments.create(Bodies.object(ctx))
-            .onSuccess(s -> Bodies.created(ctx, "/api/v1/segments/" + s.getLong("id"), s)).onFailure(ctx::fail));
+            .onSuccess(s -> Bodies.created(ctx, s, "/api/v1/segments", s.getLong("id"))).onFailure(ctx::fail));
     api.get("/segments").handler(Access.READ).handler(ctx ->
         segments.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/segments/:id").handler(Access.READ).handler(ctx ->

@@ -14,7 +14,7 @@ public final class TagRoutes {
   public static void mount(Router api, TagService tags) {
     api.post("/tag-groups").handler(Access.WRITE).handler(ctx ->
         tags.createGroup(Bodies.object(ctx))
-            .onSuccess(g -> Bodies.created(ctx, "/api/v1/tag-groups/" + g.getLong("id"), g)).onFailure(ctx::fail));
+            .onSuccess(g -> Bodies.created(ctx, g, "/api/v1/tag-groups", g.getLong("id"))).onFailure(ctx::fail));
     api.get("/tag-groups").handler(Access.READ).handler(ctx ->
         tags.listGroups(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/tag-groups/:id").handler(Access.READ).handler(ctx ->
@@ -27,7 +27,7 @@ public final class TagRoutes {
 
     api.post("/tags").handler(Access.WRITE).handler(ctx ->
         tags.createTag(Bodies.object(ctx))
-            .onSuccess(t -> Bodies.created(ctx, "/api/v1/tags/" + t.getLong("id"), t)).onFailure(ctx::fail));
+            .onSuccess(t -> Bodies.created(ctx, t, "/api/v1/tags", t.getLong("id"))).onFailure(ctx::fail));
     api.get("/tags").handler(Access.READ).handler(ctx ->
         tags.listTags(Params.positiveId(ctx.queryParams(), "group_id"), Page.of(ctx))
             .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));

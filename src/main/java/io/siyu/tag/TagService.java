@@ -4,6 +4,7 @@ import io.siyu.db.JdbcSql;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.segment.SegmentService;
+import io.siyu.web.JsonValues;
 import io.siyu.web.Page;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
@@ -304,11 +305,11 @@ public final class TagService {
     }
 
     static long positiveId(JsonObject body, String key) {
-      Object v = body.getValue(key);
-      if (v instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() > 0) {
-        return n.longValue();
+      Long id = JsonValues.positiveId(body.getValue(key));
+      if (id == null) {
+        throw Problem.invalid(key, "must be a positive id");
       }
-      throw Problem.invalid(key, "must be a positive id");
+      return id;
     }
 
     static Set<Long> ids(JsonObject body, String key, int max) {
@@ -317,11 +318,11 @@ public final class TagService {
       }
       Set<Long> ids = new LinkedHashSet<>();
       for (int i = 0; i < arr.size(); i++) {
-        Object v = arr.getValue(i);
-        if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() <= 0) {
+        Long id = JsonValues.positiveId(arr.getValue(i));
+        if (id == null) {
           throw Problem.invalid(key + "[" + i + "]", "must be a positive id");
         }
-        ids.add(n.longValue());
+        ids.add(id);
       }
       return ids;
     }

@@ -13,8 +13,8 @@ record PreviewInput(long contactId, String channel, String locale, JsonObject va
     JsonArray errors = new JsonArray();
     body.fieldNames().stream().filter(f -> !FIELDS.contains(f)).sorted()
         .forEach(f -> errors.add(Problem.fieldError(f, "is not a field of a preview")));
-    Object id = body.getValue("contact_id");
-    if (!(id instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
+    Long id = io.siyu.web.JsonValues.positiveId(body.getValue("contact_id"));
+    if (id == null) {
       errors.add(Problem.fieldError("contact_id", "must be a positive id"));
     }
     Object channel = body.getValue("channel");
@@ -34,7 +34,7 @@ record PreviewInput(long contactId, String channel, String locale, JsonObject va
     if (!errors.isEmpty()) {
       throw Problem.invalid(errors);
     }
-    return new PreviewInput(((Number) id).longValue(), (String) channel, (String) locale,
+    return new PreviewInput(id, (String) channel, (String) locale,
         variables == null ? new JsonObject() : (JsonObject) variables);
   }
 }

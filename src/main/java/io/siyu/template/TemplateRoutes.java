@@ -21,14 +21,14 @@ public final class TemplateRoutes {
         templates.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.post("/templates").handler(Access.WRITE).handler(ctx ->
         templates.create(Bodies.object(ctx), Principal.of(ctx).actor())
-            .onSuccess(t -> Bodies.created(ctx, "/api/v1/templates/" + t.getString("key"), t)).onFailure(ctx::fail));
+            .onSuccess(t -> Bodies.created(ctx, t, "/api/v1/templates", t.getString("key"))).onFailure(ctx::fail));
     api.get("/templates/:key").handler(Access.READ).handler(ctx ->
         templates.get(ctx.pathParam("key")).onSuccess(t -> Bodies.ok(ctx, t)).onFailure(ctx::fail));
     api.post("/templates/:key/versions").handler(Access.WRITE).handler(ctx ->
         templates.addVersion(ctx.pathParam("key"), Bodies.object(ctx), Principal.of(ctx).actor())
             .onSuccess(v -> {
               if (v.getBoolean("created")) {
-                Bodies.created(ctx, "/api/v1/templates/" + v.getString("key") + "/versions/" + v.getInteger("version"), v);
+                Bodies.created(ctx, v, "/api/v1/templates", v.getString("key"), "versions", v.getInteger("version"));
               } else {
                 Bodies.ok(ctx, v);
               }

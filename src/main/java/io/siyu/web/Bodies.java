@@ -1,5 +1,6 @@
 package io.siyu.web;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,50 +26,50 @@ public final class Bodies {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw Problem.badRequest("The body is empty");
     }
+    return decode(ctx.body().buffer());
+  }
+
+  /**
+   * {@code body} as JSON, checked as every body is: a 400 when it is not JSON, a 422 naming the
+   * first value Siyu would not store as sent ({@link JsonValues#firstUnfit}), refused here once for
+   * every route rather than failing in SQL or being stored altered. Objects and arrays arrive as
+   * JsonObject and JsonArray. For bodies that are not read through {@link #parse} (signed callbacks).
+   */
+  public static Object decode(Buffer body) {
     Object v;
     try {
-      v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      v = io.vertx.core.json.Json.decodeValue(body);
     } catch (DecodeException e) {
       throw Problem.badRequest("The body is not valid JSON");
     }
-    if (containsNul(v)) {
-      // PostgreSQL text and jsonb cannot hold U+0000; refuse it here rather than fail in SQL
-      throw Problem.invalid("body", "strings must not contain the NUL character (\\u0000)");
+    JsonObject bad = JsonValues.firstUnfit(v);
+    if (bad != null) {
+      throw Problem.invalid(new JsonArray().add(bad));
     }
-    return v; // objects and arrays arrive as JsonObject and JsonArray
-  }
-
-  private static boolean containsNul(Object v) {
-    if (v instanceof String s) {
-      return s.indexOf('\u0000') >= 0;
-    }
-    if (v instanceof JsonObject o) {
-      return containsNul(o.getMap());
-    }
-    if (v instanceof JsonArray a) {
-      return containsNul(a.getList());
-    }
-    if (v instanceof java.util.Map<?, ?> m) {
-      return m.entrySet().stream().anyMatch(e -> containsNul(e.getKey()) || containsNul(e.getValue()));
-    }
-    if (v instanceof java.util.List<?> l) {
-      return l.stream().anyMatch(Bodies::containsNul);
-    }
-    return false;
+    return v;
   }
 
   public static void json(RoutingContext ctx, int status, Object body) {
-    ctx.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
+    try {
+      ctx.response().setStatusCode(status)
+          .putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
+    } catch (RuntimeException e) {
+      // called from a future's callback, where a throw is lost and the client would wait forever
+      ctx.fail(e);
+    }
   }
 
   public static void ok(RoutingContext ctx, Object body) {
     json(ctx, 200, body);
   }
 
-  public static void created(RoutingContext ctx, String location, Object body) {
-    ctx.response().putHeader("Location", location);
+  /**
+   * 201 with {@code Location}: {@code base} and the segments naming what was made, each
+   * percent-encoded ({@link Locations#path}), so an id from outside never breaks the header.
+   */
+  public static void created(RoutingContext ctx, Object body, String base, Object... segments) {
+    ctx.response().putHeader("Location", Locations.path(base, segments));
     json(ctx, 201, body);
   }
 

@@ -1,5 +1,8 @@
 package io.siyu.web;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,6 +24,24 @@ public final class ProblemHandler {
     for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 415, 500}) {
       router.errorHandler(status, ProblemHandler::handle);
     }
+  }
+
+  /**
+   * Requests the HTTP layer could not read (a request line beyond its limit, headers beyond theirs,
+   * a malformed header) never reach a router: Vert.x answered them with a bare status. They get
+   * the same problem documents as everything else, and the connection is closed as before (what
+   * follows on it cannot be trusted to start a request).
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Problem problem = cause instanceof TooLongHttpLineException
+        ? new Problem(414, "uri-too-long", "URI too long", "The request line is longer than this server reads", null)
+        : cause instanceof TooLongHttpHeaderException
+            ? new Problem(431, "headers-too-large", "Request header fields too large",
+                "The request's headers are larger than this server reads", null)
+            : Problem.badRequest("The request could not be read as HTTP");
+    send(request.response(), problem);
+    request.connection().close();
   }
 
   public static void handle(RoutingContext ctx) {

@@ -221,4 +221,23 @@ class EventWebhookTest {
     assertEquals(401, api.status(), "the secret is not an API token");
     assertTrue(post("/webhooks/events", event(key(), mobile())).status() == 201);
   }
+
+  @Test
+  void anIdWithAControlCharacterIsA422AtOnceAndAnIdThatNeedsEscapingGetsAnAsciiLocation() {
+    String k = key();
+    String bad = event("line\nbreak-" + k, mobile()).encode();
+    // the raw id once went into Location, which the HTTP layer refused: the answer never came
+    Reply refused = brand().withTimeout(15).send(HttpMethod.POST, "/webhooks/events", "application/json",
+        Buffer.buffer(bad), signed(SECRET, now(), bad));
+    assertEquals(422, refused.status(), refused.toString());
+    assertEquals("id", refused.errorField());
+    assertEquals(404, stored("line%0Abreak-" + k));
+
+    String odd = event("门店 SH/01?" + k, mobile()).encode();
+    Reply created = brand().withTimeout(15).send(HttpMethod.POST, "/webhooks/events", "application/json",
+        Buffer.buffer(odd), signed(SECRET, now(), odd));
+    assertEquals(201, created.status(), created.toString());
+    assertEquals("/api/v1/events/%E9%97%A8%E5%BA%97%20SH%2F01%3F" + k, created.headers().get("Location"));
+    assertEquals(200, server.api().get(created.headers().get("Location")).status());
+  }
 }

@@ -126,4 +126,20 @@ class ReceiptsTest {
     assertEquals(404, post("log", receipts(key, "delivered"), SECRET, now).status(), "the log channel takes no receipts");
     assertEquals("sent", api.get("/api/v1/touches/" + id).json().getString("status"));
   }
+
+  @Test
+  void aSignedReceiptWithNulIsA422AndAnEmptyBodyA401() {
+    String key = "rcpt-nul-" + Touches.unique();
+    Api.Reply nul = post(new JsonObject().put("receipts", new JsonArray()
+        .add(new JsonObject().put("touch_key", key).put("status", "failed").put("error", "bad\u0000byte"))));
+    assertEquals(422, nul.status(), nul.toString());
+    assertEquals("receipts[0].error", nul.errorField());
+
+    // no body at all: refused like a forged call (it was a 500)
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("X-Siyu-Timestamp", Long.toString(System.currentTimeMillis() / 1000)).add("X-Siyu-Signature", "sha256=00");
+    Api.Reply empty = server.api().send(HttpMethod.POST, "/webhooks/receipts/webhook", null, null, headers);
+    assertEquals(401, empty.status(), empty.toString());
+    assertEquals("application/problem+json", empty.contentType());
+  }
 }

@@ -162,4 +162,13 @@ class TouchApiTest {
     assertEquals(403, AS.get(Role.MANAGER).post("/api/v1/touches", new JsonObject().put("contact_id", contact)
         .put("channel", "log").put("template", "welcome")).status());
   }
+
+  @Test
+  void dataNullIsTheSameAsNoData() {
+    long contact = Touches.contact(api);
+    Reply r = api.post("/api/v1/touches", new JsonObject().put("contact_id", contact).put("channel", "log")
+        .put("template", "welcome").put("data", null));
+    assertEquals(201, r.status(), r.toString());
+    assertEquals("transactional", r.json().getJsonObject("payload").getString("kind"));
+  }
 }

@@ -17,11 +17,21 @@ import java.util.concurrent.TimeUnit;
 public final class Api {
   private final WebClient client;
   private final String token;
+  private final long timeoutSeconds;
 
   public Api(Vertx vertx, int port, String token) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-);
+    this(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)), token, 120);
+  }
+
+  private Api(WebClient client, String token, long timeoutSeconds) {
+    this.client = client;
     this.token = token;
+    this.timeoutSeconds = timeoutSeconds;
+  }
+
+  /** The same client, giving up on an answer after {@code seconds}: for tests where a hang is the bug. */
+  public Api withTimeout(long seconds) {
+    return new Api(client, token, seconds);
   }
 
   public Reply get(String path) {
@@ -57,7 +67,7 @@ public final class Api {
     }
     try {
       HttpResponse<Buffer> resp = (body == null ? req.send() : req.sendBuffer(body))
-          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+          .toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
       return new Reply(resp.statusCode(), resp.headers(), resp.bodyAsString());
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e, e);

@@ -22,7 +22,7 @@ public record PointsRequest(int points, String reason, String key, OffsetDateTim
       errors.add(Problem.fieldError("points", "must be a whole number from 1 to " + MAX_POINTS));
     }
     String reason = text(body, "reason", 200, errors);
-    String key = text(body, "key", 200, errors);
+    String key = io.siyu.web.JsonValues.key(body.getValue("key"), "key", 200, errors);
     OffsetDateTime expires = null;
     if (body.getValue("expires_at") != null) {
       try {

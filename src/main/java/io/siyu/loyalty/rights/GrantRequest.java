@@ -23,10 +23,7 @@ record GrantRequest(String right, String grantKey, String reason) {
     if (right == null || right.isEmpty()) {
       errors.add(Problem.fieldError("right", "is required: the code of the right to grant"));
     }
-    String key = body.getValue("grant_key") instanceof String s ? s : null;
-    if (key == null || key.isEmpty() || key.length() > MAX_KEY) {
-      errors.add(Problem.fieldError("grant_key", "is required, 1 to " + MAX_KEY + " characters"));
-    }
+    String key = io.siyu.web.JsonValues.key(body.getValue("grant_key"), "grant_key", MAX_KEY, errors);
     Object reason = body.getValue("reason");
     if (reason != null && (!(reason instanceof String s) || s.length() > MAX_REASON)) {
       errors.add(Problem.fieldError("reason", "must be a string of at most " + MAX_REASON + " characters"));

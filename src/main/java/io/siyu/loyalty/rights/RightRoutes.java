@@ -18,7 +18,7 @@ public final class RightRoutes {
         rights.expire().onSuccess(n -> Bodies.ok(ctx, new JsonObject().put("expired", n))).onFailure(ctx::fail));
     api.post("/rights").handler(Access.WRITE).handler(ctx ->
         rights.create(Bodies.object(ctx))
-            .onSuccess(r -> Bodies.created(ctx, "/api/v1/rights/" + r.getLong("id"), r)).onFailure(ctx::fail));
+            .onSuccess(r -> Bodies.created(ctx, r, "/api/v1/rights", r.getLong("id"))).onFailure(ctx::fail));
     api.get("/rights").handler(Access.READ).handler(ctx ->
         rights.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/rights/:id").handler(Access.READ).handler(ctx ->
@@ -32,7 +32,7 @@ public final class RightRoutes {
       long contactId = contactId(ctx);
       rights.grant(contactId, Bodies.object(ctx), Principal.of(ctx).actor()).onSuccess(g -> {
         if (g.isNew()) {
-          Bodies.created(ctx, "/api/v1/contacts/" + contactId + "/rights/" + g.grant().getLong("id"), g.grant());
+          Bodies.created(ctx, g.grant(), "/api/v1/contacts", contactId, "rights", g.grant().getLong("id"));
         } else {
           Bodies.ok(ctx, g.grant()); // a replay of the grant_key: the original grant, nothing granted
         }

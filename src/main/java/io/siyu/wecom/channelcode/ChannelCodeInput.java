@@ -1,5 +1,6 @@
 package io.siyu.wecom.channelcode;
 
+import io.siyu.web.JsonValues;
 import io.siyu.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -86,8 +87,9 @@ record ChannelCodeInput(String name, List<String> staff, List<TagRef> tags, Stri
     for (int i = 0; i < list.size(); i++) {
       String field = "tags[" + i + "]";
       Object t = list.getValue(i);
-      if (t instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() > 0) {
-        tags.add(new TagRef(n.longValue(), null, null, field));
+      Long id = JsonValues.positiveId(t);
+      if (id != null) {
+        tags.add(new TagRef(id, null, null, field));
       } else if (t instanceof JsonObject o && o.size() == 2 && text(o.getValue("group"), 100) != null
           && text(o.getValue("name"), 100) != null) {
         tags.add(new TagRef(null, text(o.getValue("group"), 100), text(o.getValue("name"), 100), field));

@@ -16,7 +16,7 @@ public final class ChannelCodeRoutes {
   public static void mount(Router api, ChannelCodeService codes, ChannelCodeStatistics statistics) {
     api.post("/channel-codes").handler(Access.WRITE).handler(ctx ->
         codes.create(Bodies.object(ctx), Principal.of(ctx).actor())
-            .onSuccess(c -> Bodies.created(ctx, "/api/v1/channel-codes/" + c.getLong("id"), c)).onFailure(ctx::fail));
+            .onSuccess(c -> Bodies.created(ctx, c, "/api/v1/channel-codes", c.getLong("id"))).onFailure(ctx::fail));
     api.get("/channel-codes").handler(Access.READ).handler(ctx ->
         codes.list(ctx.queryParams().get("status"), Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/channel-codes/:id").handler(Access.READ).handler(ctx ->

@@ -83,4 +83,13 @@ class SmsDeliveryTest {
         Buffer.buffer(receipt), MultiMap.caseInsensitiveMultiMap().add("X-Siyu-Timestamp", "1").add("X-Siyu-Signature", "00"))
         .status());
   }
+
+  @Test
+  void aCallbackWithNoBodyIsA401() {
+    String ts = Long.toString(System.currentTimeMillis() / 1000);
+    Api.Reply empty = server.api().send(HttpMethod.POST, "/webhooks/receipts/sms", null, null,
+        MultiMap.caseInsensitiveMultiMap().add("X-Siyu-Timestamp", ts).add("X-Siyu-Signature", "00"));
+    assertEquals(401, empty.status(), empty.toString());
+    assertEquals("application/problem+json", empty.contentType());
+  }
 }

@@ -361,10 +361,11 @@ class ExternalContactHandlerTest {
     String last = customer();
     // no ExternalUserID: refused when read
     WecomCallback unnamed = ContactCallbacks.callback("add_external_contact", Map.of("UserID", "poison1"));
-    // PostgreSQL text cannot hold NUL: this one fails the batch's shared transaction, and alone
+    // PostgreSQL text cannot hold NUL: this one fails the batch's shared transaction, and alone (the
+    // State: a NUL in the ExternalUserID is refused when read, as no external id may hold a control character)
     WecomCallback template = add("poison1", customer(), null, null);
     WecomCallback nul = new WecomCallback(template.id(), template.event(), template.changeType(),
-        template.fields().copy().put("ExternalUserID", "wm\u0000poison"), template.receivedAt());
+        template.fields().copy().put("State", "st\u0000poison"), template.receivedAt());
     List<WecomCallback> batch = List.of(add("poison1", first, null, null), unnamed, nul, add("poison1", last, null, null));
 
     List<Throwable> outcomes = ContactCallbacks.handleAll(server.siyu(), batch);
