@@ -91,6 +91,43 @@ public final class JourneyDeployer {
         .put("listens", new JsonArray(new ArrayList<>(j.listens())));
   }
 
+  /**
+   * Blocking, at start (before timers run): every active version the engine holds is checked
+   * again as if it were uploaded now, so a file deployed before a rule was added, or put into the
+   * engine some other way, cannot run. A refused version is suspended with its instances and
+   * noted on its journey (which is suspended when it was the latest); answers how many were.
+   */
+  public int recheckDeployed() {
+    RepositoryService repository = engine.engine().getRepositoryService();
+    int refused = 0;
+    for (ProcessDefinition d : repository.createProcessDefinitionQuery().active().list()) {
+      List<JsonObject> problems = JourneyFile.check(processModel(repository, d)).problems();
+      if (problems.isEmpty()) {
+        continue;
+      }
+      refused++;
+      repository.suspendProcessDefinitionById(d.getId(), true, null);
+      boolean latest = latest(d.getKey()).getVersion() == d.getVersion();
+      try {
+        registry.refused(d.getKey(), d.getVersion(), latest, problems);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      log.error("Journey {} version {} holds what journeys may not, so it and its instances are suspended{}: {}",
+          d.getKey(), d.getVersion(), latest ? " (the journey takes no entries until a corrected file is deployed)" : "",
+          new JsonArray(problems).encode());
+    }
+    return refused;
+  }
+
+  private static String processModel(RepositoryService repository, ProcessDefinition d) {
+    try (var in = repository.getProcessModel(d.getId())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private ProcessDefinition latest(String key) {
     return engine.engine().getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(key)
         .latestVersion().singleResult();
