@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
@@ -28,11 +29,13 @@ public final class JourneyDeployer {
   private static final Logger log = LoggerFactory.getLogger(JourneyDeployer.class);
   private final JourneyEngine engine;
   private final JourneyRegistry registry;
+  private final JourneyReferences references;
   private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public JourneyDeployer(JourneyEngine engine, JourneyRegistry registry) {
+  public JourneyDeployer(JourneyEngine engine, JourneyRegistry registry, DataSource jdbc) {
     this.engine = engine;
     this.registry = registry;
+    this.references = new JourneyReferences(jdbc);
   }
 
   /** Runs {@code listener} (blocking is fine) after each deployment is recorded, e.g. to reschedule scheduled journeys. */
@@ -68,6 +71,15 @@ public final class JourneyDeployer {
       throw invalid(checked.problems());
     }
     JourneyFile.Journey j = checked.journey();
+    List<JsonObject> missing;
+    try {
+      missing = references.missing(j.references());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    if (!missing.isEmpty()) {
+      throw invalid(missing);
+    }
     RepositoryService repository = engine.engine().getRepositoryService();
     ProcessDefinition before = latest(j.key());
     try {

@@ -63,7 +63,7 @@ public final class JourneyFeature implements AutoCloseable {
     engine = new JourneyEngine(jdbc, settings.engineName(), beans, List.of(SendWindow.CALL), List.of(new GatewayListeners(contacts)),
         settings.acquisitionMaxWaitMillis(), settings.jobExecutor());
     registry = new JourneyRegistry(jdbc);
-    deployer = new JourneyDeployer(engine, registry);
+    deployer = new JourneyDeployer(engine, registry, jdbc);
     entries = new JourneyEntries(engine);
     inbox = new JourneyInbox(vertx, jdbc, engine, registry, entries);
     birthdayScan = new BirthdayScan(jdbc, registry, entries);

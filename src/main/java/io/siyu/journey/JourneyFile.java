@@ -45,9 +45,20 @@ import org.camunda.bpm.model.xml.instance.ModelElementInstance;
  * wrong; a file with problems is not deployed.
  */
 public final class JourneyFile {
-  /** A journey ready to deploy: key, name, trigger, the event types it listens to, and its final XML. */
+  /**
+   * A journey ready to deploy: key, name, trigger, the event types it listens to, its final XML,
+   * its A/B splits and the names it uses that must exist (checked at deployment).
+   */
   public record Journey(String key, String name, Trigger trigger, Set<String> listens, String xml,
-      Map<String, Map<String, Integer>> splits) {}
+      Map<String, Map<String, Integer>> splits, List<JourneyReferences.Reference> references) {}
+
+  /** The input of each palette task that names something which must exist. */
+  private static final Map<String, Map.Entry<String, JourneyReferences.Kind>> NAMED = Map.of(
+      "sendMessage", Map.entry("template", JourneyReferences.Kind.TEMPLATE),
+      "grantRight", Map.entry("right", JourneyReferences.Kind.RIGHT),
+      "addTag", Map.entry("tagGroup", JourneyReferences.Kind.TAG_GROUP),
+      "removeTag", Map.entry("tagGroup", JourneyReferences.Kind.TAG_GROUP),
+      "setAttribute", Map.entry("attribute", JourneyReferences.Kind.ATTRIBUTE));
 
   /** Either a journey or the problems that keep it from being one. */
   public record Checked(Journey journey, List<JsonObject> problems) {
@@ -88,7 +99,12 @@ public final class JourneyFile {
     } else {
       trigger = Trigger.read(starts.get(0).getId(), properties(starts.get(0)), problems);
     }
-    checkTasks(model, problems);
+    List<JourneyReferences.Reference> references = new ArrayList<>();
+    if (trigger != null && trigger.segmentId() != null) {
+      references.add(new JourneyReferences.Reference(starts.get(0).getId(), JourneyReferences.Kind.SEGMENT,
+          trigger.segmentId().toString()));
+    }
+    checkTasks(model, problems, references);
     Set<String> listens = new TreeSet<>(trigger == null || !trigger.type().equals("event") ? List.of() : trigger.events());
     completeEventWaits(model, listens, problems);
     completeSendWindows(model, problems);
@@ -104,14 +120,15 @@ public final class JourneyFile {
       return new Checked(null, problems);
     }
     String name = process.getName() == null || process.getName().isBlank() ? process.getId() : process.getName();
-    return new Checked(new Journey(process.getId(), name, trigger, listens, completed, splits), problems);
+    return new Checked(new Journey(process.getId(), name, trigger, listens, completed, splits, references), problems);
   }
 
   /**
    * Service tasks must be palette tasks with their required inputs (what else may appear in a
    * journey — no scripts, listeners, classes or expressions — is {@link JourneyAllowList}'s part).
    */
-  private static void checkTasks(BpmnModelInstance model, List<JsonObject> problems) {
+  private static void checkTasks(BpmnModelInstance model, List<JsonObject> problems,
+      List<JourneyReferences.Reference> references) {
     for (ServiceTask t : model.getModelElementsByType(ServiceTask.class)) {
       String bean = beanOf(t.getCamundaDelegateExpression());
       Palette.TaskType type = bean == null ? null : Palette.TASKS.get(bean);
@@ -132,6 +149,10 @@ public final class JourneyFile {
         }
       }
       checkValues(t.getId(), bean, inputs, problems);
+      var named = NAMED.get(bean);
+      if (named != null && inputs.get(named.getKey()) != null && !inputs.get(named.getKey()).isBlank()) {
+        references.add(new JourneyReferences.Reference(t.getId(), named.getValue(), inputs.get(named.getKey()).strip()));
+      }
     }
   }
 

@@ -1,6 +1,5 @@
 package io.siyu.journey.check;
 
-import io.siyu.journey.palette.Palette;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +34,8 @@ public final class JourneyAllowList {
   /** Attributes modellers add for colours and the target platform; the engine never reads them. */
   private static final Set<String> DECORATION = Set.of("http://bpmn.io/schema/bpmn/biocolor/1.0",
       "http://www.omg.org/spec/BPMN/non-normative/color/1.0", "http://camunda.org/schema/modeler/1.0");
+  /** The one expression a timer may hold: the send window's, which Siyu writes in at deployment. */
+  public static final String SEND_WINDOW_TIMER = "${sendWindow.opens(execution)}";
   private static final int MAX_DEPTH = 64;
   private static final int MAX_ELEMENTS = 20_000;
 
@@ -200,7 +201,7 @@ public final class JourneyAllowList {
       if (!hasExpression(text)) {
         return;
       }
-      if (ns.equals(BPMN) && name.equals("timeDate") && text.strip().equals(Palette.sendWindowExpression())) {
+      if (ns.equals(BPMN) && name.equals("timeDate") && text.strip().equals(SEND_WINDOW_TIMER)) {
         return; // the send window's timer, as Siyu writes it
       }
       refuse(owner, "expressions are not allowed in " + (ns.equals(CAMUNDA) ? "camunda:" : "bpmn:") + name
