@@ -191,6 +191,8 @@ public final class Siyu {
     Features.mountWebhooks(webhooks, s);
     Features.mountLinks(links, s);
     return s.tokens().bootstrap(config.adminToken())
+        // journeys are checked against the templates they send, so those are loaded first
+        .compose(generated -> s.templates().loaded().map(generated))
         .compose(generated -> vertx.executeBlocking(() -> {
           s.startJourneys();
           s.startSchedules();

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
@@ -28,11 +29,13 @@ public final class JourneyDeployer {
   private static final Logger log = LoggerFactory.getLogger(JourneyDeployer.class);
   private final JourneyEngine engine;
   private final JourneyRegistry registry;
+  private final JourneyReferences references;
   private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public JourneyDeployer(JourneyEngine engine, JourneyRegistry registry) {
+  public JourneyDeployer(JourneyEngine engine, JourneyRegistry registry, DataSource jdbc) {
     this.engine = engine;
     this.registry = registry;
+    this.references = new JourneyReferences(jdbc);
   }
 
   /** Runs {@code listener} (blocking is fine) after each deployment is recorded, e.g. to reschedule scheduled journeys. */
@@ -68,6 +71,15 @@ public final class JourneyDeployer {
       throw invalid(checked.problems());
     }
     JourneyFile.Journey j = checked.journey();
+    List<JsonObject> missing;
+    try {
+      missing = references.missing(j.references());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    if (!missing.isEmpty()) {
+      throw invalid(missing);
+    }
     RepositoryService repository = engine.engine().getRepositoryService();
     ProcessDefinition before = latest(j.key());
     try {
@@ -89,6 +101,43 @@ public final class JourneyDeployer {
         .put("changed", before == null || !before.getId().equals(now.getId()))
         .put("trigger", j.trigger().toJson()).put("reentry", j.trigger().reentry().name().toLowerCase(java.util.Locale.ROOT))
         .put("listens", new JsonArray(new ArrayList<>(j.listens())));
+  }
+
+  /**
+   * Blocking, at start (before timers run): every active version the engine holds is checked
+   * again as if it were uploaded now, so a file deployed before a rule was added, or put into the
+   * engine some other way, cannot run. A refused version is suspended with its instances and
+   * noted on its journey (which is suspended when it was the latest); answers how many were.
+   */
+  public int recheckDeployed() {
+    RepositoryService repository = engine.engine().getRepositoryService();
+    int refused = 0;
+    for (ProcessDefinition d : repository.createProcessDefinitionQuery().active().list()) {
+      List<JsonObject> problems = JourneyFile.check(processModel(repository, d)).problems();
+      if (problems.isEmpty()) {
+        continue;
+      }
+      refused++;
+      repository.suspendProcessDefinitionById(d.getId(), true, null);
+      boolean latest = latest(d.getKey()).getVersion() == d.getVersion();
+      try {
+        registry.refused(d.getKey(), d.getVersion(), latest, problems);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      log.error("Journey {} version {} holds what journeys may not, so it and its instances are suspended{}: {}",
+          d.getKey(), d.getVersion(), latest ? " (the journey takes no entries until a corrected file is deployed)" : "",
+          new JsonArray(problems).encode());
+    }
+    return refused;
+  }
+
+  private static String processModel(RepositoryService repository, ProcessDefinition d) {
+    try (var in = repository.getProcessModel(d.getId())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private ProcessDefinition latest(String key) {

@@ -1,5 +1,7 @@
 package io.siyu.journey;
 
+import io.siyu.journey.check.EngineGuard;
+import io.siyu.journey.check.SafeExpressionManager;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -14,18 +16,35 @@ import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
 /**
  * The embedded Camunda 7 engine, on Siyu's own database (tables from migration V9; the engine
  * never changes the schema). Its job executor runs timers and asynchronous steps on its own
- * threads; every other engine call is made from a Vert.x worker, never the event loop.
+ * threads; every other engine call is made from a Vert.x worker, never the event loop. Its
+ * expressions cannot reach reflection ({@link SafeExpressionManager}: only {@code calls} and the
+ * condition language's tests can be called), it compiles no scripts, and it refuses to parse any
+ * element the palette does not write ({@link EngineGuard}).
  */
 public final class JourneyEngine implements AutoCloseable {
   private final StandaloneProcessEngineConfiguration configuration;
   private final ProcessEngine engine;
+  private final boolean jobExecutor;
 
   /** Blocking: builds and starts the engine (about three seconds). */
-  public JourneyEngine(DataSource jdbc, String name, Map<Object, Object> beans, List<BpmnParseListener> listeners,
-      long acquisitionMaxWaitMillis, boolean jobExecutor) {
+  public JourneyEngine(DataSource jdbc, String name, Map<Object, Object> beans, List<SafeExpressionManager.AllowedCall<?>> calls,
+      List<BpmnParseListener> listeners, long acquisitionMaxWaitMillis, boolean jobExecutor) {
     configuration = configuration(jdbc, name, beans, acquisitionMaxWaitMillis, jobExecutor);
+    configuration.setExpressionManager(new SafeExpressionManager(beans, calls));
+    configuration.setScriptFactory(EngineGuard.noScripts());
     configuration.setCustomPreBPMNParseListeners(listeners);
+    configuration.setCustomPostBPMNParseListeners(new java.util.ArrayList<>(List.of(new EngineGuard())));
+    // timers wait until the deployed journeys have been checked again (startJobExecutor)
+    configuration.setJobExecutorActivate(false);
+    this.jobExecutor = jobExecutor;
     engine = configuration.buildProcessEngine();
+  }
+
+  /** Starts running timers and asynchronous steps, when this instance is configured to. */
+  public void startJobExecutor() {
+    if (jobExecutor) {
+      configuration.getJobExecutor().start();
+    }
   }
 
   /**

@@ -60,10 +60,10 @@ public final class JourneyFeature implements AutoCloseable {
     beans.put("setLifecycleStage", new ContactUpdate(s.contacts(), true));
     beans.put("goalReached", new GoalReached());
     beans.put("sendWindow", new SendWindow(settings.sendWindow(), contacts));
-    engine = new JourneyEngine(jdbc, settings.engineName(), beans, List.of(new GatewayListeners(contacts)),
+    engine = new JourneyEngine(jdbc, settings.engineName(), beans, List.of(SendWindow.CALL), List.of(new GatewayListeners(contacts)),
         settings.acquisitionMaxWaitMillis(), settings.jobExecutor());
     registry = new JourneyRegistry(jdbc);
-    deployer = new JourneyDeployer(engine, registry);
+    deployer = new JourneyDeployer(engine, registry, jdbc);
     entries = new JourneyEntries(engine);
     inbox = new JourneyInbox(vertx, jdbc, engine, registry, entries);
     birthdayScan = new BirthdayScan(jdbc, registry, entries);
@@ -71,7 +71,9 @@ public final class JourneyFeature implements AutoCloseable {
     scheduledEntry = new ScheduledEntry(pool, segments, registry, entries);
     migration = new JourneyMigration(engine);
     try {
+      deployer.recheckDeployed();
       deployer.deployDirectory(settings.dir());
+      engine.startJobExecutor();
     } catch (RuntimeException | IOException e) {
       engine.close(); // its job executor would otherwise outlive the failed start
       throw e;

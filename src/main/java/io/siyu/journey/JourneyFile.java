@@ -1,5 +1,7 @@
 package io.siyu.journey;
 
+import io.siyu.journey.check.FlowCondition;
+import io.siyu.journey.check.JourneyAllowList;
 import io.siyu.journey.palette.Palette;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -24,14 +26,11 @@ import org.camunda.bpm.model.bpmn.instance.Message;
 import org.camunda.bpm.model.bpmn.instance.MessageEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
-import org.camunda.bpm.model.bpmn.instance.ScriptTask;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.camunda.bpm.model.bpmn.instance.TimeDate;
 import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
-import org.camunda.bpm.model.bpmn.instance.UserTask;
-import org.camunda.bpm.model.bpmn.instance.camunda.CamundaExecutionListener;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
@@ -46,9 +45,20 @@ import org.camunda.bpm.model.xml.instance.ModelElementInstance;
  * wrong; a file with problems is not deployed.
  */
 public final class JourneyFile {
-  /** A journey ready to deploy: key, name, trigger, the event types it listens to, and its final XML. */
+  /**
+   * A journey ready to deploy: key, name, trigger, the event types it listens to, its final XML,
+   * its A/B splits and the names it uses that must exist (checked at deployment).
+   */
   public record Journey(String key, String name, Trigger trigger, Set<String> listens, String xml,
-      Map<String, Map<String, Integer>> splits) {}
+      Map<String, Map<String, Integer>> splits, List<JourneyReferences.Reference> references) {}
+
+  /** The input of each palette task that names something which must exist. */
+  private static final Map<String, Map.Entry<String, JourneyReferences.Kind>> NAMED = Map.of(
+      "sendMessage", Map.entry("template", JourneyReferences.Kind.TEMPLATE),
+      "grantRight", Map.entry("right", JourneyReferences.Kind.RIGHT),
+      "addTag", Map.entry("tagGroup", JourneyReferences.Kind.TAG_GROUP),
+      "removeTag", Map.entry("tagGroup", JourneyReferences.Kind.TAG_GROUP),
+      "setAttribute", Map.entry("attribute", JourneyReferences.Kind.ATTRIBUTE));
 
   /** Either a journey or the problems that keep it from being one. */
   public record Checked(Journey journey, List<JsonObject> problems) {
@@ -65,6 +75,7 @@ public final class JourneyFile {
       problems.add(Trigger.problem("(file)", "a journey file may not declare a DOCTYPE or entities"));
       return new Checked(null, problems);
     }
+    problems.addAll(JourneyAllowList.check(xml));
     BpmnModelInstance model;
     try {
       model = Bpmn.readModelFromStream(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
@@ -88,32 +99,36 @@ public final class JourneyFile {
     } else {
       trigger = Trigger.read(starts.get(0).getId(), properties(starts.get(0)), problems);
     }
-    checkTasks(model, problems);
+    List<JourneyReferences.Reference> references = new ArrayList<>();
+    if (trigger != null && trigger.segmentId() != null) {
+      references.add(new JourneyReferences.Reference(starts.get(0).getId(), JourneyReferences.Kind.SEGMENT,
+          trigger.segmentId().toString()));
+    }
+    checkTasks(model, problems, references);
     Set<String> listens = new TreeSet<>(trigger == null || !trigger.type().equals("event") ? List.of() : trigger.events());
     completeEventWaits(model, listens, problems);
     completeSendWindows(model, problems);
+    completeConditions(model);
     Map<String, Map<String, Integer>> splits = completeSplits(model, problems);
     if (!problems.isEmpty()) {
       return new Checked(null, problems);
     }
+    String completed = Bpmn.convertToString(model);
+    // what Siyu wrote in is held to the same allow-list as what the operator wrote
+    problems.addAll(JourneyAllowList.check(completed));
+    if (!problems.isEmpty()) {
+      return new Checked(null, problems);
+    }
     String name = process.getName() == null || process.getName().isBlank() ? process.getId() : process.getName();
-    return new Checked(new Journey(process.getId(), name, trigger, listens, Bpmn.convertToString(model), splits), problems);
+    return new Checked(new Journey(process.getId(), name, trigger, listens, completed, splits, references), problems);
   }
 
-  /** Service tasks must be palette tasks with their required inputs; no scripts, user tasks or Java classes. */
-  private static void checkTasks(BpmnModelInstance model, List<JsonObject> problems) {
-    for (ScriptTask t : model.getModelElementsByType(ScriptTask.class)) {
-      problems.add(Trigger.problem(t.getId(), "script tasks are not allowed in journeys"));
-    }
-    for (UserTask t : model.getModelElementsByType(UserTask.class)) {
-      problems.add(Trigger.problem(t.getId(), "user tasks are not allowed in journeys (nobody works them)"));
-    }
-    for (CamundaExecutionListener l : model.getModelElementsByType(CamundaExecutionListener.class)) {
-      if (l.getCamundaClass() != null || l.getCamundaScript() != null) {
-        BaseElement owner = (BaseElement) l.getParentElement().getParentElement();
-        problems.add(Trigger.problem(owner.getId(), "execution listeners with Java classes or scripts are not allowed"));
-      }
-    }
+  /**
+   * Service tasks must be palette tasks with their required inputs (what else may appear in a
+   * journey — no scripts, listeners, classes or expressions — is {@link JourneyAllowList}'s part).
+   */
+  private static void checkTasks(BpmnModelInstance model, List<JsonObject> problems,
+      List<JourneyReferences.Reference> references) {
     for (ServiceTask t : model.getModelElementsByType(ServiceTask.class)) {
       String bean = beanOf(t.getCamundaDelegateExpression());
       Palette.TaskType type = bean == null ? null : Palette.TASKS.get(bean);
@@ -134,6 +149,10 @@ public final class JourneyFile {
         }
       }
       checkValues(t.getId(), bean, inputs, problems);
+      var named = NAMED.get(bean);
+      if (named != null && inputs.get(named.getKey()) != null && !inputs.get(named.getKey()).isBlank()) {
+        references.add(new JourneyReferences.Reference(t.getId(), named.getValue(), inputs.get(named.getKey()).strip()));
+      }
     }
   }
 
@@ -159,8 +178,8 @@ public final class JourneyFile {
   }
 
   private static void positive(String id, String field, String value, List<JsonObject> problems) {
-    if (value == null || value.contains("${")) {
-      return; // missing is reported once; an expression is checked when it runs
+    if (value == null) {
+      return; // missing is reported once
     }
     try {
       if (Long.parseLong(value.trim()) < 1) {
@@ -203,7 +222,7 @@ public final class JourneyFile {
         CatchEvent event = (CatchEvent) element;
         MessageEventDefinition def = event.getEventDefinitions().stream().filter(MessageEventDefinition.class::isInstance)
             .map(MessageEventDefinition.class::cast).findFirst().orElseGet(() -> {
-              MessageEventDefinition d = model.newInstance(MessageEventDefinition.class);
+              MessageEventDefinition d = model.newInstance(MessageEventDefinition.class, event.getId() + "_message");
               event.getEventDefinitions().add(d);
               return d;
             });
@@ -245,12 +264,12 @@ public final class JourneyFile {
       }
       TimerEventDefinition timer = e.getEventDefinitions().stream().filter(TimerEventDefinition.class::isInstance)
           .map(TimerEventDefinition.class::cast).findFirst().orElseGet(() -> {
-            TimerEventDefinition d = model.newInstance(TimerEventDefinition.class);
+            TimerEventDefinition d = model.newInstance(TimerEventDefinition.class, e.getId() + "_timer");
             e.getEventDefinitions().add(d);
             return d;
           });
       if (timer.getTimeDate() == null) {
-        timer.setTimeDate(model.newInstance(TimeDate.class));
+        timer.setTimeDate(model.newInstance(TimeDate.class, e.getId() + "_opens"));
       }
       timer.getTimeDate().setTextContent(Palette.sendWindowExpression());
       if (timer.getTimeDuration() != null) {
@@ -260,6 +279,31 @@ public final class JourneyFile {
         timer.removeChildElement(timer.getTimeCycle());
       }
     }
+  }
+
+  /**
+   * Every flow condition is replaced by its canonical text in the condition language, so the
+   * engine evaluates what Siyu wrote from the parsed tree, never the uploaded text (the allow-list
+   * has refused any condition outside the language).
+   */
+  private static void completeConditions(BpmnModelInstance model) {
+    for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
+      if (flow.getConditionExpression() == null || flow.getConditionExpression().getTextContent().isBlank()) {
+        continue;
+      }
+      try {
+        flow.setConditionExpression(condition(model, flow, FlowCondition.canonical(flow.getConditionExpression().getTextContent())));
+      } catch (FlowCondition.Invalid refusedByTheAllowList) {
+        // reported with the element by JourneyAllowList
+      }
+    }
+  }
+
+  /** A condition element with an id derived from its flow: an unchanged file completes to the same XML. */
+  private static ConditionExpression condition(BpmnModelInstance model, SequenceFlow flow, String text) {
+    ConditionExpression condition = model.newInstance(ConditionExpression.class, flow.getId() + "_condition");
+    condition.setTextContent(text);
+    return condition;
   }
 
   /** {@code siyu.split=A:45,B:45,control:10} on an exclusive gateway: one named outgoing flow per branch. */
@@ -286,9 +330,7 @@ public final class JourneyFile {
           problems.add(Trigger.problem(flow.getId(), "an outgoing flow of an A/B split must be named after one of its branches " + branches.keySet()));
           continue;
         }
-        ConditionExpression condition = model.newInstance(ConditionExpression.class);
-        condition.setTextContent("${" + Split.VARIABLE + " == '" + name + "'}");
-        flow.setConditionExpression(condition);
+        flow.setConditionExpression(condition(model, flow, Split.condition(name)));
       }
       branches.keySet().stream().filter(b -> !flowNames.contains(b))
           .forEach(b -> problems.add(Trigger.problem(g.getId(), "branch " + b + " has no outgoing flow named after it")));
@@ -299,11 +341,11 @@ public final class JourneyFile {
 
   /** The bean a delegate expression like {@code ${addTag}} names, or null. */
   static String beanOf(String expression) {
-    if (expression == null) {
+    if (!JourneyAllowList.isBeanReference(expression)) {
       return null;
     }
-    String e = expression.trim();
-    return e.matches("\\$\\{\\s*[A-Za-z]+\\s*}") ? e.substring(2, e.length() - 1).trim() : null;
+    String e = expression.strip();
+    return e.substring(2, e.length() - 1).strip();
   }
 
   /** The {@code camunda:property} entries of an element. */

@@ -15,7 +15,7 @@ import java.time.OffsetDateTime;
  * non-blocking pool): journeys with their versions, a contact's journeys, and funnels.
  */
 public final class JourneyQueries {
-  private static final String JOURNEY = "SELECT j.key, j.name, j.status, j.trigger, j.reentry, j.version, j.created_at, j.updated_at, "
+  private static final String JOURNEY = "SELECT j.key, j.name, j.status, j.refused, j.trigger, j.reentry, j.version, j.created_at, j.updated_at, "
       + "(SELECT coalesce(jsonb_agg(jsonb_build_object('version', d.version_, 'id', d.id_, 'deployment_id', d.deployment_id_) "
       + "   ORDER BY d.version_ DESC), '[]') FROM act_re_procdef d WHERE d.key_ = j.key) AS versions, "
       + "(SELECT count(*) FROM journey_entries e WHERE e.journey_key = j.key) AS entered "
@@ -40,15 +40,26 @@ public final class JourneyQueries {
         .map(rows -> Rows.one(rows, "Journey " + key, JourneyQueries::journey));
   }
 
+  /** Pauses or activates a journey; one suspended for a refused version stays so until a corrected file is deployed. */
   public Future<JsonObject> setStatus(String key, String status) {
-    return pool.preparedQuery("UPDATE journeys SET status = $2, updated_at = now() WHERE key = $1 RETURNING key")
+    return pool.preparedQuery("UPDATE journeys SET status = CASE WHEN status = 'suspended' THEN status ELSE $2 END, "
+            + "updated_at = now() WHERE key = $1 RETURNING status")
         .execute(Tuple.of(key, status))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Journey " + key)) : get(key));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Problem.notFound("Journey " + key));
+          }
+          if (rows.iterator().next().getString("status").equals("suspended")) {
+            return Future.failedFuture(new Problem(409, "journey-suspended", "Journey suspended", "Journey " + key
+                + " was suspended because its latest version holds what journeys may not (see refused): deploy a corrected file", null));
+          }
+          return get(key);
+        });
   }
 
   private static JsonObject journey(Row r) {
     return new JsonObject().put("key", r.getString("key")).put("name", r.getString("name"))
-        .put("status", r.getString("status")).put("trigger", r.getJson("trigger")).put("reentry", r.getString("reentry"))
+        .put("status", r.getString("status")).put("refused", r.getJson("refused")).put("trigger", r.getJson("trigger")).put("reentry", r.getString("reentry"))
         .put("version", r.getInteger("version")).put("versions", r.getJson("versions"))
         .put("entered", r.getLong("entered")).put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
         .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));

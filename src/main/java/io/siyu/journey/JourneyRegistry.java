@@ -36,9 +36,11 @@ public final class JourneyRegistry {
   void record(JourneyFile.Journey j, int version) throws SQLException {
     try (Connection c = jdbc.getConnection()) {
       c.setAutoCommit(false);
+      // a version that passed the checks makes a journey suspended for a refused one active again
       try (PreparedStatement st = c.prepareStatement("INSERT INTO journeys (key, name, trigger, reentry, version) "
           + "VALUES (?, ?, ?::jsonb, ?, ?) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, "
-          + "trigger = EXCLUDED.trigger, reentry = EXCLUDED.reentry, version = EXCLUDED.version, updated_at = now()")) {
+          + "trigger = EXCLUDED.trigger, reentry = EXCLUDED.reentry, version = EXCLUDED.version, updated_at = now(), "
+          + "status = CASE WHEN journeys.status = 'suspended' THEN 'active' ELSE journeys.status END")) {
         st.setString(1, j.key());
         st.setString(2, j.name());
         st.setString(3, j.trigger().toJson().encode());
@@ -59,6 +61,26 @@ public final class JourneyRegistry {
         st.executeBatch();
       }
       c.commit();
+    }
+    loadedAt = 0;
+  }
+
+  /**
+   * Blocking: notes that {@code version} of journey {@code key} was refused at start with
+   * {@code problems}; when it is the latest version, the journey is suspended.
+   */
+  void refused(String key, int version, boolean latest, List<JsonObject> problems) throws SQLException {
+    JsonObject refusal = new JsonObject().put("version", version).put("refused_at", java.time.Instant.now().toString())
+        .put("problems", new io.vertx.core.json.JsonArray(problems));
+    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement("UPDATE journeys SET "
+        + "refused = (SELECT coalesce(jsonb_agg(r), '[]') FROM jsonb_array_elements(refused) r "
+        + "  WHERE (r ->> 'version')::int <> ?) || jsonb_build_array(?::jsonb), "
+        + "status = CASE WHEN ? THEN 'suspended' ELSE status END, updated_at = now() WHERE key = ?")) {
+      st.setInt(1, version);
+      st.setString(2, refusal.encode());
+      st.setBoolean(3, latest);
+      st.setString(4, key);
+      st.executeUpdate();
     }
     loadedAt = 0;
   }

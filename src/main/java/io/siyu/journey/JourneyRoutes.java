@@ -132,7 +132,8 @@ public final class JourneyRoutes {
       throw Problem.notFound("Journey " + key);
     }
     if (!journey.active()) {
-      throw new Problem(409, "journey-paused", "Journey paused", "Journey " + key + " is paused: it takes no new entries", null);
+      throw new Problem(409, "journey-" + journey.status(), "Journey " + journey.status(),
+          "Journey " + key + " is " + journey.status() + ": it takes no new entries", null);
     }
     return journey;
   }

@@ -1,5 +1,6 @@
 package io.siyu.journey;
 
+import io.siyu.journey.check.SafeExpressionManager;
 import io.siyu.journey.palette.Palette;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -18,6 +19,10 @@ import org.camunda.bpm.model.bpmn.instance.BaseElement;
 public final class SendWindow {
   /** An allowed window of local times, start inclusive, end exclusive. */
   public record Window(LocalTime start, LocalTime end) {}
+
+  /** The one call the engine's expressions may make on this bean: the send window's timer. */
+  static final SafeExpressionManager.AllowedCall<SendWindow> CALL = new SafeExpressionManager.AllowedCall<>(
+      SendWindow.class, "opens", 1, (window, args) -> window.opens((DelegateExecution) args[0]));
 
   private final Window defaults;
   private final Contacts contacts;

@@ -1,5 +1,6 @@
 package io.siyu.journey;
 
+import io.siyu.journey.check.FlowCondition;
 import io.siyu.journey.palette.Palette;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,16 +19,13 @@ import org.camunda.bpm.model.bpmn.instance.BaseElement;
  * without sends, which makes the lift measurable. The choice is stored on the journey entry.
  */
 public final class Split implements ExecutionListener {
-  /** The transient variable the completed flow conditions compare. */
-  public static final String VARIABLE = "siyuBranch";
-
-  /** Branch name → percent, in order; null unless the percentages are whole and add up to 100. */
+  /** Branch name → percent, in order; null unless the names are plain and the percentages whole and adding up to 100. */
   public static Map<String, Integer> parse(String spec) {
     Map<String, Integer> out = new LinkedHashMap<>();
     int total = 0;
     for (String part : spec.split(",")) {
       String[] kv = part.trim().split("\\s*:\\s*");
-      if (kv.length != 2 || kv[0].isEmpty() || out.containsKey(kv[0])) {
+      if (kv.length != 2 || !FlowCondition.isBranchName(kv[0]) || out.containsKey(kv[0])) {
         return null;
       }
       try {
@@ -42,6 +40,15 @@ public final class Split implements ExecutionListener {
       }
     }
     return total == 100 && !out.isEmpty() ? out : null;
+  }
+
+  /** The condition of the flow out of a split that takes contacts of {@code branch} (a name {@link #parse} accepted). */
+  static String condition(String branch) {
+    try {
+      return FlowCondition.branchIs(branch);
+    } catch (FlowCondition.Invalid e) {
+      throw new IllegalArgumentException("not a branch name: " + branch, e);
+    }
   }
 
   /** The branch for a contact: a bucket 0..99 from a hash of contact, journey and gateway, walked over the percentages. */
@@ -77,7 +84,7 @@ public final class Split implements ExecutionListener {
     }
     String journey = Journeys.journeyKey(execution);
     String branch = choose(parse(spec), Journeys.contactId(execution), journey, execution.getCurrentActivityId());
-    execution.setVariable(VARIABLE, Variables.stringValue(branch, true));
+    execution.setVariable(FlowCondition.BRANCH, Variables.stringValue(branch, true));
     Journeys.recordBranch(execution, branch);
   }
 }

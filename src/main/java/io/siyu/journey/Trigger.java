@@ -124,7 +124,7 @@ public record Trigger(String type, List<String> events, JsonObject match, Long s
   }
 
   static JsonObject problem(String element, String text) {
-    return new JsonObject().put("element", element).put("problem", text);
+    return io.siyu.journey.check.ElementProblem.of(element, text);
   }
 
   public JsonObject toJson() {

@@ -66,6 +66,11 @@ public final class TemplateService {
     return service;
   }
 
+  /** Completes when the template files given at start are loaded (whether or not each folder checked out). */
+  public Future<Void> loaded() {
+    return loaded;
+  }
+
   // ---- rendering ------------------------------------------------------------------------------
 
   /**

@@ -18,7 +18,7 @@ class JourneyApiTest {
     String key = JourneyDeployTest.key();
     String xml = JourneyDeployTest.journey(key,
         "<camunda:property name=\"siyu.trigger\" value=\"manual\" /><camunda:property name=\"siyu.reentry\" value=\"once\" />",
-        "tag", JourneyDeployTest.task("tag", "addTag", "wait", "tagGroup", "测试", "tag", key)
+        "tag", JourneyDeployTest.task("tag", "addTag", "wait", "tagGroup", "客户阶段", "tag", key)
             + "<bpmn:intermediateCatchEvent id=\"wait\"><bpmn:timerEventDefinition><bpmn:timeDuration>P30D</bpmn:timeDuration>"
             + "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
             + "<bpmn:sequenceFlow id=\"s9\" sourceRef=\"wait\" targetRef=\"end\" /><bpmn:endEvent id=\"end\" />");

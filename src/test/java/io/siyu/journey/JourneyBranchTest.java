@@ -44,9 +44,9 @@ class JourneyBranchTest {
             + "</bpmn:extensionElements></bpmn:exclusiveGateway>"
             + flow("toA", "split", "sendA", "A", null) + flow("toB", "split", "sendB", "B", null)
             + flow("toControl", "split", "holdout", "control", null)
-            + JourneyDeployTest.task("sendA", "sendMessage", "goalA", "template", "offer_a")
+            + JourneyDeployTest.task("sendA", "sendMessage", "goalA", "template", JourneyDeployTest.template(api, "offer_a"))
             + JourneyDeployTest.task("goalA", "goalReached", "endA", "goal", "converted")
-            + JourneyDeployTest.task("sendB", "sendMessage", "endB", "template", "offer_b")
+            + JourneyDeployTest.task("sendB", "sendMessage", "endB", "template", JourneyDeployTest.template(api, "offer_b"))
             + "<bpmn:endEvent id=\"endA\" /><bpmn:endEvent id=\"endB\" /><bpmn:endEvent id=\"holdout\" />");
     Reply deployed = JourneyDeployTest.deploy(api, xml);
     assertEquals(201, deployed.status(), deployed.toString());
@@ -96,7 +96,7 @@ class JourneyBranchTest {
             + flow("toVip", "which", "tagVip", null, "${contact.tags.contains('" + key + "/VIP')}")
             + flow("toRich", "which", "tagRich", null, "${contact.points_balance >= 100}")
             + flow("toOther", "which", "tagOther", null, null)
-            + JourneyDeployTest.task("tagGold", "addTag", "end", "tagGroup", key, "tag", "gold")
+            + JourneyDeployTest.task("tagGold", "addTag", "end", "tagGroup", JourneyDeployTest.tagGroup(api, key), "tag", "gold")
             + JourneyDeployTest.task("tagVip", "addTag", "end", "tagGroup", key, "tag", "vip")
             + JourneyDeployTest.task("tagRich", "addTag", "end", "tagGroup", key, "tag", "rich")
             + JourneyDeployTest.task("tagOther", "addTag", "end", "tagGroup", key, "tag", "other")
@@ -128,6 +128,33 @@ class JourneyBranchTest {
     assertTrue(tags(rich).contains(key + "/rich"), tags(rich));
     assertTrue(tags(other).contains(key + "/other"), tags(other));
     assertEquals(10, api.get("/api/v1/contacts/" + other).json().getInteger("growth_value"), "growth awarded in the entry's transaction");
+  }
+
+  /** Every form of the condition language runs in the engine: attributes, string tests, empty, not, or. */
+  @Test
+  void theConditionLanguageRunsInTheEngine() {
+    String key = JourneyDeployTest.key();
+    String city = "city_" + key;
+    assertEquals(201, api.post("/api/v1/attributes", new JsonObject().put("key", city).put("type", "string")).status());
+    String xml = JourneyDeployTest.journey(key, "<camunda:property name=\"siyu.trigger\" value=\"manual\" />", "which",
+        "<bpmn:exclusiveGateway id=\"which\" default=\"toOther\" />"
+            + flow("toMatch", "which", "tagMatch", null, "${contact.attributes." + city + " == '上海' and contact.name.endsWith('雷') "
+                + "and not empty contact.tier and (contact.name.contains('李') or contact.purchase_count &gt; 5)}")
+            + flow("toOther", "which", "tagOther", null, null)
+            + JourneyDeployTest.task("tagMatch", "addTag", "end", "tagGroup", JourneyDeployTest.tagGroup(api, key), "tag", "match")
+            + JourneyDeployTest.task("tagOther", "addTag", "end", "tagGroup", key, "tag", "other")
+            + "<bpmn:endEvent id=\"end\" />");
+    assertEquals(201, JourneyDeployTest.deploy(api, xml).status());
+    long match = api.post("/api/v1/contacts", new JsonObject().put("external_userid", key + "-m").put("name", "李雷")
+        .put("attributes", new JsonObject().put(city, "上海"))).json().getLong("id");
+    long other = api.post("/api/v1/contacts", new JsonObject().put("external_userid", key + "-o").put("name", "韩梅梅")
+        .put("attributes", new JsonObject().put(city, "上海"))).json().getLong("id");
+    for (long c : new long[] {match, other}) {
+      Reply r = api.post("/api/v1/journeys/" + key + "/start", new JsonObject().put("contact_id", c));
+      assertEquals(1, r.json().getInteger("entered"), r.toString());
+    }
+    assertTrue(tags(match).contains(key + "/match"), tags(match));
+    assertTrue(tags(other).contains(key + "/other"), tags(other));
   }
 
   private static long contact(String key, String which) {

@@ -55,6 +55,24 @@ class JourneyDeployTest {
         + "</bpmn:serviceTask><bpmn:sequenceFlow id=\"to_" + next + "_from_" + id + "\" sourceRef=\"" + id + "\" targetRef=\"" + next + "\" />";
   }
 
+  /** Template {@code key} on the server {@code client} talks to, made (with one default variant) when it is missing. */
+  static String template(Api client, String key) {
+    if (client.get("/api/v1/templates/" + key).status() == 404) {
+      Reply made = client.post("/api/v1/templates", new JsonObject().put("key", key).put("kind", "marketing")
+          .put("variants", new JsonArray().add(new JsonObject().put("channel", "default").put("locale", "zh-CN")
+              .put("body", "Test template " + key))));
+      assertTrue(made.status() == 201 || made.status() == 409, made.toString());
+    }
+    return key;
+  }
+
+  /** Tag group {@code name} on the server {@code client} talks to, made when it is missing (journeys tag in existing groups). */
+  static String tagGroup(Api client, String name) {
+    Reply made = client.post("/api/v1/tag-groups", new JsonObject().put("name", name));
+    assertTrue(made.status() == 201 || made.status() == 409, made.toString());
+    return name;
+  }
+
   static String key() {
     return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   }
@@ -74,7 +92,7 @@ class JourneyDeployTest {
   @Test
   void anUnchangedUploadMakesNoNewVersionAndAChangedOneDoes() {
     String key = key();
-    String xml = journey(key, manual(), "tag", task("tag", "addTag", "end", "tagGroup", "测试", "tag", "A")
+    String xml = journey(key, manual(), "tag", task("tag", "addTag", "end", "tagGroup", "客户阶段", "tag", "A")
         + "<bpmn:endEvent id=\"end\" />");
     Reply first = deploy(api, xml);
     assertEquals(201, first.status(), first.toString());
@@ -113,6 +131,29 @@ class JourneyDeployTest {
         && ((JsonObject) p).getString("problem").contains("channel")), problems.encodePrettily());
     assertTrue(problems.stream().anyMatch(p -> ((JsonObject) p).getString("element").equals("points")
         && ((JsonObject) p).getString("problem").contains("above 0")), problems.encodePrettily());
+    assertEquals(404, api.get("/api/v1/journeys/" + key).status());
+  }
+
+  @Test
+  void namesThatDoNotExistAreRefusedAtDeployByElement() {
+    String key = key();
+    String segmentTrigger = "<camunda:property name=\"siyu.trigger\" value=\"segment\" />"
+        + "<camunda:property name=\"siyu.segment\" value=\"987654321\" />";
+    Reply r = deploy(api, journey(key, segmentTrigger, "send",
+        task("send", "sendMessage", "grant", "template", "no_such_template")
+            + task("grant", "grantRight", "tag", "right", "no-such-right")
+            + task("tag", "addTag", "untag", "tagGroup", "没有这个组", "tag", "x")
+            + task("untag", "removeTag", "mark", "tagGroup", "客户阶段", "tag", "made-on-first-use-" + key)
+            + task("mark", "setAttribute", "end", "attribute", "no_such_attribute", "value", "1")
+            + "<bpmn:endEvent id=\"end\" />"));
+    assertEquals(422, r.status(), r.toString());
+    JsonArray problems = r.json().getJsonArray("problems");
+    for (String[] expected : new String[][] {{"start", "segment 987654321"}, {"send", "template no_such_template"},
+        {"grant", "right no-such-right"}, {"tag", "tag group 没有这个组"}, {"mark", "attribute no_such_attribute"}}) {
+      assertTrue(problems.stream().map(JsonObject.class::cast).anyMatch(p -> p.getString("element").equals(expected[0])
+          && p.getString("problem").startsWith(expected[1] + " does not exist")), expected[0] + ": " + problems.encodePrettily());
+    }
+    assertEquals(5, problems.size(), "a tag is made on first use, in a group that exists: " + problems.encodePrettily());
     assertEquals(404, api.get("/api/v1/journeys/" + key).status());
   }
 

@@ -49,10 +49,14 @@ class JourneyInboxTest {
     String bought = key + ".bought";
     assertEquals(201, api.post("/api/v1/attributes", new JsonObject().put("key", attribute).put("type", "integer")).status());
     String xml = JourneyDeployTest.journey(key, "<camunda:property name=\"siyu.trigger\" value=\"event\" />"
-            + "<camunda:property name=\"siyu.event\" value=\"" + joined + "\" />", "mark",
-        // an event carrying "bad" makes the step fail: the attribute takes integers only
-        JourneyDeployTest.task("mark", "setAttribute", "wait", "attribute", attribute,
-            "value", "${triggerEvent.contains('bad') ? 'x' : '7'}")
+            + "<camunda:property name=\"siyu.event\" value=\"" + joined + "\" />", "which",
+        // the contact named "bad" takes a step that fails: the attribute takes integers only
+        "<bpmn:exclusiveGateway id=\"which\" default=\"good\" />"
+            + "<bpmn:sequenceFlow id=\"good\" sourceRef=\"which\" targetRef=\"mark\" />"
+            + "<bpmn:sequenceFlow id=\"bad\" sourceRef=\"which\" targetRef=\"markBad\"><bpmn:conditionExpression>"
+            + "${contact.name == 'bad'}</bpmn:conditionExpression></bpmn:sequenceFlow>"
+            + JourneyDeployTest.task("mark", "setAttribute", "wait", "attribute", attribute, "value", "7")
+            + JourneyDeployTest.task("markBad", "setAttribute", "wait", "attribute", attribute, "value", "x")
             + "<bpmn:intermediateCatchEvent id=\"wait\"><bpmn:extensionElements><camunda:properties>"
             + "<camunda:property name=\"siyu.event\" value=\"" + bought + "\" /></camunda:properties>"
             + "</bpmn:extensionElements></bpmn:intermediateCatchEvent>"
@@ -66,9 +70,8 @@ class JourneyInboxTest {
     int bad = 7;
     JsonArray events = new JsonArray();
     for (int i = 0; i < contacts; i++) {
-      JsonObject contact = new JsonObject().put("external_userid", key + "-" + i);
-      events.add(new JsonObject().put("id", key + "-j" + i).put("type", joined).put("contact", contact)
-          .put("properties", i == bad ? new JsonObject().put("bad", true) : new JsonObject()));
+      JsonObject contact = new JsonObject().put("external_userid", key + "-" + i).put("name", i == bad ? "bad" : "good");
+      events.add(new JsonObject().put("id", key + "-j" + i).put("type", joined).put("contact", contact));
       events.add(new JsonObject().put("id", key + "-b" + i).put("type", bought).put("contact", contact));
     }
     Reply posted = api.post("/api/v1/events/batch", new JsonObject().put("events", events));

@@ -17,11 +17,11 @@ class JourneyMigrationTest {
   /** A manual journey: tag, then wait 30 days at {@code waitId}, then {@code after} (a step or the end). */
   private static String version(String key, String waitId, String afterWait) {
     return JourneyDeployTest.journey(key, "<camunda:property name=\"siyu.trigger\" value=\"manual\" />", "tag",
-        JourneyDeployTest.task("tag", "addTag", waitId, "tagGroup", "测试", "tag", key)
+        JourneyDeployTest.task("tag", "addTag", waitId, "tagGroup", "客户阶段", "tag", key)
             + "<bpmn:intermediateCatchEvent id=\"" + waitId + "\"><bpmn:timerEventDefinition><bpmn:timeDuration>P30D"
             + "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
             + "<bpmn:sequenceFlow id=\"afterWait\" sourceRef=\"" + waitId + "\" targetRef=\"" + afterWait + "\" />"
-            + (afterWait.equals("end") ? "" : JourneyDeployTest.task(afterWait, "sendMessage", "end", "template", "later"))
+            + (afterWait.equals("end") ? "" : JourneyDeployTest.task(afterWait, "sendMessage", "end", "template", JourneyDeployTest.template(api, "later")))
             + "<bpmn:endEvent id=\"end\" />");
   }
 

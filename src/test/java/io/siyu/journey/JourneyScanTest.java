@@ -32,7 +32,7 @@ class JourneyScanTest {
   /** A journey with {@code startProperties} whose one step tags the contact with the journey's key. */
   static String tagJourney(String key, String startProperties) {
     return JourneyDeployTest.journey(key, startProperties, "tag",
-        JourneyDeployTest.task("tag", "addTag", "end", "tagGroup", "测试", "tag", key) + "<bpmn:endEvent id=\"end\" />");
+        JourneyDeployTest.task("tag", "addTag", "end", "tagGroup", "客户阶段", "tag", key) + "<bpmn:endEvent id=\"end\" />");
   }
 
   private static String props(String... kv) {

@@ -28,12 +28,15 @@ class StepTransactionTest {
     Reply created = api.post("/api/v1/rights", new JsonObject().put("code", right).put("name", "新人礼 " + key)
         .put("type", "coupon").put("validity_days", 30).put("stock", 5));
     assertEquals(201, created.status(), created.toString());
+    JourneyDeployTest.tagGroup(api, key);
+    // the step fails until "vip" is one of the attribute's values: the whole entry rolls back
+    assertEquals(201, api.post("/api/v1/attributes", new JsonObject().put("key", attribute).put("type", "enum")
+        .put("enum_values", new io.vertx.core.json.JsonArray().add("regular"))).status());
     String xml = JourneyDeployTest.journey(key, JourneyDeployTest.manual(), "grant",
         JourneyDeployTest.task("grant", "grantRight", "tag", "right", right)
             + JourneyDeployTest.task("tag", "addTag", "send", "tagGroup", key, "tag", "新客")
             + JourneyDeployTest.task("send", "sendMessage", "mark", "template", "welcome", "channel", "log")
-            // fails until the attribute is declared: the whole entry rolls back
-            + JourneyDeployTest.task("mark", "setAttribute", "end", "attribute", attribute, "value", "42")
+            + JourneyDeployTest.task("mark", "setAttribute", "end", "attribute", attribute, "value", "vip")
             + "<bpmn:endEvent id=\"end\" />");
     assertEquals(201, JourneyDeployTest.deploy(api, xml).status());
     long contact = api.post("/api/v1/contacts", new JsonObject().put("external_userid", key)).json().getLong("id");
@@ -47,7 +50,8 @@ class StepTransactionTest {
     assertEquals(0, count("SELECT count(*) FROM touches WHERE contact_id = ?", contact));
     assertEquals(0, count("SELECT count(*) FROM journey_entries WHERE contact_id = ?", contact));
 
-    assertEquals(201, api.post("/api/v1/attributes", new JsonObject().put("key", attribute).put("type", "integer")).status());
+    assertEquals(200, api.patch("/api/v1/attributes/" + attribute,
+        new JsonObject().put("enum_values", new io.vertx.core.json.JsonArray().add("regular").add("vip"))).status());
     Reply entered = api.post("/api/v1/journeys/" + key + "/start", new JsonObject().put("contact_id", contact));
     assertEquals(200, entered.status(), entered.toString());
     assertEquals(1, entered.json().getInteger("entered"));
@@ -56,7 +60,7 @@ class StepTransactionTest {
     assertEquals(1, count("SELECT count(*) FROM events WHERE contact_id = ? AND type = 'right.granted'", contact));
     assertEquals(1, count("SELECT count(*) FROM contact_tags WHERE contact_id = ?", contact));
     assertEquals(1, count("SELECT count(*) FROM touches WHERE contact_id = ?", contact));
-    assertEquals(42, api.get("/api/v1/contacts/" + contact).json().getJsonObject("attributes").getInteger(attribute));
+    assertEquals("vip", api.get("/api/v1/contacts/" + contact).json().getJsonObject("attributes").getString(attribute));
     assertTrue(api.get("/api/v1/contacts/" + contact + "/tags").body().contains("新客"));
   }
 

@@ -49,6 +49,6 @@ public final class Palette {
 
   /** The expression a send-window wait's timer gets at deployment. */
   public static String sendWindowExpression() {
-    return "${sendWindow.opens(execution)}";
+    return io.siyu.journey.check.JourneyAllowList.SEND_WINDOW_TIMER;
   }
 }
