@@ -654,12 +654,18 @@ public final class SiyuBench {
           FROM contacts WHERE purchase_count > 0)
         SELECT count(*) FROM contacts c, q WHERE CASE WHEN c.purchase_count > 0
           THEN (c.rfm_r, c.rfm_f, c.rfm_m) IS DISTINCT FROM (
-            (SELECT 1 + count(*) FILTER (WHERE b < c.last_purchase_at) + count(*) FILTER (WHERE b = c.last_purchase_at) / 2
-              FROM unnest(q.r) b),
-            (SELECT 1 + count(*) FILTER (WHERE b < c.purchase_count) + count(*) FILTER (WHERE b = c.purchase_count) / 2
-              FROM unnest(q.f) b),
-            (SELECT 1 + count(*) FILTER (WHERE b < c.total_spent) + count(*) FILTER (WHERE b = c.total_spent) / 2
-              FROM unnest(q.m) b))
+            1 + (c.last_purchase_at > q.r[1])::int + (c.last_purchase_at > q.r[2])::int
+              + (c.last_purchase_at > q.r[3])::int + (c.last_purchase_at > q.r[4])::int
+              + ((c.last_purchase_at = q.r[1])::int + (c.last_purchase_at = q.r[2])::int
+                + (c.last_purchase_at = q.r[3])::int + (c.last_purchase_at = q.r[4])::int) / 2,
+            1 + (c.purchase_count > q.f[1])::int + (c.purchase_count > q.f[2])::int
+              + (c.purchase_count > q.f[3])::int + (c.purchase_count > q.f[4])::int
+              + ((c.purchase_count = q.f[1])::int + (c.purchase_count = q.f[2])::int
+                + (c.purchase_count = q.f[3])::int + (c.purchase_count = q.f[4])::int) / 2,
+            1 + (c.total_spent > q.m[1])::int + (c.total_spent > q.m[2])::int
+              + (c.total_spent > q.m[3])::int + (c.total_spent > q.m[4])::int
+              + ((c.total_spent = q.m[1])::int + (c.total_spent = q.m[2])::int
+                + (c.total_spent = q.m[3])::int + (c.total_spent = q.m[4])::int) / 2)
           ELSE c.rfm_class IS NOT NULL END"""));
     if (scores != 0) {
       throw new BenchFailure(scores + " contacts have RFM scores other than the quintiles of today's base give them");
