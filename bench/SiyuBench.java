@@ -634,7 +634,7 @@ public final class SiyuBench {
    * must still be right. So after every run (untimed) every contact's stage is compared with the
    * default lifecycle rules at the time the run evaluated them (its clock in recompute_marks: a
    * contact crossing a line during the run or since is the next run's), and every RFM score with
-   * quintiles computed from scratch.
+   * quintiles computed from scratch (boundaries below the value, plus half of those level with it).
    */
   static void checkAsIfFromScratch(Connection db) throws SQLException {
     long stages = Long.parseLong(scalar(db, """
@@ -642,7 +642,7 @@ public final class SiyuBench {
          WHERE c.lifecycle_stage <> CASE
           WHEN coalesce(c.last_interaction_at, c.first_seen_at) < k.clock - interval '180 days' THEN 'churned'
           WHEN coalesce(c.last_purchase_at, c.first_seen_at) < k.clock - interval '90 days' THEN 'dormant'
-          WHEN c.purchase_count >= 2 OR c.total_spent > 500 THEN 'mature'
+          WHEN c.purchase_count >= 3 OR c.total_spent > 500 THEN 'mature'
           WHEN c.purchase_count >= 1 THEN 'growing' ELSE 'new' END"""));
     if (stages != 0) {
       throw new BenchFailure(stages + " contacts have a lifecycle stage the rules did not give them when the run evaluated them");
@@ -655,11 +655,17 @@ public final class SiyuBench {
         SELECT count(*) FROM contacts c, q WHERE CASE WHEN c.purchase_count > 0
           THEN (c.rfm_r, c.rfm_f, c.rfm_m) IS DISTINCT FROM (
             1 + (c.last_purchase_at > q.r[1])::int + (c.last_purchase_at > q.r[2])::int
-              + (c.last_purchase_at > q.r[3])::int + (c.last_purchase_at > q.r[4])::int,
+              + (c.last_purchase_at > q.r[3])::int + (c.last_purchase_at > q.r[4])::int
+              + ((c.last_purchase_at = q.r[1])::int + (c.last_purchase_at = q.r[2])::int
+                + (c.last_purchase_at = q.r[3])::int + (c.last_purchase_at = q.r[4])::int) / 2,
             1 + (c.purchase_count > q.f[1])::int + (c.purchase_count > q.f[2])::int
-              + (c.purchase_count > q.f[3])::int + (c.purchase_count > q.f[4])::int,
+              + (c.purchase_count > q.f[3])::int + (c.purchase_count > q.f[4])::int
+              + ((c.purchase_count = q.f[1])::int + (c.purchase_count = q.f[2])::int
+                + (c.purchase_count = q.f[3])::int + (c.purchase_count = q.f[4])::int) / 2,
             1 + (c.total_spent > q.m[1])::int + (c.total_spent > q.m[2])::int
-              + (c.total_spent > q.m[3])::int + (c.total_spent > q.m[4])::int)
+              + (c.total_spent > q.m[3])::int + (c.total_spent > q.m[4])::int
+              + ((c.total_spent = q.m[1])::int + (c.total_spent = q.m[2])::int
+                + (c.total_spent = q.m[3])::int + (c.total_spent = q.m[4])::int) / 2)
           ELSE c.rfm_class IS NOT NULL END"""));
     if (scores != 0) {
       throw new BenchFailure(scores + " contacts have RFM scores other than the quintiles of today's base give them");

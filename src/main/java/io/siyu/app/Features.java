@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.ZoneId;
 
 /** The map of the API: every feature's routes under {@code /api/v1}, behind the token check. */
 final class Features {
@@ -58,7 +59,7 @@ final class Features {
     ScheduleRoutes.mount(v1, s.vertx(), s.pool(), s::schedules);
     TouchRoutes.mount(v1, s.touches());
     io.siyu.template.TemplateRoutes.mount(v1, s.templates());
-    JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments());
+    JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments(), ZoneId.of(s.config().defaultTimezone()));
     io.siyu.wecom.chat.GroupChatRoutes.mount(v1, s.groupChats());
     io.siyu.wecom.channelcode.ChannelCodeRoutes.mount(v1, s.channelCodes(), s.channelCodeStatistics());
     io.siyu.wecom.contact.WecomContactRoutes.mount(v1, s.pool());

@@ -1,14 +1,22 @@
 package io.siyu.journey;
 
+import static java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
 import io.siyu.db.Rows;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * What the journey API reads, straight from Siyu's tables and the engine's (read only, on the
@@ -22,9 +30,13 @@ public final class JourneyQueries {
       + "FROM journeys j";
 
   private final Pool pool;
+  private final Vertx vertx;
+  private final GatewayWaits gatewayWaits;
 
-  public JourneyQueries(Pool pool) {
+  public JourneyQueries(Pool pool, Vertx vertx, Supplier<JourneyFeature> feature) {
     this.pool = pool;
+    this.vertx = vertx;
+    this.gatewayWaits = new GatewayWaits(() -> feature.get().engine().engine().getRepositoryService());
   }
 
   public Future<JsonArray> list() {
@@ -65,28 +77,60 @@ public final class JourneyQueries {
         .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 
-  /** A contact's entries, newest first: where each instance is now, whether it reached its goal, its touches. */
+  /**
+   * A contact's entries, newest first: where each running instance waits now (its open steps, a
+   * wait behind an event-based gateway named for itself rather than the gateway), whether it
+   * reached its goal, its touches.
+   */
   public Future<JsonArray> ofContact(long contactId) {
     return pool.preparedQuery("SELECT e.journey_key, e.version, e.entry_key, e.process_instance_id, e.source, "
             + "e.entered_at, e.goal, e.goal_reached_at, e.branch, p.end_time_ AS ended_at, p.state_ AS state, "
-            + "(SELECT coalesce(jsonb_agg(a.act_id_ ORDER BY a.act_id_), '[]') FROM act_ru_execution x "
-            + "  JOIN act_hi_actinst a ON a.proc_inst_id_ = x.proc_inst_id_ AND a.end_time_ IS NULL "
-            + "  WHERE x.proc_inst_id_ = e.process_instance_id AND x.id_ = x.proc_inst_id_) AS current_steps "
+            + "x.proc_def_id_ AS definition_id, (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.act_id_, "
+            + "  'type', a.act_type_) ORDER BY a.act_id_), '[]') FROM act_hi_actinst a "
+            + "  WHERE a.proc_inst_id_ = x.proc_inst_id_ AND a.end_time_ IS NULL) AS open_steps "
             + "FROM journey_entries e LEFT JOIN act_hi_procinst p ON p.id_ = e.process_instance_id "
+            + "LEFT JOIN act_ru_execution x ON x.id_ = e.process_instance_id "
             + "WHERE e.contact_id = $1 ORDER BY e.entered_at DESC, e.id DESC LIMIT 200")
         .execute(Tuple.of(contactId))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("journey_key", r.getString("journey_key"))
-              .put("version", r.getInteger("version")).put("entry_key", r.getString("entry_key"))
-              .put("process_instance_id", r.getString("process_instance_id")).put("source", r.getString("source"))
-              .put("entered_at", Rows.instant(r.getOffsetDateTime("entered_at"))).put("goal", r.getString("goal"))
-              .put("goal_reached_at", Rows.instant(r.getOffsetDateTime("goal_reached_at"))).put("branch", r.getString("branch"))
-              .put("state", r.getString("state")).put("ended_at", r.getLocalDateTime("ended_at") == null ? null
-                  : r.getLocalDateTime("ended_at").toString())
-              .put("current_steps", r.getJson("current_steps"))));
-          return out;
+        .compose(rows -> {
+          List<Row> entries = new ArrayList<>();
+          rows.forEach(entries::add);
+          boolean atGateway = entries.stream().anyMatch(r -> openSteps(r).stream()
+              .anyMatch(step -> GatewayWaits.TYPE.equals(((JsonObject) step).getString("type"))));
+          // the waits behind a gateway come from the deployed model, which the engine reads blocking
+          return atGateway ? vertx.executeBlocking(() -> entries(entries), false) : Future.succeededFuture(entries(entries));
         });
+  }
+
+  private JsonArray entries(List<Row> rows) {
+    JsonArray out = new JsonArray();
+    rows.forEach(r -> out.add(new JsonObject().put("journey_key", r.getString("journey_key"))
+        .put("version", r.getInteger("version")).put("entry_key", r.getString("entry_key"))
+        .put("process_instance_id", r.getString("process_instance_id")).put("source", r.getString("source"))
+        .put("entered_at", Rows.instant(r.getOffsetDateTime("entered_at"))).put("goal", r.getString("goal"))
+        .put("goal_reached_at", Rows.instant(r.getOffsetDateTime("goal_reached_at"))).put("branch", r.getString("branch"))
+        .put("state", r.getString("state")).put("ended_at", r.getLocalDateTime("ended_at") == null ? null
+            : r.getLocalDateTime("ended_at").toString())
+        .put("current_steps", currentSteps(r))));
+    return out;
+  }
+
+  private static JsonArray openSteps(Row r) {
+    return (JsonArray) r.getJson("open_steps");
+  }
+
+  /** The entry's open steps, each event-based gateway replaced by the waits behind it. */
+  private JsonArray currentSteps(Row r) {
+    SortedSet<String> steps = new TreeSet<>();
+    for (Object o : openSteps(r)) {
+      JsonObject step = (JsonObject) o;
+      if (GatewayWaits.TYPE.equals(step.getString("type"))) {
+        steps.addAll(gatewayWaits.behind(r.getString("definition_id"), step.getString("id")));
+      } else {
+        steps.add(step.getString("id"));
+      }
+    }
+    return new JsonArray(new ArrayList<>(steps));
   }
 
   /**
@@ -115,8 +159,10 @@ public final class JourneyQueries {
       if (found.size() == 0) {
         return Future.failedFuture(Problem.notFound("Journey " + key));
       }
+      // the bounds used, a plain date resolved: from its midnight, to the midnight after it
       JsonObject out = new JsonObject().put("journey", key).put("version", version)
-          .put("from", from == null ? null : from.toString()).put("to", to == null ? null : to.toString());
+          .put("from", from == null ? null : ISO_OFFSET_DATE_TIME.format(from))
+          .put("to", to == null ? null : ISO_OFFSET_DATE_TIME.format(to));
       return pool.preparedQuery(totals).execute(t).compose(rows -> {
         Row r = rows.iterator().next();
         long entered = r.getLong("entered");

@@ -14,6 +14,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +34,13 @@ public final class JourneyRoutes {
 
   private JourneyRoutes() {}
 
-  public static void mount(Router api, Vertx vertx, Pool pool, Supplier<JourneyFeature> feature, SegmentService segments) {
-    JourneyQueries queries = new JourneyQueries(pool);
+  /**
+   * {@code zone} is SIYU_DEFAULT_TIMEZONE, in which the funnel reads plain dates: {@code from=2026-12-01}
+   * is that day's midnight, {@code to=2026-12-01} the next midnight (the whole day included).
+   */
+  public static void mount(Router api, Vertx vertx, Pool pool, Supplier<JourneyFeature> feature, SegmentService segments,
+      ZoneId zone) {
+    JourneyQueries queries = new JourneyQueries(pool, vertx, feature);
     api.post("/journeys").handler(Access.WRITE).handler(ctx -> {
       String xml = ctx.body().asString();
       if (xml == null || xml.isBlank()) {
@@ -55,8 +62,12 @@ public final class JourneyRoutes {
         throw Problem.invalid(n, "is not a filter of the funnel (version, from, to)");
       });
       Long version = Params.positiveId(params, "version");
-      queries.funnel(ctx.pathParam("key"), version == null ? null : version.intValue(),
-              Params.timestamp(params, "from"), Params.timestamp(params, "to"))
+      OffsetDateTime from = Params.rangeStart(params, "from", zone);
+      OffsetDateTime to = Params.rangeEnd(params, "to", zone);
+      if (from != null && to != null && !from.isBefore(to)) {
+        throw Problem.invalid("from", "must be before to");
+      }
+      queries.funnel(ctx.pathParam("key"), version == null ? null : version.intValue(), from, to)
           .onSuccess(f -> Bodies.ok(ctx, f)).onFailure(ctx::fail);
     });
     api.post("/journeys/:key/start").handler(Access.WRITE).handler(ctx -> start(ctx, vertx, pool, feature, segments));

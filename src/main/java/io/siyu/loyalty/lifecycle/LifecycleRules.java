@@ -10,7 +10,8 @@ import io.vertx.sqlclient.SqlClient;
  * purchase — or, never having bought, no registration — for {@code dormantDays}), 成熟 mature (at
  * least {@code maturePurchases} purchases or over {@code matureSpent} yuan), 成长 growing (a first
  * purchase), 引入 new. Every change writes a {@code lifecycle.changed} event with the old and new
- * stage, in the same statement.
+ * stage, in the same statement. The defaults are the playbooks' 购买次数大于2次或消费额大于500:
+ * more than two purchases (so from the third) or more than 500 yuan.
  */
 public record LifecycleRules(int maturePurchases, long matureSpent, int dormantDays, int churnedDays) {
 
@@ -19,7 +20,7 @@ public record LifecycleRules(int maturePurchases, long matureSpent, int dormantD
   static final String PURCHASE_CLOCK = "coalesce(c.last_purchase_at, c.first_seen_at)";
 
   public static LifecycleRules defaults() {
-    return new LifecycleRules(2, 500, 90, 180);
+    return new LifecycleRules(3, 500, 90, 180);
   }
 
   /** The thresholds as a daily run remembers them: when they differ, the next run is a full pass. */

@@ -23,7 +23,7 @@ public final class PointsEarning {
   private static final String BY_RULE = "WITH tm AS (SELECT * FROM unnest($2::text[], $3::text[]) AS t(tier, mult)), "
       + "cm AS (SELECT * FROM unnest($4::text[], $5::text[]) AS t(category, mult)), "
       + "cw AS (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]) AS t(from_day, to_day, mult)), "
-      + "e AS (SELECT e.event_key, e.contact_id, e.type, e.amount, c.tier, e.properties ->> 'category' AS category, "
+      + "e AS (SELECT e.event_key, e.contact_id, e.type, e.amount, e.occurred_at, c.tier, e.properties ->> 'category' AS category, "
       + "  (e.occurred_at AT TIME ZONE $11::text)::date AS day "
       + "  FROM events e JOIN contacts c ON c.id = e.contact_id "
       + "  WHERE e.id = ANY($1::bigint[]) AND e.type IN ('purchase', 'survey.completed')), "
@@ -32,7 +32,8 @@ public final class PointsEarning {
       + "    * coalesce((SELECT cm.mult::numeric FROM cm WHERE cm.category = e.category), 1) "
       + "    * coalesce((SELECT max(cw.mult::numeric) FROM cw WHERE e.day BETWEEN cw.from_day::date AND cw.to_day::date), 1))::int "
       + "  ELSE $10::int END AS points FROM e), "
-      + PointsCredit.sql("SELECT contact_id, points, type AS reason, 'event:' || event_key AS key FROM p", "$12",
+      + PointsCredit.sql("SELECT contact_id, points, type AS reason, 'event:' || event_key AS key, occurred_at AS earned_at FROM p",
+          "$12",
           "system:earning");
 
   /** Moves the streak on if this sign-in is on a new day; no row back means it earns nothing. */
@@ -43,7 +44,8 @@ public final class PointsEarning {
       + "RETURNING c.sign_in_streak";
 
   private static final String EARN_ONE = "WITH " + PointsCredit.sql(
-      "SELECT $1::bigint AS contact_id, $2::int AS points, 'sign_in' AS reason, $4::text AS key", "$3", "system:earning");
+      "SELECT $1::bigint AS contact_id, $2::int AS points, 'sign_in' AS reason, $4::text AS key, $5::timestamptz AS earned_at",
+      "$3", "system:earning");
 
   private final EarningRules rules;
   private final int validityMonths;
@@ -69,8 +71,8 @@ public final class PointsEarning {
   }
 
   private Future<Void> signIn(SqlClient conn, JsonObject event) {
-    java.time.LocalDate day = OffsetDateTime.parse(event.getString("occurred_at"))
-        .atZoneSameInstant(ZoneId.of(rules.zone())).toLocalDate();
+    OffsetDateTime at = OffsetDateTime.parse(event.getString("occurred_at"));
+    java.time.LocalDate day = at.atZoneSameInstant(ZoneId.of(rules.zone())).toLocalDate();
     long contact = event.getLong("contact_id");
     return conn.preparedQuery(STREAK).execute(Tuple.of(contact, day)).compose(rows -> {
       if (rows.size() == 0) {
@@ -78,7 +80,7 @@ public final class PointsEarning {
       }
       int points = rules.signInPoints(rows.iterator().next().getInteger("sign_in_streak"));
       return conn.preparedQuery(EARN_ONE)
-          .execute(Tuple.of(contact, points, validityMonths, "event:" + event.getString("id")))
+          .execute(Tuple.of(contact, points, validityMonths, "event:" + event.getString("id"), at))
           .mapEmpty();
     });
   }

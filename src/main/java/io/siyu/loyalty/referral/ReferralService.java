@@ -22,14 +22,18 @@ public final class ReferralService {
   private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray(); // no 0/O, 1/I
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Links referees and logs the referrer's event; answers the new events' ids (for growth). */
-  private static final String LINK = "WITH reg AS (SELECT DISTINCT ON (e.contact_id) e.contact_id AS referee, r.id AS referrer "
+  /**
+   * Links referees and logs the referrer's event, which happened when the referee registered (its
+   * reward expires counting from then); answers the new events' ids (for growth).
+   */
+  private static final String LINK = "WITH reg AS (SELECT DISTINCT ON (e.contact_id) e.contact_id AS referee, r.id AS referrer, "
+      + "  e.occurred_at "
       + "  FROM events e JOIN contacts r ON r.invite_code = e.properties ->> 'invite_code' "
       + "  WHERE e.id = ANY($1::bigint[]) AND e.type = 'member.registered' AND r.id <> e.contact_id ORDER BY e.contact_id, e.id), "
       + "linked AS (UPDATE contacts c SET referred_by = reg.referrer, referred_at = now() FROM reg "
-      + "  WHERE c.id = reg.referee AND c.referred_by IS NULL RETURNING c.id AS referee, reg.referrer) "
+      + "  WHERE c.id = reg.referee AND c.referred_by IS NULL RETURNING c.id AS referee, reg.referrer, reg.occurred_at) "
       + "INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
-      + "SELECT 'referral.registered:' || referee, referrer, 'referral.registered', now(), "
+      + "SELECT 'referral.registered:' || referee, referrer, 'referral.registered', occurred_at, "
       + "  jsonb_build_object('referee_id', referee), 'siyu' FROM linked ON CONFLICT (event_key) DO NOTHING "
       + "RETURNING id, contact_id";
 
@@ -41,15 +45,16 @@ public final class ReferralService {
 
   /** Points for the referrer: a fixed sum per registration, a share of the first purchase's points. */
   private static final String REWARD = "WITH reg AS (SELECT e.contact_id AS referrer, "
-      + "  'referral:registered:' || (e.properties ->> 'referee_id') AS key, $3::int AS points, 'referral.registered' AS reason "
+      + "  'referral:registered:' || (e.properties ->> 'referee_id') AS key, $3::int AS points, 'referral.registered' AS reason, "
+      + "  e.occurred_at "
       + "  FROM events e WHERE e.id = ANY($2::bigint[])), "
       + "first_order AS (SELECT DISTINCT ON (c.id) c.referred_by AS referrer, 'referral:first_order:' || c.id AS key, "
-      + "  floor(l.points * $4::numeric)::int AS points, 'referral.first_order' AS reason "
+      + "  floor(l.points * $4::numeric)::int AS points, 'referral.first_order' AS reason, e.occurred_at "
       + "  FROM events e JOIN contacts c ON c.id = e.contact_id "
       + "  JOIN points_ledger l ON l.idempotency_key = 'event:' || e.event_key "
       + "  WHERE e.id = ANY($1::bigint[]) AND e.type = 'purchase' AND c.referred_by IS NOT NULL ORDER BY c.id, e.id), "
-      + PointsCredit.sql("SELECT referrer AS contact_id, points, reason, key FROM reg "
-          + "UNION ALL SELECT referrer, points, reason, key FROM first_order", "$5", "system:referral");
+      + PointsCredit.sql("SELECT referrer AS contact_id, points, reason, key, occurred_at AS earned_at FROM reg "
+          + "UNION ALL SELECT referrer, points, reason, key, occurred_at FROM first_order", "$5", "system:referral");
 
   private final Pool pool;
   private final int registerPoints;

@@ -24,12 +24,15 @@ class LifecycleTest {
 
   static final Members members = new Members(server);
 
+  /** The playbooks' 成熟: 购买次数大于2次或消费额大于500 — more than two purchases, so the third. */
   @Test
-  void eventsMoveAMemberFromNewToGrowingToMature() {
+  void eventsMoveAMemberFromNewToGrowingToMatureAtTheThirdPurchase() {
     long c = members.contact();
     assertEquals("new", members.stage(c));
     members.purchase(c, "100.00", 0);
     assertEquals("growing", members.stage(c));
+    members.purchase(c, "100.00", 0);
+    assertEquals("growing", members.stage(c), "two purchases are not more than two");
     members.purchase(c, "100.00", 0);
     assertEquals("mature", members.stage(c));
     JsonArray moves = server.api().get("/api/v1/events?type=lifecycle.changed&contact_id=" + c).items();
@@ -94,5 +97,74 @@ class LifecycleTest {
     Reply segment = server.api().post("/api/v1/segments/preview", new JsonObject().put("filter",
         new JsonObject().put("field", "rfm_class").put("op", "eq").put("value", "重要价值")));
     assertEquals(1, segment.json().getLong("count"));
+  }
+
+  /**
+   * Fewer buyers than quintiles: every quintile boundary is the sole buyer's own value, and a
+   * boundary level with a value counts half, so the sole buyer sits in the middle (3, which counts
+   * as high), not at the bottom.
+   */
+  @Test
+  void aSoleBuyerIsScoredInTheMiddleNotAtTheBottom() throws Exception {
+    onlyTheseBuy();
+    long sole = members.contact();
+    members.purchase(sole, "80.00", 3);
+    assertEquals(1, members.recompute().getJsonObject("rfm").getLong("base"));
+    assertEquals(new JsonObject().put("r", 3).put("f", 3).put("m", 3).put("class", "重要价值"), rfm(sole));
+    assertEquals(0, members.rfmOff());
+  }
+
+  @Test
+  void twoAndThreeBuyersSpreadOverTheScores() throws Exception {
+    onlyTheseBuy();
+    long worse = members.contact();
+    members.purchase(worse, "10.00", 20);
+    long better = members.contact();
+    members.purchase(better, "60.00", 2);
+    members.purchase(better, "60.00", 1);
+    members.recompute();
+    assertEquals(new JsonObject().put("r", 4).put("f", 4).put("m", 4).put("class", "重要价值"), rfm(better));
+    assertEquals(new JsonObject().put("r", 2).put("f", 2).put("m", 2).put("class", "一般挽留"), rfm(worse));
+
+    long middle = members.contact();
+    members.purchase(middle, "30.00", 10);
+    members.recompute();
+    assertEquals(new JsonObject().put("r", 4).put("f", 4).put("m", 4).put("class", "重要价值"), rfm(better));
+    assertEquals(new JsonObject().put("r", 3).put("f", 2).put("m", 3).put("class", "重要发展"), rfm(middle),
+        "level with the worse on purchases: the two share the ranks below the better one");
+    assertEquals(new JsonObject().put("r", 1).put("f", 2).put("m", 1).put("class", "一般挽留"), rfm(worse));
+    assertEquals(0, members.rfmOff());
+  }
+
+  /**
+   * Nine of ten bought twice, one once: every boundary is 2, and the nine are scored in the middle
+   * of them, not at the bottom with the one.
+   */
+  @Test
+  void aLargeTieAtTheTopIsNotScoredAsTheBottom() throws Exception {
+    onlyTheseBuy();
+    long once = members.contact();
+    members.purchase(once, "10.00", 5);
+    long[] twice = new long[9];
+    for (int i = 0; i < twice.length; i++) {
+      twice[i] = members.contact();
+      members.purchase(twice[i], "5.00", 6);
+      members.purchase(twice[i], "5.00", 5);
+    }
+    members.recompute();
+    assertEquals(1, rfm(once).getInteger("f"));
+    for (long c : twice) {
+      assertEquals(3, rfm(c).getInteger("f"), "contact " + c);
+    }
+    assertEquals(0, members.rfmOff());
+  }
+
+  private static JsonObject rfm(long contact) {
+    return server.api().get("/api/v1/contacts/" + contact).json().getJsonObject("rfm");
+  }
+
+  /** Other tests of this class buy too: takes everyone there is out of the buying base. */
+  private static void onlyTheseBuy() throws Exception {
+    members.sql("UPDATE contacts SET purchase_count = 0");
   }
 }

@@ -117,9 +117,10 @@ final class Members {
   }
 
   /**
-   * Contacts whose stored RFM scores are not the quintile scores over today's buying base (a
-   * score is one plus how many of the 20/40/60/80% percentile_disc values the contact's value
-   * exceeds), or who hold a class without any purchase.
+   * Contacts whose stored RFM scores are not the quintile scores over today's buying base, or who
+   * hold a class without any purchase. A score is one plus how many of the 20/40/60/80 %
+   * percentile_disc values lie below the contact's value, plus half (rounded down) of those level
+   * with it.
    */
   long rfmOff() throws Exception {
     return count("WITH q AS (SELECT percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY last_purchase_at) AS r, "
@@ -128,9 +129,9 @@ final class Members {
         + "  FROM contacts WHERE purchase_count > 0) "
         + "SELECT count(*) FROM contacts c, q WHERE CASE WHEN c.purchase_count > 0 "
         + "  THEN (c.rfm_r, c.rfm_f, c.rfm_m) IS DISTINCT FROM ("
-        + "    (SELECT 1 + count(*) FROM unnest(q.r) b WHERE c.last_purchase_at > b), "
-        + "    (SELECT 1 + count(*) FROM unnest(q.f) b WHERE c.purchase_count > b), "
-        + "    (SELECT 1 + count(*) FROM unnest(q.m) b WHERE c.total_spent > b)) "
+        + "    (SELECT 1 + count(*) FILTER (WHERE b < c.last_purchase_at) + count(*) FILTER (WHERE b = c.last_purchase_at) / 2 FROM unnest(q.r) b), "
+        + "    (SELECT 1 + count(*) FILTER (WHERE b < c.purchase_count) + count(*) FILTER (WHERE b = c.purchase_count) / 2 FROM unnest(q.f) b), "
+        + "    (SELECT 1 + count(*) FILTER (WHERE b < c.total_spent) + count(*) FILTER (WHERE b = c.total_spent) / 2 FROM unnest(q.m) b)) "
         + "  ELSE c.rfm_class IS NOT NULL END");
   }
 }

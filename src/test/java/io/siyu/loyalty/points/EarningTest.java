@@ -11,12 +11,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Points earned from events by the configured rules; a server of its own for the rule settings. */
+/**
+ * Points earned from events by the configured rules; a server of its own for the rule settings.
+ * Points expire counting from their event's time, so a validity of a century keeps the fixed dates
+ * of these tests (the 2024 leap day among them) earning.
+ */
 class EarningTest {
   @RegisterExtension
   static final OwnServer server = new OwnServer(Map.of(
         "SIYU_POINTS_CATEGORY_MULTIPLIERS", "beauty=2",
-        "SIYU_POINTS_CAMPAIGNS", "2026-10-01..2026-10-07=2"));
+        "SIYU_POINTS_CAMPAIGNS", "2026-10-01..2026-10-07=2",
+        "SIYU_POINTS_VALIDITY_MONTHS", "1200"));
 
   private static long contact() {
     return server.api().post("/api/v1/contacts", new JsonObject().put("openid", "earn-" + UUID.randomUUID())).json().getLong("id");
