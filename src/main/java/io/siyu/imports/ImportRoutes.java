@@ -24,11 +24,11 @@ public final class ImportRoutes {
   public static void mount(Router api, ImportService imports) {
     api.post("/imports").handler(Access.INGEST).handler(ctx -> upload(ctx, imports));
     api.get("/imports").handler(Access.INGEST_OR_READ).handler(ctx ->
-        imports.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        imports.list(Page.of(ctx, ImportService.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/imports/:id").handler(Access.INGEST_OR_READ).handler(ctx ->
         imports.get(Bodies.id(ctx, "id", "Import")).onSuccess(j -> Bodies.ok(ctx, j)).onFailure(ctx::fail));
     api.get("/imports/:id/rejections").handler(Access.INGEST_OR_READ).handler(ctx ->
-        imports.rejections(Bodies.id(ctx, "id", "Import"), Page.of(ctx))
+        imports.rejections(Bodies.id(ctx, "id", "Import"), Page.of(ctx, ImportService.REJECTION_SORTS))
             .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
   }
 

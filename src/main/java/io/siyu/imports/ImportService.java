@@ -4,7 +4,9 @@ import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.db.Table;
 import io.siyu.attribute.AttributeService;
+import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -135,17 +137,23 @@ public final class ImportService {
     return table.get(id);
   }
 
+  /** The latest upload first. */
+  static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "id"));
+  /** Rejected lines in file order unless asked otherwise. */
+  static final Sorts REJECTION_SORTS = Sorts.of("line", Sorts.number("line", "line_no"));
+
   public Future<JsonObject> list(Page page) {
     return table.page(page);
   }
 
-  /** Rejected lines in file order; the cursor is the line number. */
+  /** A page of the import's rejected lines. */
   public Future<JsonObject> rejections(long id, Page page) {
+    SqlParams p = SqlParams.startingWith(id);
     return get(id).compose(job -> pool.preparedQuery("SELECT line_no, reason FROM import_rejections "
-            + "WHERE import_id = $1 AND line_no > $2 ORDER BY line_no LIMIT $3")
-        .execute(Tuple.of(id, page.afterId(), page.fetchSize()))
+            + "WHERE import_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
-            .put("line", r.getLong("line_no")).put("reason", r.getString("reason"))), "line")));
+            .put("line", r.getLong("line_no")).put("reason", r.getString("reason"))))));
   }
 
   public void stop() {
