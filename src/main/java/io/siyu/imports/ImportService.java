@@ -4,12 +4,13 @@ import io.siyu.db.Rows;
 import io.siyu.app.Config;
 import io.siyu.db.Table;
 import io.siyu.attribute.AttributeService;
-import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -48,6 +49,7 @@ public final class ImportService {
   private final Path dir;
   private final ExecutorService runner;
   private final Table table;
+  private final ImportRejections rejections;
 
   public ImportService(Vertx vertx, Pool pool, DataSource jdbc, AttributeService attributes, Config config) {
     this.vertx = vertx;
@@ -57,6 +59,7 @@ public final class ImportService {
     this.config = config;
     this.dir = config.dataDir().resolve("imports");
     this.table = new Table(pool, "imports", COLUMNS, "Import", ImportService::toJson);
+    this.rejections = new ImportRejections(pool);
     this.runner = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "siyu-import");
       t.setDaemon(true);
@@ -139,21 +142,22 @@ public final class ImportService {
 
   /** The latest upload first. */
   static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "id"));
-  /** Rejected lines in file order unless asked otherwise. */
-  static final Sorts REJECTION_SORTS = Sorts.of("line", Sorts.number("line", "line_no"));
 
   public Future<JsonObject> list(Page page) {
     return table.page(page);
   }
 
-  /** A page of the import's rejected lines. */
+  /** A page of the import's rejected lines, each with every bad cell. */
   public Future<JsonObject> rejections(long id, Page page) {
-    SqlParams p = SqlParams.startingWith(id);
-    return get(id).compose(job -> pool.preparedQuery("SELECT line_no, reason FROM import_rejections "
-            + "WHERE import_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
-        .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
-            .put("line", r.getLong("line_no")).put("reason", r.getString("reason"))))));
+    return get(id).compose(job -> rejections.page(id, page));
+  }
+
+  /** All of the import's rejected lines as CSV, a row per bad cell, written to {@code out} once the import is found. */
+  public Future<Void> rejectionsCsv(long id, Runnable found, WriteStream<Buffer> out) {
+    return get(id).compose(job -> {
+      found.run();
+      return rejections.csv(id, out);
+    });
   }
 
   public void stop() {
