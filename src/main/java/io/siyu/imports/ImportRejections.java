@@ -50,7 +50,8 @@ final class ImportRejections {
     return pool.withTransaction(conn -> conn.prepare(CSV).compose(statement -> {
       Promise<Void> done = Promise.promise();
       RowStream<Row> rows = statement.createStream(500, Tuple.of(importId));
-      out.write(line("line", "field", "reason"));
+      // a byte-order mark first: without it Excel reads UTF-8 (Chinese names and messages) as GBK
+      out.write(Buffer.buffer("\uFEFF").appendBuffer(line("line", "field", "reason")));
       rows.exceptionHandler(done::tryFail).endHandler(v -> done.tryComplete()).handler(r -> {
         out.write(line(r.getLong("line_no"), cell(r.getString("field")), cell(r.getString("reason"))));
         if (out.writeQueueFull()) {

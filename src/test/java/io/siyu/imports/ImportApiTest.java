@@ -105,11 +105,16 @@ class ImportApiTest {
         io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Accept", "text/csv"));
     assertEquals(200, download.status(), download.toString());
     assertTrue(download.contentType().startsWith("text/csv"), download.contentType());
-    List<String> lines = download.body().lines().toList();
+    assertTrue(download.body().startsWith("\uFEFF"), "a byte-order mark, for spreadsheets");
+    List<String> lines = download.body().substring(1).lines().toList();
     assertEquals("line,field,reason", lines.get(0));
     assertEquals(1 + 6 + 2, lines.size(), download.body());
     assertTrue(lines.get(1).startsWith("2,mobile,"), lines.get(1));
     assertTrue(lines.get(7).startsWith("3,,"), lines.get(7));
+    Reply missing = api.send(HttpMethod.GET, "/api/v1/imports/999999999/rejections", null, null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Accept", "text/csv"));
+    assertEquals(404, missing.status(), missing.toString());
+    assertEquals("application/problem+json", missing.contentType());
   }
 
   @Test
