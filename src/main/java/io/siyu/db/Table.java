@@ -9,9 +9,9 @@ import io.vertx.sqlclient.Tuple;
 import java.util.function.Function;
 
 /**
- * Reading one table by id and in keyset pages (in the order the page asks for, whose sort fields
- * name this table's columns), the same way for every feature that needs no
- * joins. {@code noun} names a row in 404s ("Segment 7 does not exist").
+ * Reading one table by id and in keyset pages, the same way for every feature that needs no joins
+ * (the page's sort fields name this table's columns). {@code noun} names a row in 404s ("Segment 7
+ * does not exist").
  */
 public record Table(Pool pool, String name, String columns, String noun, Function<Row, JsonObject> toJson) {
 

@@ -108,14 +108,6 @@ public final class Page {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(c.encode().getBytes(StandardCharsets.UTF_8));
   }
 
-  public int limit() {
-    return limit;
-  }
-
-  public Sorts.Order order() {
-    return order;
-  }
-
   /** Fetch one row more than the limit: its presence says whether a next page exists. */
   public int fetchSize() {
     return limit + 1;

@@ -72,16 +72,16 @@ public final class Sorts {
     return new Field(name, sql, Kind.TIME);
   }
 
-  public Field unique() {
+  Field unique() {
     return unique;
   }
 
-  public Order byDefault() {
+  Order byDefault() {
     return byDefault;
   }
 
   /** The order {@code sort=} names, or a 422 listing the orders this list has. */
-  public Order parse(List<String> raw) {
+  Order parse(List<String> raw) {
     if (raw.size() > 1) {
       throw invalid("takes one field");
     }
@@ -100,7 +100,7 @@ public final class Sorts {
   }
 
   /** Every order this list can be read in, as {@code sort=} writes them. */
-  public List<String> allowed() {
+  List<String> allowed() {
     List<String> all = new ArrayList<>();
     fields.keySet().forEach(name -> {
       all.add(name);
