@@ -3,6 +3,7 @@ package io.siyu.attribute;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,20 +18,22 @@ public final class AttributeValues {
    * first problem prefixed with its key. A null value means "remove the attribute" and is allowed.
    */
   public static String firstProblem(JsonObject attrs, Map<String, AttributeDefinition> catalog) {
+    return problems(attrs, catalog).entrySet().stream().findFirst().map(e -> e.getKey() + ": " + e.getValue())
+        .orElse(null);
+  }
+
+  /** Every entry of {@code attrs} that is not a declared attribute or does not fit it: key → why. */
+  public static Map<String, String> problems(JsonObject attrs, Map<String, AttributeDefinition> catalog) {
+    Map<String, String> problems = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : attrs) {
       AttributeDefinition def = catalog.get(e.getKey());
-      if (def == null) {
-        return e.getKey() + ": is not a declared attribute";
-      }
-      if (e.getValue() == null) {
-        continue;
-      }
-      String problem = problem(def, e.getValue());
+      String problem = def == null ? "is not a declared attribute"
+          : e.getValue() == null ? null : problem(def, e.getValue());
       if (problem != null) {
-        return e.getKey() + ": " + problem;
+        problems.put(e.getKey(), problem);
       }
     }
-    return null;
+    return problems;
   }
 
   /** Null when {@code value} fits {@code def}, else why not. */
@@ -50,7 +53,7 @@ public final class AttributeValues {
 
   /**
    * Converts text (a CSV cell) into the JSON value the declaration calls for, or throws
-   * IllegalArgumentException saying why it does not fit.
+   * IllegalArgumentException saying why it does not fit (the message names no column: the caller knows it).
    */
   public static Object fromText(AttributeDefinition def, String text) {
     Object value;
@@ -66,7 +69,7 @@ public final class AttributeValues {
     }
     String problem = problem(def, value);
     if (problem != null) {
-      throw new IllegalArgumentException("attributes." + def.key() + " " + problem);
+      throw new IllegalArgumentException(problem);
     }
     return value;
   }

@@ -26,7 +26,7 @@ public final class TokenRoutes {
           .onFailure(ctx::fail);
     });
     api.get("/tokens").handler(Access.ADMIN).handler(ctx ->
-        tokens.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        tokens.list(Page.of(ctx, TokenService.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.delete("/tokens/:id").handler(Access.ADMIN).handler(ctx ->
         tokens.revoke(Bodies.id(ctx, "id", "Token")).onSuccess(v -> Bodies.noContent(ctx)).onFailure(ctx::fail));
   }

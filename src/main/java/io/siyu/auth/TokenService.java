@@ -3,6 +3,7 @@ package io.siyu.auth;
 import io.siyu.db.Rows;
 import io.siyu.db.Table;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -102,6 +103,9 @@ public final class TokenService {
             ? Future.succeededFuture(null)
             : create("bootstrap", Role.ADMIN, null).map(j -> j.getString("token")));
   }
+
+  /** Newest first by default; by name for finding one. */
+  static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "id"), Sorts.text("name", "name"));
 
   public Future<JsonObject> list(Page page) {
     return new Table(pool, "api_tokens", "id, name, role, token_prefix, created_at, revoked_at, last_used_at",

@@ -1,5 +1,6 @@
 package io.siyu.contact;
 
+import io.siyu.web.Page;
 import io.siyu.web.Params;
 import io.siyu.web.Problem;
 import io.vertx.core.MultiMap;
@@ -12,8 +13,8 @@ import java.util.Set;
 public record ContactQuery(Map<String, String> identities, String name, String lifecycleStage,
     OffsetDateTime updatedSince, Long tagId, Long segmentId) {
 
-  private static final Set<String> KNOWN = Set.of("external_userid", "unionid", "openid", "mobile", "email",
-      "name", "lifecycle_stage", "lifecycle", "updated_since", "tag", "segment", "limit", "cursor");
+  private static final Set<String> KNOWN = Page.paramsWith("external_userid", "unionid", "openid", "mobile", "email",
+      "name", "lifecycle_stage", "lifecycle", "updated_since", "tag", "segment");
 
   public static ContactQuery from(MultiMap params, String countryCode) {
     for (String name : params.names()) {

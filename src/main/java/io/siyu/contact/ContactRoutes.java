@@ -22,7 +22,7 @@ public final class ContactRoutes {
           }
         }).onFailure(ctx::fail));
     api.get("/contacts").handler(Access.READ).handler(ctx ->
-        contacts.list(ContactQuery.from(ctx.queryParams(), contacts.countryCode()), Page.of(ctx))
+        contacts.list(ContactQuery.from(ctx.queryParams(), contacts.countryCode()), Page.of(ctx, ContactService.SORTS))
             .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/contacts/:id").handler(Access.READ).handler(ctx -> {
       long id = Bodies.id(ctx, "id", "Contact");
@@ -49,13 +49,13 @@ public final class ContactRoutes {
             .onSuccess(v -> Bodies.noContent(ctx)).onFailure(ctx::fail));
     api.get("/contacts/:id/tag-history").handler(Access.READ).handler(ctx -> {
       long id = Bodies.id(ctx, "id", "Contact");
-      Page page = Page.of(ctx);
+      Page page = Page.of(ctx, TagService.HISTORY_SORTS);
       contacts.get(id).compose(c -> tags.history(id, page))
           .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
     });
     api.get("/contacts/:id/events").handler(Access.READ).handler(ctx -> {
       long id = Bodies.id(ctx, "id", "Contact");
-      Page page = Page.of(ctx);
+      Page page = Page.of(ctx, EventService.SORTS);
       contacts.get(id).compose(c -> events.ofContact(id, page))
           .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
     });

@@ -6,6 +6,7 @@ import io.siyu.attribute.AttributeService;
 import io.siyu.db.SqlParams;
 import io.siyu.segment.SegmentService;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -252,10 +253,13 @@ public final class ContactService {
         .map(rows -> Rows.deleted(rows, "Contact " + id));
   }
 
-  /** A filtered page of contacts, newest id last; every filter is bound, never spliced. */
+  /** Newest first by default; {@code updated_at} is what a client syncing changes follows. */
+  public static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "c.id"), Sorts.time("updated_at", "c.updated_at"));
+
+  /** A filtered page of contacts in the page's order; every filter is bound, never spliced. */
   public Future<JsonObject> list(ContactQuery query, Page page) {
-    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
-    List<String> where = new ArrayList<>(List.of("c.id > $1"));
+    SqlParams p = new SqlParams();
+    List<String> where = new ArrayList<>(List.of(page.after(p::add)));
     query.identities().forEach((k, v) -> where.add("c." + k + " = " + p.add(v)));
     if (query.name() != null) {
       where.add("c.name ILIKE " + p.add("%" + Like.escape(query.name()) + "%"));
@@ -277,7 +281,7 @@ public final class ContactService {
           return null;
         });
     return segmentCondition.compose(v -> pool.preparedQuery("SELECT " + ContactRows.COLUMNS
-            + " FROM contacts c WHERE " + String.join(" AND ", where) + " ORDER BY c.id LIMIT $2")
+            + " FROM contacts c WHERE " + String.join(" AND ", where) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple()))
         .map(rows -> page.wrap(Rows.array(rows, ContactRows::toJson)));
   }

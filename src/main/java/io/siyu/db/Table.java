@@ -9,8 +9,9 @@ import io.vertx.sqlclient.Tuple;
 import java.util.function.Function;
 
 /**
- * Reading one table by id and in keyset pages, the same way for every feature that needs no
- * joins. {@code noun} names a row in 404s ("Segment 7 does not exist").
+ * Reading one table by id and in keyset pages, the same way for every feature that needs no joins
+ * (the page's sort fields name this table's columns). {@code noun} names a row in 404s ("Segment 7
+ * does not exist").
  */
 public record Table(Pool pool, String name, String columns, String noun, Function<Row, JsonObject> toJson) {
 
@@ -20,8 +21,10 @@ public record Table(Pool pool, String name, String columns, String noun, Functio
   }
 
   public Future<JsonObject> page(Page page) {
-    return pool.preparedQuery("SELECT " + columns + " FROM " + name + " WHERE id > $1 ORDER BY id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize()))
+    SqlParams p = new SqlParams();
+    return pool.preparedQuery("SELECT " + columns + " FROM " + name + " WHERE " + page.after(p::add) + " "
+            + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, toJson)));
   }
 }

@@ -76,7 +76,7 @@ public final class EventRoutes {
       throw Problem.invalid("type", "is not an event type");
     }
     events.list(contactId, type, Params.timestamp(ctx.queryParams(), "since"),
-            Params.timestamp(ctx.queryParams(), "until"), Page.of(ctx))
+            Params.timestamp(ctx.queryParams(), "until"), Page.of(ctx, EventService.SORTS))
         .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
   }
 }

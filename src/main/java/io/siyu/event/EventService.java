@@ -10,6 +10,7 @@ import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.loyalty.points.PointsEarning;
 import io.siyu.loyalty.referral.ReferralService;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -273,14 +274,21 @@ public final class EventService {
         .map(rows -> Rows.one(rows, "Event " + key, EventService::toJson));
   }
 
+  /**
+   * Latest first by when they happened (an event sent late still takes its place in the member's
+   * timeline), or by {@code seq}, the order Siyu stored them in.
+   */
+  public static final Sorts SORTS = Sorts.of("-occurred_at", Sorts.number("seq", "e.id"),
+      Sorts.time("occurred_at", "e.occurred_at"));
+
   public Future<JsonObject> ofContact(long contactId, Page page) {
     return list(contactId, null, null, null, page);
   }
 
-  /** Events by internal sequence, optionally for one contact, one type, and a time window. */
+  /** A page of events in the page's order, optionally for one contact, one type, and a time window. */
   public Future<JsonObject> list(Long contactId, String type, OffsetDateTime since, OffsetDateTime until, Page page) {
-    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
-    List<String> where = new ArrayList<>(List.of("e.id > $1"));
+    SqlParams p = new SqlParams();
+    List<String> where = new ArrayList<>(List.of(page.after(p::add)));
     if (contactId != null) {
       where.add("e.contact_id = " + p.add(contactId));
     }
@@ -294,9 +302,9 @@ public final class EventService {
       where.add("e.occurred_at < " + p.add(until));
     }
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE " + String.join(" AND ", where)
-            + " ORDER BY e.id LIMIT $2")
+            + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, EventService::toJson), "seq"));
+        .map(rows -> page.wrap(Rows.array(rows, EventService::toJson)));
   }
 
   static JsonObject toJson(Row r) {

@@ -2,7 +2,6 @@ package io.siyu.imports;
 
 import io.siyu.contact.ContactInput;
 import io.siyu.contact.Identities;
-import io.siyu.imports.ImportReader.Rejection;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
@@ -106,7 +105,7 @@ final class ImportBatch {
         updates.append(matched.iterator().next()).append(',').append(row.lineNo());
         appendColumns(updates, row.input(), null, true);
       } else {
-        conflicts.add(new Rejection(row.lineNo(), "identities belong to different contacts: " + matched));
+        conflicts.add(Rejection.ofRow(row.lineNo(), "identities belong to different contacts: " + matched));
       }
     }
     long inserted = insert(conn, fresh, defaultTimezone);

@@ -2,7 +2,6 @@ package io.siyu.imports;
 
 import io.siyu.attribute.AttributeDefinition;
 import io.siyu.imports.ImportReader.Chunk;
-import io.siyu.imports.ImportReader.Rejection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -205,15 +204,16 @@ final class ImportJob implements Runnable {
     if (rejections.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO import_rejections (import_id, line_no, reason) "
-        + "SELECT ?, ?, ? WHERE (SELECT count(*) FROM import_rejections WHERE import_id = ?) < ? "
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO import_rejections (import_id, line_no, reason, errors) "
+        + "SELECT ?, ?, ?, ?::jsonb WHERE (SELECT count(*) FROM import_rejections WHERE import_id = ?) < ? "
         + "ON CONFLICT DO NOTHING")) {
       for (Rejection r : rejections) {
         ps.setLong(1, id);
         ps.setLong(2, r.lineNo());
-        ps.setString(3, r.reason());
-        ps.setLong(4, id);
-        ps.setInt(5, MAX_REJECTIONS_KEPT);
+        ps.setString(3, r.summary());
+        ps.setString(4, r.errorsJson().encode());
+        ps.setLong(5, id);
+        ps.setInt(6, MAX_REJECTIONS_KEPT);
         ps.addBatch();
       }
       ps.executeBatch();

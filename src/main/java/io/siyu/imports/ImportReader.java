@@ -25,8 +25,6 @@ final class ImportReader implements Runnable {
   /** What one commit covers: {@code rows} rows of the file, valid ones in {@code batch}. */
   record Chunk(ImportBatch batch, List<Rejection> rejections, long rows) {}
 
-  record Rejection(long lineNo, String reason) {}
-
   private final Path file;
   private final ImportFormat format;
   private final ImportRows rows;
@@ -86,7 +84,7 @@ final class ImportReader implements Runnable {
         try {
           accept(lineNo, rows.fromCsv(header, record.toList()));
         } catch (IllegalArgumentException e) {
-          reject(lineNo, e.getMessage());
+          reject(lineNo, e);
         }
       }
     }
@@ -104,7 +102,7 @@ final class ImportReader implements Runnable {
         try {
           accept(lineNo, rows.fromJsonLine(line));
         } catch (IllegalArgumentException e) {
-          reject(lineNo, e.getMessage());
+          reject(lineNo, e);
         }
       }
     }
@@ -125,8 +123,9 @@ final class ImportReader implements Runnable {
     }
   }
 
-  private void reject(long lineNo, String reason) {
-    rejections.add(new Rejection(lineNo, reason));
+  private void reject(long lineNo, IllegalArgumentException e) {
+    rejections.add(e instanceof Rejection.Refused refused ? new Rejection(lineNo, refused.causes())
+        : Rejection.ofRow(lineNo, e.getMessage()));
     rowsInChunk++;
   }
 

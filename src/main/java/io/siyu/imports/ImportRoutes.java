@@ -9,6 +9,7 @@ import io.siyu.web.ProblemHandler;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
@@ -24,12 +25,31 @@ public final class ImportRoutes {
   public static void mount(Router api, ImportService imports) {
     api.post("/imports").handler(Access.INGEST).handler(ctx -> upload(ctx, imports));
     api.get("/imports").handler(Access.INGEST_OR_READ).handler(ctx ->
-        imports.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        imports.list(Page.of(ctx, ImportService.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/imports/:id").handler(Access.INGEST_OR_READ).handler(ctx ->
         imports.get(Bodies.id(ctx, "id", "Import")).onSuccess(j -> Bodies.ok(ctx, j)).onFailure(ctx::fail));
-    api.get("/imports/:id/rejections").handler(Access.INGEST_OR_READ).handler(ctx ->
-        imports.rejections(Bodies.id(ctx, "id", "Import"), Page.of(ctx))
-            .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+    api.get("/imports/:id/rejections").handler(Access.INGEST_OR_READ).handler(ctx -> {
+      if (wantsCsv(ctx)) {
+        rejectionsCsv(ctx, imports);
+      } else {
+        imports.rejections(Bodies.id(ctx, "id", "Import"), Page.of(ctx, ImportRejections.SORTS))
+            .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
+      }
+    });
+  }
+
+  /** {@code Accept: text/csv} (before any JSON type it also names): the whole list as a file. */
+  private static boolean wantsCsv(RoutingContext ctx) {
+    return ctx.parsedHeaders().accept().stream().findFirst()
+        .map(a -> "text/csv".equalsIgnoreCase(a.value())).orElse(false);
+  }
+
+  private static void rejectionsCsv(RoutingContext ctx, ImportService imports) {
+    long id = Bodies.id(ctx, "id", "Import");
+    HttpServerResponse response = ctx.response();
+    imports.rejectionsCsv(id, () -> response.setChunked(true).putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"import-" + id + "-rejections.csv\""), response)
+        .onSuccess(v -> response.end()).onFailure(ctx::fail);
   }
 
   private static void upload(RoutingContext ctx, ImportService imports) {

@@ -5,9 +5,12 @@ import io.siyu.app.Config;
 import io.siyu.db.Table;
 import io.siyu.attribute.AttributeService;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -46,6 +49,7 @@ public final class ImportService {
   private final Path dir;
   private final ExecutorService runner;
   private final Table table;
+  private final ImportRejections rejections;
 
   public ImportService(Vertx vertx, Pool pool, DataSource jdbc, AttributeService attributes, Config config) {
     this.vertx = vertx;
@@ -55,6 +59,7 @@ public final class ImportService {
     this.config = config;
     this.dir = config.dataDir().resolve("imports");
     this.table = new Table(pool, "imports", COLUMNS, "Import", ImportService::toJson);
+    this.rejections = new ImportRejections(pool);
     this.runner = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "siyu-import");
       t.setDaemon(true);
@@ -135,17 +140,24 @@ public final class ImportService {
     return table.get(id);
   }
 
+  /** The latest upload first. */
+  static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "id"));
+
   public Future<JsonObject> list(Page page) {
     return table.page(page);
   }
 
-  /** Rejected lines in file order; the cursor is the line number. */
+  /** A page of the import's rejected lines, each with every bad cell. */
   public Future<JsonObject> rejections(long id, Page page) {
-    return get(id).compose(job -> pool.preparedQuery("SELECT line_no, reason FROM import_rejections "
-            + "WHERE import_id = $1 AND line_no > $2 ORDER BY line_no LIMIT $3")
-        .execute(Tuple.of(id, page.afterId(), page.fetchSize()))
-        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
-            .put("line", r.getLong("line_no")).put("reason", r.getString("reason"))), "line")));
+    return get(id).compose(job -> rejections.page(id, page));
+  }
+
+  /** All of the import's rejected lines as CSV, a row per bad cell, written to {@code out} once the import is found. */
+  public Future<Void> rejectionsCsv(long id, Runnable found, WriteStream<Buffer> out) {
+    return get(id).compose(job -> {
+      found.run();
+      return rejections.csv(id, out);
+    });
   }
 
   public void stop() {

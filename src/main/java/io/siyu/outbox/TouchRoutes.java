@@ -39,7 +39,7 @@ public final class TouchRoutes {
     if (status != null && !TouchService.STATUSES.contains(status)) {
       throw Problem.invalid("status", "must be one of " + String.join(", ", new java.util.TreeSet<>(TouchService.STATUSES)));
     }
-    touches.list(contactId, status, text(ctx, "journey_key"), text(ctx, "activity_id"), Page.of(ctx))
+    touches.list(contactId, status, text(ctx, "journey_key"), text(ctx, "activity_id"), Page.of(ctx, TouchService.SORTS))
         .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
   }
 

@@ -4,6 +4,7 @@ import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.web.JsonValues;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -47,10 +48,16 @@ public final class TouchService {
     this.dispatcher = dispatcher;
   }
 
-  /** Filters are optional; every value is bound. Oldest first, like the other lists. */
+  /**
+   * The latest touch first. Only the id: the send path keeps touches' updates heap-only, and an
+   * index on a time that changes would end that; {@code created_at} is the id's order anyway.
+   */
+  static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "t.id"));
+
+  /** Filters are optional; every value is bound. */
   public Future<JsonObject> list(Long contactId, String status, String journeyKey, String activityId, Page page) {
-    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
-    List<String> where = new ArrayList<>(List.of("t.id > $1"));
+    SqlParams p = new SqlParams();
+    List<String> where = new ArrayList<>(List.of(page.after(p::add)));
     if (contactId != null) {
       where.add("t.contact_id = " + p.add(contactId));
     }
@@ -63,7 +70,7 @@ public final class TouchService {
     if (activityId != null) {
       where.add("t.activity_id = " + p.add(activityId));
     }
-    return pool.preparedQuery(SELECT + "WHERE " + String.join(" AND ", where) + " ORDER BY t.id LIMIT $2")
+    return pool.preparedQuery(SELECT + "WHERE " + String.join(" AND ", where) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, TouchService::touch)));
   }

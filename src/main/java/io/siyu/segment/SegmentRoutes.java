@@ -17,7 +17,7 @@ public final class SegmentRoutes {
         segments.create(Bodies.object(ctx))
             .onSuccess(s -> Bodies.created(ctx, s, "/api/v1/segments", s.getLong("id"))).onFailure(ctx::fail));
     api.get("/segments").handler(Access.READ).handler(ctx ->
-        segments.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        segments.list(Page.of(ctx, SegmentService.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/segments/:id").handler(Access.READ).handler(ctx ->
         segments.get(Bodies.id(ctx, "id", "Segment")).onSuccess(s -> Bodies.ok(ctx, s)).onFailure(ctx::fail));
     api.get("/segments/:id/count").handler(Access.READ).handler(ctx ->

@@ -6,6 +6,7 @@ import io.siyu.contact.ContactRows;
 import io.siyu.db.SqlParams;
 import io.siyu.db.Table;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -115,6 +116,10 @@ public final class SegmentService {
   public Future<JsonObject> get(long id) {
     return table.get(id);
   }
+
+  /** Alphabetical unless asked otherwise; {@code -updated_at} shows the ones changed last. */
+  static final Sorts SORTS = Sorts.of("name", Sorts.number("id", "id"), Sorts.text("name", "name"),
+      Sorts.time("updated_at", "updated_at"));
 
   public Future<JsonObject> list(Page page) {
     return table.page(page);

@@ -16,7 +16,7 @@ public final class TagRoutes {
         tags.createGroup(Bodies.object(ctx))
             .onSuccess(g -> Bodies.created(ctx, g, "/api/v1/tag-groups", g.getLong("id"))).onFailure(ctx::fail));
     api.get("/tag-groups").handler(Access.READ).handler(ctx ->
-        tags.listGroups(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        tags.listGroups(Page.of(ctx, TagService.GROUP_SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/tag-groups/:id").handler(Access.READ).handler(ctx ->
         tags.getGroup(Bodies.id(ctx, "id", "Tag group")).onSuccess(g -> Bodies.ok(ctx, g)).onFailure(ctx::fail));
     api.patch("/tag-groups/:id").handler(Access.WRITE).handler(ctx ->
@@ -29,7 +29,7 @@ public final class TagRoutes {
         tags.createTag(Bodies.object(ctx))
             .onSuccess(t -> Bodies.created(ctx, t, "/api/v1/tags", t.getLong("id"))).onFailure(ctx::fail));
     api.get("/tags").handler(Access.READ).handler(ctx ->
-        tags.listTags(Params.positiveId(ctx.queryParams(), "group_id"), Page.of(ctx))
+        tags.listTags(Params.positiveId(ctx.queryParams(), "group_id"), Page.of(ctx, TagService.TAG_SORTS))
             .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/tags/:id").handler(Access.READ).handler(ctx ->
         tags.getTag(Bodies.id(ctx, "id", "Tag")).onSuccess(t -> Bodies.ok(ctx, t)).onFailure(ctx::fail));

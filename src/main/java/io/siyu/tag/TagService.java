@@ -6,6 +6,7 @@ import io.siyu.db.SqlParams;
 import io.siyu.segment.SegmentService;
 import io.siyu.web.JsonValues;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -70,11 +71,18 @@ public final class TagService {
         .recover(Rows.conflictOnDuplicate("A tag group named " + name + " already exists"));
   }
 
+  /** Tag groups and tags read alphabetically unless asked otherwise, as a picker shows them. */
+  static final Sorts GROUP_SORTS = Sorts.of("name", Sorts.number("id", "g.id"), Sorts.text("name", "g.name"));
+  static final Sorts TAG_SORTS = Sorts.of("name", Sorts.number("id", "t.id"), Sorts.text("name", "t.name"));
+  /** A contact's tag changes, latest first. */
+  public static final Sorts HISTORY_SORTS = Sorts.of("-id", Sorts.number("id", "id"));
+
   public Future<JsonObject> listGroups(Page page) {
+    SqlParams p = new SqlParams();
     return pool.preparedQuery("SELECT g.id, g.name, g.created_at, "
             + "(SELECT count(*) FROM tags t WHERE t.group_id = g.id) AS tag_count "
-            + "FROM tag_groups g WHERE g.id > $1 ORDER BY g.id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize()))
+            + "FROM tag_groups g WHERE " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, r -> group(r).put("tag_count", r.getLong("tag_count")))));
   }
 
@@ -134,9 +142,11 @@ public final class TagService {
   }
 
   public Future<JsonObject> listTags(Long groupId, Page page) {
+    SqlParams p = new SqlParams();
+    String group = groupId == null ? "" : " AND t.group_id = " + p.add(groupId);
     return pool.preparedQuery("SELECT " + TAG_COLUMNS + " FROM tags t JOIN tag_groups g ON g.id = t.group_id "
-            + "WHERE t.id > $1 AND ($3::bigint IS NULL OR t.group_id = $3) ORDER BY t.id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize(), groupId))
+            + "WHERE " + page.after(p::add) + group + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, TagService::tag)));
   }
 
@@ -263,9 +273,10 @@ public final class TagService {
   }
 
   public Future<JsonObject> history(long contactId, Page page) {
+    SqlParams p = SqlParams.startingWith(contactId);
     return pool.preparedQuery("SELECT id, tag_id, tag_name, action, actor, changed_at FROM tag_changes "
-            + "WHERE contact_id = $1 AND id > $2 ORDER BY id LIMIT $3")
-        .execute(Tuple.of(contactId, page.afterId(), page.fetchSize()))
+            + "WHERE contact_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
             .put("id", r.getLong("id"))
             .put("tag_id", r.getLong("tag_id"))

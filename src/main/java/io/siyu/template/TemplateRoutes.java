@@ -18,7 +18,7 @@ public final class TemplateRoutes {
 
   public static void mount(Router api, TemplateService templates) {
     api.get("/templates").handler(Access.READ).handler(ctx ->
-        templates.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        templates.list(Page.of(ctx, TemplateStore.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.post("/templates").handler(Access.WRITE).handler(ctx ->
         templates.create(Bodies.object(ctx), Principal.of(ctx).actor())
             .onSuccess(t -> Bodies.created(ctx, t, "/api/v1/templates", t.getString("key"))).onFailure(ctx::fail));

@@ -1,7 +1,9 @@
 package io.siyu.template;
 
 import io.siyu.db.Rows;
+import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -90,9 +92,15 @@ final class TemplateStore {
         });
   }
 
+  /** By key unless asked otherwise; {@code -updated_at} shows the ones changed last. */
+  static final Sorts SORTS = Sorts.of("key", Sorts.number("id", "t.id"), Sorts.text("key", "t.key"),
+      Sorts.time("updated_at", "t.updated_at"));
+
   Future<JsonObject> list(Page page) {
-    return pool.preparedQuery("SELECT " + TEMPLATE_COLUMNS + " FROM templates t WHERE t.id > $1 ORDER BY t.id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize()))
+    SqlParams p = new SqlParams();
+    return pool.preparedQuery("SELECT " + TEMPLATE_COLUMNS + " FROM templates t WHERE " + page.after(p::add) + " "
+            + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, TemplateStore::template)));
   }
 

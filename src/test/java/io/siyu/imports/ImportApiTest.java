@@ -1,6 +1,7 @@
 package io.siyu.imports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +74,65 @@ class ImportApiTest {
     assertEquals("2000-02-29", c.getString("birthday"));
     assertEquals(false, c.getJsonObject("consent").getBoolean("sms"));
     assertEquals("import", c.getString("source"));
+  }
+
+  @Test
+  void aRowWithSeveralBadCellsListsEveryOneWithItsField() throws Exception {
+    String u = UUID.randomUUID().toString().substring(0, 8);
+    String csv = "mobile,email,name,gender,birthday,attributes.level,attributes.city,consent.sms\n"
+        + "12,not-an-email,six bad cells,robot,1990-13-01,high,杭州,perhaps\n"
+        + ",,no identity and a bad gender,robot,,,,\n"
+        + "139" + String.format("%08d", new java.util.Random().nextInt(100_000_000)) + ",g" + u
+        + "@x.cn,good,female,,3,,yes\n";
+    JsonObject job = await(upload("text/csv", csv).json().getLong("id"));
+    assertEquals(2, job.getInteger("rows_rejected"), job.encode());
+    JsonArray rejections = api.get("/api/v1/imports/" + job.getLong("id") + "/rejections").items();
+    JsonObject six = rejections.getJsonObject(0);
+    assertEquals(2, six.getInteger("line"));
+    assertEquals(List.of("mobile", "email", "gender", "birthday", "attributes.level", "consent.sms"), fields(six),
+        six.encode());
+    six.getJsonArray("errors").forEach(e -> assertFalse(((JsonObject) e).getString("reason").isBlank(), six.encode()));
+    for (String field : fields(six)) {
+      assertTrue(six.getString("reason").contains(field), "the summary names every cell: " + six.encode());
+    }
+    JsonObject two = rejections.getJsonObject(1);
+    assertEquals(3, two.getInteger("line"));
+    assertEquals(Arrays.asList(null, "gender"), fields(two), two.encode());
+    assertTrue(two.getJsonArray("errors").getJsonObject(0).getString("reason").contains("identity"), two.encode());
+
+    // the same as CSV, one line per bad cell, for fixing the file in a spreadsheet
+    Reply download = api.send(HttpMethod.GET, "/api/v1/imports/" + job.getLong("id") + "/rejections", null, null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Accept", "text/csv"));
+    assertEquals(200, download.status(), download.toString());
+    assertTrue(download.contentType().startsWith("text/csv"), download.contentType());
+    assertTrue(download.body().startsWith("\uFEFF"), "a byte-order mark, for spreadsheets");
+    List<String> lines = download.body().substring(1).lines().toList();
+    assertEquals("line,field,reason", lines.get(0));
+    assertEquals(1 + 6 + 2, lines.size(), download.body());
+    assertTrue(lines.get(1).startsWith("2,mobile,"), lines.get(1));
+    assertTrue(lines.get(7).startsWith("3,,"), lines.get(7));
+    Reply missing = api.send(HttpMethod.GET, "/api/v1/imports/999999999/rejections", null, null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Accept", "text/csv"));
+    assertEquals(404, missing.status(), missing.toString());
+    assertEquals("application/problem+json", missing.contentType());
+  }
+
+  @Test
+  void anNdjsonRowListsEveryBadFieldAndEveryBadAttribute() throws Exception {
+    String u = UUID.randomUUID().toString().substring(0, 8);
+    String ndjson = new JsonObject().put("email", "nd" + u + "@x.cn").put("gender", "robot").put("colour", "red")
+        .put("attributes", new JsonObject().put("level", "high").put("city", "上海").put("nope", 1)).encode() + "\n";
+    JsonObject job = await(upload("application/x-ndjson", ndjson).json().getLong("id"));
+    assertEquals(1, job.getInteger("rows_rejected"), job.encode());
+    JsonObject rejection = api.get("/api/v1/imports/" + job.getLong("id") + "/rejections").items().getJsonObject(0);
+    assertEquals(Set.of("gender", "colour", "attributes.level", "attributes.nope"), Set.copyOf(fields(rejection)),
+        rejection.encode());
+  }
+
+  private static List<String> fields(JsonObject rejection) {
+    List<String> fields = new ArrayList<>();
+    rejection.getJsonArray("errors").forEach(e -> fields.add(((JsonObject) e).getString("field")));
+    return fields;
   }
 
   @Test

@@ -50,7 +50,9 @@ class TouchApiTest {
     }
 
     JsonArray all = api.get("/api/v1/touches?contact_id=" + c).items();
-    assertEquals(ids, all.stream().map(t -> ((JsonObject) t).getLong("id")).toList(), "oldest first");
+    List<Long> latestFirst = new java.util.ArrayList<>(ids);
+    java.util.Collections.reverse(latestFirst);
+    assertEquals(latestFirst, all.stream().map(t -> ((JsonObject) t).getLong("id")).toList(), "the latest first");
     assertEquals(3, api.get("/api/v1/touches?journey_key=" + journey + "&activity_id=step_a").items().size());
     assertEquals(1, api.get("/api/v1/touches?journey_key=" + journey + "&activity_id=step_b&status=sent").items().size());
     JsonArray dead = api.get("/api/v1/touches?contact_id=" + c + "&status=dead").items();

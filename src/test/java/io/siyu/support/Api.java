@@ -98,8 +98,7 @@ public final class Api {
 
   /** The newest import's id. */
   public long latestImportId() {
-    JsonArray items = get("/api/v1/imports?limit=500").items();
-    return items.getJsonObject(items.size() - 1).getLong("id");
+    return get("/api/v1/imports?sort=-id&limit=1").items().getJsonObject(0).getLong("id");
   }
 
   /** An HTTP answer. */

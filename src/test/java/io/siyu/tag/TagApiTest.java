@@ -70,7 +70,7 @@ class TagApiTest {
 
     assertEquals(204, api.delete("/api/v1/contacts/" + c + "/tags/" + t).status());
     assertEquals(404, api.delete("/api/v1/contacts/" + c + "/tags/" + t).status());
-    JsonArray history = api.get("/api/v1/contacts/" + c + "/tag-history").items();
+    JsonArray history = api.get("/api/v1/contacts/" + c + "/tag-history?sort=id").items();
     assertEquals(2, history.size());
     assertEquals("added", history.getJsonObject(0).getString("action"));
     assertEquals("removed", history.getJsonObject(1).getString("action"));
@@ -131,7 +131,7 @@ class TagApiTest {
     assertEquals(409, api.delete("/api/v1/tag-groups/" + g).status());
     assertEquals(204, api.delete("/api/v1/tags/" + t).status());
     assertEquals(0, api.get("/api/v1/contacts/" + c).json().getJsonArray("tags").size());
-    JsonArray history = api.get("/api/v1/contacts/" + c + "/tag-history").items();
+    JsonArray history = api.get("/api/v1/contacts/" + c + "/tag-history?sort=id").items();
     assertEquals("removed", history.getJsonObject(history.size() - 1).getString("action"));
     assertEquals(204, api.delete("/api/v1/tag-groups/" + g).status());
     assertEquals(404, api.get("/api/v1/tag-groups/" + g).status());

@@ -13,7 +13,7 @@ public final class GrowthRoutes {
 
   public static void mount(Router api, GrowthService growth) {
     api.get("/contacts/:id/growth").handler(Access.READ).handler(ctx ->
-        growth.history(Bodies.id(ctx, "id", "Contact"), Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        growth.history(Bodies.id(ctx, "id", "Contact"), Page.of(ctx, GrowthService.HISTORY_SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/loyalty/tiers").handler(Access.READ).handler(ctx -> {
       JsonArray tiers = new JsonArray();
       growth.rules().tiers().forEach(t -> tiers.add(new JsonObject().put("name", t.name()).put("threshold", t.threshold())));

@@ -1,7 +1,9 @@
 package io.siyu.loyalty.growth;
 
 import io.siyu.db.Rows;
+import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -104,11 +106,15 @@ public final class GrowthService {
         });
   }
 
+  /** A contact's growth entries, the latest first. */
+  static final Sorts HISTORY_SORTS = Sorts.of("-id", Sorts.number("id", "g.id"));
+
   public Future<JsonObject> history(long contactId, Page page) {
+    SqlParams p = SqlParams.startingWith(contactId);
     return pool.preparedQuery("SELECT g.id, g.event_id, e.event_key, g.event_type, g.points, g.created_at "
             + "FROM growth_ledger g LEFT JOIN events e ON e.id = g.event_id "
-            + "WHERE g.contact_id = $1 AND g.id > $2 ORDER BY g.id LIMIT $3")
-        .execute(Tuple.of(contactId, page.afterId(), page.fetchSize()))
+            + "WHERE g.contact_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
             .put("id", r.getLong("id"))
             .put("points", r.getInteger("points"))

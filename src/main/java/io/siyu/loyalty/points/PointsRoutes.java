@@ -19,7 +19,7 @@ public final class PointsRoutes {
     api.get("/contacts/:id/points").handler(Access.READ).handler(ctx ->
         points.summary(Bodies.id(ctx, "id", "Contact")).onSuccess(s -> Bodies.ok(ctx, s)).onFailure(ctx::fail));
     api.get("/contacts/:id/points/ledger").handler(Access.READ).handler(ctx ->
-        points.ledger(Bodies.id(ctx, "id", "Contact"), Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        points.ledger(Bodies.id(ctx, "id", "Contact"), Page.of(ctx, PointsService.LEDGER_SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.post("/contacts/:id/points/earn").handler(Access.WRITE).handler(ctx -> {
       PointsRequest req = PointsRequest.parse(Bodies.object(ctx), true);
       points.earn(Bodies.id(ctx, "id", "Contact"), req, Principal.of(ctx).actor())

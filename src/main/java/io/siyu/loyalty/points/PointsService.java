@@ -1,7 +1,9 @@
 package io.siyu.loyalty.points;
 
 import io.siyu.db.Rows;
+import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -165,10 +167,14 @@ public final class PointsService {
         });
   }
 
+  /** The ledger, latest entry first. */
+  static final Sorts LEDGER_SORTS = Sorts.of("-id", Sorts.number("id", "id"));
+
   public Future<JsonObject> ledger(long contactId, Page page) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM points_ledger WHERE contact_id = $1 AND id > $2 "
-            + "ORDER BY id LIMIT $3")
-        .execute(Tuple.of(contactId, page.afterId(), page.fetchSize()))
+    SqlParams p = SqlParams.startingWith(contactId);
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM points_ledger WHERE contact_id = $1 AND "
+            + page.after(p::add) + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, PointsService::toJson)));
   }
 

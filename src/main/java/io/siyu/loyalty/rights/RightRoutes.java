@@ -20,7 +20,7 @@ public final class RightRoutes {
         rights.create(Bodies.object(ctx))
             .onSuccess(r -> Bodies.created(ctx, r, "/api/v1/rights", r.getLong("id"))).onFailure(ctx::fail));
     api.get("/rights").handler(Access.READ).handler(ctx ->
-        rights.list(Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        rights.list(Page.of(ctx, RightService.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/rights/:id").handler(Access.READ).handler(ctx ->
         rights.get(rightId(ctx)).onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
     api.patch("/rights/:id").handler(Access.WRITE).handler(ctx ->
@@ -39,7 +39,7 @@ public final class RightRoutes {
       }).onFailure(ctx::fail);
     });
     api.get("/contacts/:id/rights").handler(Access.READ).handler(ctx ->
-        rights.ofContact(contactId(ctx), Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        rights.ofContact(contactId(ctx), Page.of(ctx, RightService.GRANT_SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/contacts/:id/rights/:grantId").handler(Access.READ).handler(ctx ->
         rights.getGrant(contactId(ctx), grantId(ctx)).onSuccess(g -> Bodies.ok(ctx, g)).onFailure(ctx::fail));
     api.post("/contacts/:id/rights/:grantId/redeem").handler(Access.WRITE).handler(ctx ->

@@ -5,6 +5,7 @@ import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.db.Table;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -119,6 +120,12 @@ public final class RightService {
     return table.get(id);
   }
 
+  /** The catalogue by code unless asked otherwise. */
+  static final Sorts SORTS = Sorts.of("code", Sorts.number("id", "id"), Sorts.text("code", "code"),
+      Sorts.text("name", "name"));
+  /** A contact's grants, the latest first. */
+  static final Sorts GRANT_SORTS = Sorts.of("-id", Sorts.number("id", "id"));
+
   public Future<JsonObject> list(Page page) {
     return table.page(page);
   }
@@ -206,11 +213,12 @@ public final class RightService {
     }
   }
 
-  /** The contact's grants, newest first (the cursor walks down the ids). */
+  /** A page of the contact's grants. */
   public Future<JsonObject> ofContact(long contactId, Page page) {
+    SqlParams p = SqlParams.startingWith(contactId);
     return pool.preparedQuery("SELECT " + GRANT_COLUMNS + " FROM right_grants "
-            + "WHERE contact_id = $1 AND ($2::bigint = 0 OR id < $2) ORDER BY id DESC LIMIT $3")
-        .execute(Tuple.of(contactId, page.afterId(), page.fetchSize()))
+            + "WHERE contact_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .compose(rows -> rows.size() > 0
             ? Future.succeededFuture(page.wrap(Rows.array(rows, RightService::grant)))
             : pool.preparedQuery("SELECT 1 FROM contacts WHERE id = $1").execute(Tuple.of(contactId))

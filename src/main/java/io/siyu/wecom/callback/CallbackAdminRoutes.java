@@ -32,7 +32,7 @@ public final class CallbackAdminRoutes {
     if (event != null && (event.isEmpty() || event.length() > MAX_EVENT || event.indexOf('\u0000') >= 0)) {
       throw Problem.invalid("event", "must be 1 to " + MAX_EVENT + " characters");
     }
-    inbox.list(status, event, Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
+    inbox.list(status, event, Page.of(ctx, CallbackInbox.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
   }
 
   private static long id(RoutingContext ctx) {

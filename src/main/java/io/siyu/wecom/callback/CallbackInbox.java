@@ -3,6 +3,7 @@ package io.siyu.wecom.callback;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -117,10 +118,13 @@ public final class CallbackInbox {
     return processor.stop();
   }
 
-  /** Oldest first; both filters optional, every value bound. */
+  /** The latest callback first. */
+  static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "id"));
+
+  /** Both filters optional, every value bound. */
   public Future<JsonObject> list(String status, String event, Page page) {
-    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
-    List<String> where = new ArrayList<>(List.of("id > $1"));
+    SqlParams p = new SqlParams();
+    List<String> where = new ArrayList<>(List.of(page.after(p::add)));
     if (status != null) {
       where.add("status = " + p.add(status));
     }
@@ -128,7 +132,7 @@ public final class CallbackInbox {
       where.add("event = " + p.add(event));
     }
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM wecom_callbacks WHERE " + String.join(" AND ", where)
-            + " ORDER BY id LIMIT $2")
+            + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, CallbackInbox::callback)));
   }

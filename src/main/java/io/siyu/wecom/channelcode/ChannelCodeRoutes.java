@@ -18,7 +18,7 @@ public final class ChannelCodeRoutes {
         codes.create(Bodies.object(ctx), Principal.of(ctx).actor())
             .onSuccess(c -> Bodies.created(ctx, c, "/api/v1/channel-codes", c.getLong("id"))).onFailure(ctx::fail));
     api.get("/channel-codes").handler(Access.READ).handler(ctx ->
-        codes.list(ctx.queryParams().get("status"), Page.of(ctx)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
+        codes.list(ctx.queryParams().get("status"), Page.of(ctx, ChannelCodeService.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/channel-codes/:id").handler(Access.READ).handler(ctx ->
         codes.get(Bodies.id(ctx, "id", "Channel code")).onSuccess(c -> Bodies.ok(ctx, c)).onFailure(ctx::fail));
     api.get("/channel-codes/:id/statistics").handler(Access.READ).handler(ctx ->

@@ -5,7 +5,9 @@ import io.siyu.channel.wecom.WecomClient;
 import io.siyu.db.Rows;
 import io.siyu.journey.JourneyFeature;
 import io.siyu.tag.TagService;
+import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,14 +98,19 @@ public final class ChannelCodeService {
         .compose(this::get);
   }
 
-  /** Paged by id; {@code status} (active, retired, creating) filters when given. */
+  /** The latest code first, or by name. */
+  static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "c.id"), Sorts.text("name", "c.name"));
+
+  /** A page of codes; {@code status} (active, retired, creating) filters when given. */
   public Future<JsonObject> list(String status, Page page) {
     if (status != null && !STATUSES.contains(status)) {
       return Future.failedFuture(Problem.invalid("status", "must be one of active, retired, creating"));
     }
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM wecom_channel_codes c WHERE c.id > $1 "
-            + "AND ($3::text IS NULL OR c.status = $3) ORDER BY c.id LIMIT $2")
-        .execute(Tuple.of(page.afterId(), page.fetchSize(), status))
+    SqlParams p = new SqlParams();
+    String byStatus = status == null ? "" : " AND c.status = " + p.add(status);
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM wecom_channel_codes c WHERE " + page.after(p::add)
+            + byStatus + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, ChannelCodeService::toJson)));
   }
 

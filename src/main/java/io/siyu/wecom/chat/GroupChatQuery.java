@@ -1,5 +1,6 @@
 package io.siyu.wecom.chat;
 
+import io.siyu.web.Page;
 import io.siyu.web.Params;
 import io.siyu.web.Problem;
 import io.vertx.core.MultiMap;
@@ -27,7 +28,7 @@ final class GroupChatQuery {
   record StatsRange(LocalDate from, LocalDate to, ZoneId zone) {}
 
   static ListFilter list(MultiMap params) {
-    known(params, Set.of("owner", "name", "status", "contact_id", "limit", "cursor"));
+    known(params, Page.paramsWith("owner", "name", "status", "contact_id"));
     String status = params.get("status");
     if (status != null && !STATUSES.contains(status)) {
       throw Problem.invalid("status", "must be one of " + new TreeSet<>(STATUSES));
@@ -37,7 +38,7 @@ final class GroupChatQuery {
 
   /** {@code member_status} of {@code GET /group-chats/{chatId}}: active members by default. */
   static String memberStatus(MultiMap params) {
-    known(params, Set.of("member_status", "limit", "cursor"));
+    known(params, Page.paramsWith("member_status"));
     String status = params.get("member_status");
     if (status != null && !MEMBER_STATUSES.contains(status)) {
       throw Problem.invalid("member_status", "must be one of " + new TreeSet<>(MEMBER_STATUSES));

@@ -11,10 +11,10 @@ public final class GroupChatRoutes {
 
   public static void mount(Router api, GroupChats chats) {
     api.get("/group-chats").handler(Access.READ).handler(ctx ->
-        chats.list(GroupChatQuery.list(ctx.queryParams()), Page.of(ctx))
+        chats.list(GroupChatQuery.list(ctx.queryParams()), Page.of(ctx, GroupChats.SORTS))
             .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.get("/group-chats/:chatId").handler(Access.READ).handler(ctx ->
-        chats.get(GroupChats.chatId(ctx.pathParam("chatId")), GroupChatQuery.memberStatus(ctx.queryParams()), Page.of(ctx))
+        chats.get(GroupChats.chatId(ctx.pathParam("chatId")), GroupChatQuery.memberStatus(ctx.queryParams()), Page.of(ctx, GroupChats.MEMBER_SORTS))
             .onSuccess(c -> Bodies.ok(ctx, c)).onFailure(ctx::fail));
     api.get("/group-chats/:chatId/stats").handler(Access.READ).handler(ctx ->
         chats.stats(GroupChats.chatId(ctx.pathParam("chatId")), GroupChatQuery.stats(ctx.queryParams(), chats.defaultZone()))

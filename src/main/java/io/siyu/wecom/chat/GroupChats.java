@@ -4,6 +4,7 @@ import io.siyu.contact.Like;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
+import io.siyu.web.Sorts;
 import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -26,9 +27,13 @@ public final class GroupChats {
       + "m.group_nickname, m.joined_at, m.join_scene, m.invitor, m.left_at, m.quit_scene "
       + "FROM group_chat_members m "
       + "LEFT JOIN contacts c ON c.external_userid = m.userid AND m.member_type IS DISTINCT FROM 'staff' "
-      + "WHERE m.chat_id = $1 AND m.id > $2 AND CASE $4::text WHEN 'active' THEN m.left_at IS NULL "
-      + "  WHEN 'left' THEN m.left_at IS NOT NULL ELSE true END "
-      + "ORDER BY m.id LIMIT $3";
+      + "WHERE m.chat_id = $1 AND CASE $2::text WHEN 'active' THEN m.left_at IS NULL "
+      + "  WHEN 'left' THEN m.left_at IS NOT NULL ELSE true END AND ";
+
+  /** The chat seen last first, or the biggest ({@code -member_count}). */
+  static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "g.id"), Sorts.number("member_count", "g.member_count"));
+  /** Members in the order Siyu first saw them, unless asked otherwise. */
+  static final Sorts MEMBER_SORTS = Sorts.of("id", Sorts.number("id", "m.id"));
 
   /**
    * Per local day: joins and leaves logged that day, and the size after the day's last change before
@@ -57,8 +62,8 @@ public final class GroupChats {
   }
 
   Future<JsonObject> list(GroupChatQuery.ListFilter filter, Page page) {
-    SqlParams p = SqlParams.startingWith(page.afterId(), page.fetchSize());
-    List<String> where = new ArrayList<>(List.of("g.id > $1"));
+    SqlParams p = new SqlParams();
+    List<String> where = new ArrayList<>(List.of(page.after(p::add)));
     if (filter.owner() != null) {
       where.add("g.owner_userid = " + p.add(filter.owner()));
     }
@@ -73,15 +78,16 @@ public final class GroupChats {
           + "WHERE c.id = " + p.add(filter.contactId()) + " AND m.left_at IS NULL AND m.member_type IS DISTINCT FROM 'staff')");
     }
     return pool.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM group_chats g WHERE " + String.join(" AND ", where)
-            + " ORDER BY g.id LIMIT $2")
+            + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
         .map(rows -> page.wrap(Rows.array(rows, GroupChats::chat)));
   }
 
   /** The chat with {@code members}: a page of its members ({@code active}, {@code left} or {@code all}). */
   Future<JsonObject> get(String chatId, String memberStatus, Page page) {
-    return chat(chatId).compose(chat -> pool.preparedQuery(MEMBERS)
-        .execute(Tuple.of(chatId, page.afterId(), page.fetchSize(), memberStatus))
+    SqlParams p = SqlParams.startingWith(chatId, memberStatus);
+    return chat(chatId).compose(chat -> pool.preparedQuery(MEMBERS + page.after(p::add) + " " + page.orderAndLimit(p::add))
+        .execute(p.tuple())
         .map(rows -> chat.put("members", page.wrap(Rows.array(rows, GroupChats::member)))));
   }
 

@@ -46,7 +46,7 @@ class GrowthTest {
     JsonObject after = contact(c);
     assertEquals(1999, after.getInteger("growth_value"), "100 for registering + floor(1899.99 × 1)");
     assertEquals("普通", after.getString("tier"), "one short of 银卡");
-    JsonArray history = server.api().get("/api/v1/contacts/" + c + "/growth").items();
+    JsonArray history = server.api().get("/api/v1/contacts/" + c + "/growth?sort=id").items();
     assertEquals(2, history.size());
     assertEquals(key, history.getJsonObject(1).getString("event_id"));
     assertEquals(1899, history.getJsonObject(1).getInteger("points"));

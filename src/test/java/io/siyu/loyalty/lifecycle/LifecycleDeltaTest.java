@@ -65,7 +65,7 @@ class LifecycleDeltaTest {
     members.daysPass(1);
     deltaRun();
     assertEquals("growing", members.stage(c));
-    JsonArray moves = server.api().get("/api/v1/events?type=lifecycle.changed&contact_id=" + c).items();
+    JsonArray moves = server.api().get("/api/v1/events?type=lifecycle.changed&sort=seq&contact_id=" + c).items();
     assertEquals(new JsonObject().put("from", "mature").put("to", "growing"),
         moves.getJsonObject(moves.size() - 1).getJsonObject("properties"));
   }

@@ -35,7 +35,7 @@ class LifecycleTest {
     assertEquals("growing", members.stage(c), "two purchases are not more than two");
     members.purchase(c, "100.00", 0);
     assertEquals("mature", members.stage(c));
-    JsonArray moves = server.api().get("/api/v1/events?type=lifecycle.changed&contact_id=" + c).items();
+    JsonArray moves = server.api().get("/api/v1/events?type=lifecycle.changed&sort=seq&contact_id=" + c).items();
     assertEquals(2, moves.size());
     assertEquals(new JsonObject().put("from", "new").put("to", "growing"), moves.getJsonObject(0).getJsonObject("properties"));
     assertEquals(new JsonObject().put("from", "growing").put("to", "mature"), moves.getJsonObject(1).getJsonObject("properties"));

@@ -120,7 +120,7 @@ public final class WecomCallbacks {
     List<JsonObject> out = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = api.get("/api/v1/wecom/callbacks?limit=500&event=" + URLEncoder.encode(event, StandardCharsets.UTF_8)
+      JsonObject page = api.get("/api/v1/wecom/callbacks?limit=500&sort=id&event=" + URLEncoder.encode(event, StandardCharsets.UTF_8)
           + (cursor == null ? "" : "&cursor=" + cursor)).json();
       JsonArray items = page.getJsonArray("items");
       items.forEach(i -> out.add((JsonObject) i));

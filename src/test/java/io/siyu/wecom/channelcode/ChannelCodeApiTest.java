@@ -206,7 +206,8 @@ class ChannelCodeApiTest {
     Reply first = api().get("/api/v1/channel-codes?limit=1");
     assertEquals(1, first.items().size());
     Reply second = api().get("/api/v1/channel-codes?limit=1&cursor=" + first.json().getString("next_cursor"));
-    assertTrue(second.items().getJsonObject(0).getLong("id") > first.items().getJsonObject(0).getLong("id"));
+    assertTrue(second.items().getJsonObject(0).getLong("id") < first.items().getJsonObject(0).getLong("id"),
+        "the latest first");
 
     assertEquals(404, api().get("/api/v1/channel-codes/999999999").status());
     assertEquals(404, api().post("/api/v1/channel-codes/999999999/retire", null).status());
