@@ -10,12 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.siyu.app.Config;
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
+import io.siyu.support.ConsoleCapture;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.HashMap;
@@ -150,11 +147,11 @@ class BootstrapTokenTest {
   @Test
   void theFirstStartPrintsAGeneratedTokenAfterItsStartUpLog() throws Exception {
     String dir = Files.createTempDirectory("siyu-bootstrap").toString();
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    Siyu first = captured(printed, () -> TestSiyu.start(config(dir, null)));
+    ConsoleCapture printed = new ConsoleCapture();
+    Siyu first = printed.during(() -> TestSiyu.start(config(dir, null)));
     String generated;
     try {
-      String output = printed.toString(StandardCharsets.UTF_8);
+      String output = printed.text();
       Matcher banner = Pattern.compile("Siyu bootstrap admin token.*\\R\\s*(siyu_\\S+)\\s*\\R").matcher(output);
       assertTrue(banner.find(), output);
       generated = banner.group(1);
@@ -166,9 +163,9 @@ class BootstrapTokenTest {
     }
 
     printed.reset();
-    Siyu second = captured(printed, () -> TestSiyu.start(config(dir, null)));
+    Siyu second = printed.during(() -> TestSiyu.start(config(dir, null)));
     try {
-      assertFalse(printed.toString(StandardCharsets.UTF_8).contains("bootstrap admin token"), "printed once");
+      assertFalse(printed.text().contains("bootstrap admin token"), "printed once");
       assertEquals(200, as(second, generated).get("/api/v1/tokens").status());
     } finally {
       stop(second);
@@ -183,44 +180,5 @@ class BootstrapTokenTest {
     } finally {
       stop(third);
     }
-  }
-
-  private interface Start {
-    Siyu start() throws Exception;
-  }
-
-  /** Runs {@code start} with standard output and error copied into {@code into} as well. */
-  private static Siyu captured(ByteArrayOutputStream into, Start start) throws Exception {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    System.setOut(new PrintStream(tee(out, into), true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(tee(err, into), true, StandardCharsets.UTF_8));
-    try {
-      return start.start();
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
-  private static OutputStream tee(OutputStream a, ByteArrayOutputStream b) {
-    return new OutputStream() {
-      @Override
-      public void write(int c) {
-        write(new byte[] {(byte) c}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] bytes, int off, int len) {
-        synchronized (b) {
-          b.write(bytes, off, len);
-        }
-        try {
-          a.write(bytes, off, len);
-        } catch (java.io.IOException ignored) {
-          // the copy is what the test reads
-        }
-      }
-    };
   }
 }
