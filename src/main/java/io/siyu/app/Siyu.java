@@ -220,7 +220,9 @@ public final class Siyu {
           s.dispatcher().start();
           services.set(s);
           return generated;
-        });
+        })
+        // the template files' lines are part of the start-up log the bootstrap token comes after
+        .compose(generated -> s.templates().ready().map(generated));
   }
 
   /** The port HTTP listens on, once {@link #start()} has got that far. */
