@@ -35,14 +35,14 @@ public final class TokenStrength {
     if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
       return "must be visible ASCII characters without spaces (it travels in an HTTP header)";
     }
-    long distinct = token.chars().distinct().count();
-    if (distinct < MIN_DISTINCT) {
-      return "uses only " + distinct + " different characters, at least " + MIN_DISTINCT + " needed";
-    }
     int bits = bits(token);
     if (bits < MIN_BITS) {
       return "carries about " + bits + " bits (" + token.length() + " characters from an alphabet of "
           + alphabet(token) + "), at least " + MIN_BITS + " needed";
+    }
+    long distinct = token.chars().distinct().count();
+    if (distinct < MIN_DISTINCT) {
+      return "uses only " + distinct + " different characters, at least " + MIN_DISTINCT + " needed";
     }
     return null;
   }
