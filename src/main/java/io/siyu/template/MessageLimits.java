@@ -15,14 +15,15 @@ import java.util.Map;
  *       take 4,000, so a corp that sends only those may raise it;</li>
  *   <li>every other channel (email's HTML and text, webhook, log): 100 KiB — Gmail clips a message
  *       whose HTML is larger, and no touch needs more;</li>
- *   <li>a render: 1 second, counting Liquid, sanitising and the text derived from HTML.</li>
+ *   <li>a render: 2 seconds of CPU time, counting Liquid, sanitising and the text derived from HTML
+ *       (a message takes milliseconds; the first render after a start loads the libraries).</li>
  * </ul>
  * While Liquid runs, no text it builds (the output, a {@code capture}, a filter's result) may grow
  * past {@value #RENDER_FACTOR} times the channel's limit: a template that keeps doubling a string is
  * stopped there, not after it has filled the memory.
  */
 public record MessageLimits(int smsChars, int wecomBytes, int messageBytes, long renderMillis) {
-  public static final MessageLimits DEFAULTS = new MessageLimits(500, 2048, 102_400, 1000);
+  public static final MessageLimits DEFAULTS = new MessageLimits(500, 2048, 102_400, 2000);
   /** How much larger than the finished message the texts a render builds on the way may be. */
   static final int RENDER_FACTOR = 4;
 

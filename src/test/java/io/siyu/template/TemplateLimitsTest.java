@@ -112,7 +112,7 @@ class TemplateLimitsTest {
     Reply answered = slow.get();
     assertEquals(422, answered.status(), answered.toString());
     assertEquals("template-too-slow", answered.problemType());
-    assertEquals("template too slow: the render took longer than 2000 ms", answered.json().getString("detail"));
+    assertEquals("template too slow: the render used more than 2000 ms of CPU", answered.json().getString("detail"));
   }
 
   @Test
