@@ -1,5 +1,6 @@
 package io.siyu.app;
 
+import io.siyu.auth.TokenStrength;
 import io.siyu.loyalty.growth.GrowthRules;
 import io.siyu.loyalty.lifecycle.LifecycleRules;
 import io.siyu.loyalty.points.EarningRules;
@@ -53,7 +54,7 @@ public record Config(
         blankToNull(env.get("SIYU_DB_URL")),
         Path.of(env.getOrDefault("SIYU_DATA_DIR", "./data")).toAbsolutePath().normalize(),
         intOf(env, "SIYU_EMBEDDED_DB_PORT", 0),
-        blankToNull(env.get("SIYU_ADMIN_TOKEN")),
+        adminToken(env),
         longOf(env, "SIYU_HTTP_BODY_LIMIT", 2L * 1024 * 1024),
         longOf(env, "SIYU_IMPORT_MAX_BYTES", 4L * 1024 * 1024 * 1024),
         intOf(env, "SIYU_DB_POOL_SIZE", 16),
@@ -131,6 +132,15 @@ public record Config(
       throw new IllegalArgumentException(key + " must be a Quartz cron expression (e.g. " + dflt + "), not '" + v + "'");
     }
     return v;
+  }
+
+  /** SIYU_ADMIN_TOKEN, refused when too weak: it opens every door of the API. */
+  private static String adminToken(Map<String, String> env) {
+    String token = blankToNull(env.get("SIYU_ADMIN_TOKEN"));
+    if (token != null) {
+      TokenStrength.require("SIYU_ADMIN_TOKEN", token);
+    }
+    return token;
   }
 
   private static String blankToNull(String s) {

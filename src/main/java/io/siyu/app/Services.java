@@ -102,7 +102,8 @@ public final class Services {
     this.channels = Channels.load(vertx, config, metrics);
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
-    this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir());
+    this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir(),
+        io.siyu.template.MessageLimits.fromEnv(config.env()));
     // The dispatcher's two pools and the dispatcher itself, made one after the other: each takes the
     // next event loop of Vert.x's group in turn, so with three loops or more (two cores give four)
     // the claims' rows are decoded beside the dispatcher's own work, not on its thread. Made apart,

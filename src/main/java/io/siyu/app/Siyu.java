@@ -94,10 +94,29 @@ public final class Siyu {
 
   /** HTTP first, then the database: {@code /health} answers 503 until the API is ready. */
   public Future<Siyu> start() {
+    long began = System.nanoTime();
     return listen()
         .compose(v -> openDatabase())
         .compose(v -> wireFeatures())
-        .map(this);
+        .map(generated -> {
+          announce(generated, (System.nanoTime() - began) / 1_000_000);
+          return this;
+        });
+  }
+
+  /**
+   * The last words of a start. A generated bootstrap token comes after every start-up line, in a
+   * block of its own, so it is not lost among them: it is printed once, on the first start of an
+   * empty database, and stored only as a hash.
+   */
+  private void announce(String generatedAdminToken, long millis) {
+    log.info("Siyu started in {} ms: http://{}:{}/api/v1", millis, config.httpHost(), httpPort());
+    if (generatedAdminToken != null) {
+      String rule = "=".repeat(72);
+      System.out.println("\n" + rule + "\n  Siyu bootstrap admin token (shown once, keep it safe):\n\n    "
+          + generatedAdminToken + "\n\n  Use it as  Authorization: Bearer <token>  and create other tokens with it;\n"
+          + "  or set SIYU_ADMIN_TOKEN (openssl rand -base64 32) to choose one yourself.\n" + rule + "\n");
+    }
   }
 
   private Router api;
@@ -184,31 +203,28 @@ public final class Siyu {
     }
   }
 
-  private Future<Void> wireFeatures() {
+  /** Wires every feature and starts the background work; answers the bootstrap token it generated, if any. */
+  private Future<String> wireFeatures() {
     Pool pool = database.reactivePool(vertx, config.dbPoolSize());
     Services s = new Services(config, vertx, pool, database, metrics);
     Features.mount(api, s);
     Features.mountWebhooks(webhooks, s);
     Features.mountLinks(links, s);
     return s.tokens().bootstrap(config.adminToken())
-        // journeys are checked against the templates they send, so those are loaded first
-        .compose(generated -> s.templates().loaded().map(generated))
+        // journeys are checked against the templates they send, and the template files' lines are
+        // part of the start-up log the bootstrap token comes after: they are loaded first
+        .compose(generated -> s.templates().ready().map(generated))
         .compose(generated -> vertx.executeBlocking(() -> {
           s.startJourneys();
           s.startSchedules();
           return generated;
         }, false))
         .map(generated -> {
-      if (generated != null) {
-        // printed once, on the first start of an empty database; it is stored only as a hash
-        System.out.println("\n=== Siyu bootstrap admin token (shown once, keep it safe) ===\n"
-            + generated + "\n=============================================================\n");
-      }
-      s.imports().resumeInterrupted();
-      s.dispatcher().start();
-      services.set(s);
-      return null;
-    });
+          s.imports().resumeInterrupted();
+          s.dispatcher().start();
+          services.set(s);
+          return generated;
+        });
   }
 
   /** The port HTTP listens on, once {@link #start()} has got that far. */

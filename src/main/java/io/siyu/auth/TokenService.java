@@ -5,6 +5,7 @@ import io.siyu.db.Table;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -15,16 +16,22 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * API tokens: 256 random bits shown once at creation, stored as a SHA-256 hash. A slow password
- * hash buys nothing for secrets this long, and a fast one keeps every request cheap.
+ * hash buys nothing for secrets this long, and a fast one keeps every request cheap. Listings show
+ * at most the {@code siyu_} marker and four more characters ({@link TokenStrength#shownPrefix}).
  */
 public final class TokenService {
   public static final String PREFIX = "siyu_";
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Recently verified tokens; a revoke on this instance evicts at once, others within the TTL. */
   private static final long CACHE_MILLIS = 5_000;
+
+  private static final Logger log = LoggerFactory.getLogger(TokenService.class);
+  private static final String COLUMNS = "id, name, role, token_prefix, bootstrap, created_at, revoked_at, last_used_at";
 
   private final Pool pool;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
@@ -58,7 +65,7 @@ public final class TokenService {
     return pool.preparedQuery(
             "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL "
                 + "RETURNING id, name, role")
-        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash(token))))
+        .execute(Tuple.of(Buffer.buffer(hash(token))))
         .map(rows -> {
           if (rows.size() == 0) {
             cache.remove(token);
@@ -73,43 +80,70 @@ public final class TokenService {
 
   /** Creates a token; the returned JSON is the only place its secret ever appears. */
   public Future<JsonObject> create(String name, Role role, Long createdBy) {
+    return insert(name, role, createdBy, false);
+  }
+
+  private Future<JsonObject> insert(String name, Role role, Long createdBy, boolean bootstrap) {
     String secret = newSecret();
     return pool.preparedQuery(
-            "INSERT INTO api_tokens (name, role, token_hash, token_prefix, created_by) VALUES ($1, $2, $3, $4, $5) "
-                + "RETURNING id, name, role, token_prefix, created_at, revoked_at, last_used_at")
-        .execute(Tuple.of(name, role.wire(), io.vertx.core.buffer.Buffer.buffer(hash(secret)),
-            secret.substring(0, PREFIX.length() + 6), createdBy))
+            "INSERT INTO api_tokens (name, role, token_hash, token_prefix, created_by, bootstrap) "
+                + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS)
+        .execute(Tuple.of(name, role.wire(), Buffer.buffer(hash(secret)), TokenStrength.shownPrefix(secret), createdBy,
+            bootstrap))
         .map(rows -> toJson(rows.iterator().next()).put("token", secret));
   }
 
   /**
-   * Makes sure the bootstrap admin token works: the configured one, or, when none is configured
-   * and no admin token exists yet, a generated one that the caller prints once.
+   * Makes sure there is a way in for an admin at start. With {@code configured} (SIYU_ADMIN_TOKEN,
+   * checked by {@link TokenStrength} before): that token is the bootstrap token — made when new, and
+   * every earlier bootstrap token (generated, or of an earlier value) revoked; a revoked one stays
+   * revoked. Without: when no admin token is live, a generated one that the caller prints once.
    *
    * @return the generated secret, or null when nothing was generated
    */
   public Future<String> bootstrap(String configured) {
     if (configured != null) {
-      return pool.preparedQuery(
-              "INSERT INTO api_tokens (name, role, token_hash, token_prefix) VALUES ('bootstrap', 'admin', $1, $2) "
-                  + "ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL")
-          .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash(configured)),
-              configured.substring(0, Math.min(configured.length(), PREFIX.length() + 6))))
-          .map(r -> (String) null);
+      return useConfigured(configured).map(v -> (String) null);
     }
     return pool.query("SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1")
         .execute()
         .compose(rows -> rows.size() > 0
             ? Future.succeededFuture(null)
-            : create("bootstrap", Role.ADMIN, null).map(j -> j.getString("token")));
+            : insert("bootstrap", Role.ADMIN, null, true).map(j -> j.getString("token")));
+  }
+
+  /**
+   * One statement: the configured token's row (made unless its hash is known: a revoked one is
+   * never revived) and the revocation of every other live bootstrap token, so a changed value
+   * leaves the old one useless. Instances starting together with the same value agree.
+   */
+  private Future<Void> useConfigured(String configured) {
+    return pool.preparedQuery(
+            "WITH made AS (INSERT INTO api_tokens (name, role, token_hash, token_prefix, bootstrap) "
+                + "VALUES ('bootstrap', 'admin', $1, $2, true) ON CONFLICT (token_hash) DO NOTHING RETURNING id), "
+                + "retired AS (UPDATE api_tokens SET revoked_at = now() "
+                + "WHERE bootstrap AND revoked_at IS NULL AND token_hash <> $1 RETURNING id) "
+                + "SELECT (SELECT count(*) FROM made) AS made, (SELECT count(*) FROM retired) AS retired, "
+                + "(SELECT revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = $1) AS revoked")
+        .execute(Tuple.of(Buffer.buffer(hash(configured)), TokenStrength.shownPrefix(configured)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          if (r.getLong("retired") > 0) {
+            log.info("SIYU_ADMIN_TOKEN has a new value: {} earlier bootstrap token(s) revoked", r.getLong("retired"));
+          }
+          if (Boolean.TRUE.equals(r.getBoolean("revoked"))) {
+            log.warn("The token in SIYU_ADMIN_TOKEN was revoked and stays revoked; to get a new bootstrap token, "
+                + "set a new value ({})", TokenStrength.HOW_TO_MAKE_ONE);
+          }
+          return null;
+        });
   }
 
   /** Newest first by default; by name for finding one. */
   static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "id"), Sorts.text("name", "name"));
 
   public Future<JsonObject> list(Page page) {
-    return new Table(pool, "api_tokens", "id, name, role, token_prefix, created_at, revoked_at, last_used_at",
-        "Token", TokenService::toJson).page(page);
+    return new Table(pool, "api_tokens", COLUMNS, "Token", TokenService::toJson).page(page);
   }
 
   public Future<Void> revoke(long id) {
@@ -130,6 +164,7 @@ public final class TokenService {
         .put("name", r.getString("name"))
         .put("role", r.getString("role"))
         .put("token_prefix", r.getString("token_prefix"))
+        .put("bootstrap", r.getBoolean("bootstrap"))
         .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
         .put("revoked_at", Rows.instant(r.getOffsetDateTime("revoked_at")))
         .put("last_used_at", Rows.instant(r.getOffsetDateTime("last_used_at")));

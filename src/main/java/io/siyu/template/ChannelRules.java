@@ -5,21 +5,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What each channel takes from a rendered template and how long it may be: the one table of channel
- * limits. Lengths count characters (code points), as the providers count them for Chinese text.
- * {@code 0} means no limit of ours (the provider may still have one).
+ * What each channel takes from a rendered template: HTML, a subject and its length (characters, as
+ * mail clients show them; {@code 0}: none). How large the message itself may be is configured, in
+ * {@link MessageLimits}.
  */
-public record ChannelRules(String channel, boolean takesHtml, boolean takesSubject, int maxText, int maxSubject) {
+public record ChannelRules(String channel, boolean takesHtml, boolean takesSubject, int maxSubject) {
   /** The variant every channel falls back to; never a channel a touch is sent on. */
   public static final String DEFAULT = "default";
 
   private static final Map<String, ChannelRules> BY_CHANNEL = table(
-      //               channel    HTML   subject  text   subject length
-      new ChannelRules("wecom", false, false, 2_000, 0),
-      new ChannelRules("sms", false, false, 500, 0),
-      new ChannelRules("email", true, true, 0, 200),
-      new ChannelRules("webhook", true, false, 0, 0),
-      new ChannelRules("log", false, false, 0, 0));
+      //               channel    HTML   subject  subject length
+      new ChannelRules("wecom", false, false, 0),
+      new ChannelRules("sms", false, false, 0),
+      new ChannelRules("email", true, true, 200),
+      new ChannelRules("webhook", true, false, 0),
+      new ChannelRules("log", false, false, 0));
 
   /** Channels a template can be rendered for. */
   public static Set<String> channels() {
@@ -36,11 +36,10 @@ public record ChannelRules(String channel, boolean takesHtml, boolean takesSubje
     return BY_CHANNEL.get(channel);
   }
 
-  /** Fails the render when {@code text} is longer than {@code max} (0: no limit). */
+  /** Fails the render when {@code text} is longer than {@code max} characters (0: no limit). */
   static void check(String what, String text, int max) {
-    if (max > 0 && text != null && text.codePointCount(0, text.length()) > max) {
-      throw new RenderException(what + " is " + text.codePointCount(0, text.length())
-          + " characters, over the limit of " + max);
+    if (max > 0 && text != null) {
+      new MessageLimits.Limit(max, false).check(what, text);
     }
   }
 

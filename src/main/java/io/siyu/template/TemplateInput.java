@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 /**
  * Checks a template as the API or the files give it: every bad field is listed ({@code key},
  * {@code variants[1].body}, ...) with what is wrong, Liquid syntax included, and nothing is stored
- * unless all of it is right.
+ * unless all of it is right. Each piece of Liquid is also rendered once without data under its
+ * channel's limits ({@link MessageLimits}; a {@code default} variant under the largest), so a
+ * template that goes past them whatever the data — one doubling a fixed string — is refused here.
  */
 final class TemplateInput {
   static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,62}");
@@ -49,12 +51,15 @@ final class TemplateInput {
   }
 
   private final JsonArray errors = new JsonArray();
+  private final MessageLimits limits;
 
-  private TemplateInput() {}
+  private TemplateInput(MessageLimits limits) {
+    this.limits = limits;
+  }
 
   /** A new template: {@code key}, {@code kind} (marketing by default), {@code description}, {@code variants}. */
-  static Draft template(JsonObject body) {
-    TemplateInput in = new TemplateInput();
+  static Draft template(JsonObject body, MessageLimits limits) {
+    TemplateInput in = new TemplateInput(limits);
     in.unknownFields(body, TEMPLATE_FIELDS, "");
     String key = in.key(body.getValue("key"));
     String kind = in.kind(body.getValue("kind"));
@@ -65,8 +70,8 @@ final class TemplateInput {
   }
 
   /** A new version of {@code key}: {@code variants} only. */
-  static Draft version(String key, JsonObject body) {
-    TemplateInput in = new TemplateInput();
+  static Draft version(String key, JsonObject body, MessageLimits limits) {
+    TemplateInput in = new TemplateInput(limits);
     in.unknownFields(body, VERSION_FIELDS, "");
     List<Variant> variants = in.variants(body.getValue("variants"));
     in.failIfAny();
@@ -156,7 +161,7 @@ final class TemplateInput {
     String label = json.getValue("channel") + "/" + json.getValue("locale");
     Variant.Format format = format(json.getValue("format"), channel, field);
     String subject = subject(json.getValue("subject"), channel, label, field);
-    String body = liquid(json.getValue("body"), label, field + ".body");
+    String body = liquid(json.getValue("body"), channel, label, field + ".body");
     return errors.size() > before ? null : new Variant(channel, locale, format, subject, body);
   }
 
@@ -182,18 +187,18 @@ final class TemplateInput {
       error(field + ".subject", label + ": only email and default variants have a subject");
       return null;
     }
-    return liquid(raw, label, field + ".subject");
+    return liquid(raw, channel, label, field + ".subject");
   }
 
-  /** Non-empty text that parses as Liquid. */
-  private String liquid(Object raw, String label, String field) {
+  /** Non-empty text that parses as Liquid and, rendered without data, stays within its channel's limits. */
+  private String liquid(Object raw, String channel, String label, String field) {
     if (!(raw instanceof String text) || text.isBlank()) {
       error(field, label + ": must be non-empty text");
       return null;
     }
     try {
-      LiquidTemplate.compile(text);
-    } catch (IllegalArgumentException e) {
+      LiquidTemplate.compile(text).tryWithoutData(limits.budget(channel == null ? ChannelRules.DEFAULT : channel));
+    } catch (IllegalArgumentException | RenderException e) {
       error(field, label + ": " + e.getMessage());
       return null;
     }

@@ -33,6 +33,7 @@ public final class TemplateService {
   private static final int PARSED_VERSIONS = 256;
 
   private final Vertx vertx;
+  private final MessageLimits limits;
   private final TemplateStore store;
   private final ContactVariables contacts;
   private final Map<String, Current> current = new ConcurrentHashMap<>();
@@ -46,8 +47,9 @@ public final class TemplateService {
 
   private record Current(JsonObject row, long until) {}
 
-  private TemplateService(Vertx vertx, Pool pool) {
+  private TemplateService(Vertx vertx, Pool pool, MessageLimits limits) {
     this.vertx = vertx;
+    this.limits = limits;
     this.store = new TemplateStore(pool);
     this.contacts = new ContactVariables(pool);
   }
@@ -58,16 +60,16 @@ public final class TemplateService {
    * A folder that does not check out is logged with its problems and skipped: its key keeps the
    * version it had.
    */
-  public static TemplateService start(Vertx vertx, Pool pool, Path dir) {
-    TemplateService service = new TemplateService(vertx, pool);
+  public static TemplateService start(Vertx vertx, Pool pool, Path dir, MessageLimits limits) {
+    TemplateService service = new TemplateService(vertx, pool, limits);
     service.loaded = service.loadDirectory(dir)
         .onFailure(e -> log.error("Templates in {} could not be loaded: {}", dir, e.toString(), e))
         .<Void>mapEmpty().recover(e -> Future.succeededFuture());
     return service;
   }
 
-  /** Completes when the template files given at start are loaded (whether or not each folder checked out). */
-  public Future<Void> loaded() {
+  /** Completes once the template files have been loaded (or found unloadable): nothing waits longer. */
+  public Future<Void> ready() {
     return loaded;
   }
 
@@ -111,17 +113,26 @@ public final class TemplateService {
   private Future<Rendered> render(JsonObject row, String channel, String locale, JsonObject variables,
       UnaryOperator<String> linkRewriter) {
     return vertx.executeBlocking(() -> Renderer.render(parsed(row), channel, locale,
-        LiquidTemplate.variables(orEmpty(variables)), linkRewriter), false);
+        LiquidTemplate.variables(orEmpty(variables)), linkRewriter, limits), false);
   }
 
   private static JsonObject orEmpty(JsonObject variables) {
     return variables == null ? new JsonObject() : variables;
   }
 
+  /**
+   * The version parsed, from the cache when it is there. A version stored before a rule it breaks
+   * (an {@code include}, say) no longer parses: it cannot be rendered, like a missing variable.
+   */
   private CompiledVersion parsed(JsonObject row) {
-    return parsed.computeIfAbsent(row.getLong("id"), id -> CompiledVersion.compile(id, row.getString("key"),
-        row.getInteger("version"), row.getString("kind"),
-        row.getJsonArray("variants").stream().map(v -> Variant.fromJson((JsonObject) v)).toList()));
+    try {
+      return parsed.computeIfAbsent(row.getLong("id"), id -> CompiledVersion.compile(id, row.getString("key"),
+          row.getInteger("version"), row.getString("kind"),
+          row.getJsonArray("variants").stream().map(v -> Variant.fromJson((JsonObject) v)).toList()));
+    } catch (IllegalArgumentException e) {
+      throw new RenderException("version " + row.getInteger("version") + " of template " + row.getString("key")
+          + " cannot be rendered: " + e.getMessage());
+    }
   }
 
   private Future<JsonObject> currentRow(String key) {
@@ -149,13 +160,13 @@ public final class TemplateService {
 
   /** A new template from an API body; answers it as {@link #get} does. */
   public Future<JsonObject> create(JsonObject body, String actor) {
-    return loaded.compose(v -> checked(() -> TemplateInput.template(body)))
+    return loaded.compose(v -> checked(() -> TemplateInput.template(body, limits)))
         .compose(draft -> store.create(draft, actor).compose(saved -> changed(draft.key())));
   }
 
   /** A new version of {@code key}; {@code created} is false when it equals the current one (nothing written). */
   public Future<JsonObject> addVersion(String key, JsonObject body, String actor) {
-    return loaded.compose(v -> checked(() -> TemplateInput.version(key, body)))
+    return loaded.compose(v -> checked(() -> TemplateInput.version(key, body, limits)))
         .compose(draft -> store.addVersion(draft, actor))
         .compose(saved -> {
           current.remove(key);
@@ -182,7 +193,7 @@ public final class TemplateService {
   public Future<JsonObject> loadDirectory(Path dir) {
     JsonArray loadedKeys = new JsonArray();
     JsonArray rejected = new JsonArray();
-    return vertx.executeBlocking(() -> TemplateFiles.read(dir).stream().map(TemplateService::checkFolder).toList(), false)
+    return vertx.executeBlocking(() -> TemplateFiles.read(dir).stream().map(this::checkFolder).toList(), false)
         .compose(folders -> {
           Future<Void> chain = Future.succeededFuture();
           for (Checked folder : folders) {
@@ -205,12 +216,12 @@ public final class TemplateService {
   /** A folder checked like an API body: its draft, or the problems that keep it out. */
   private record Checked(String key, TemplateInput.Draft draft, JsonArray problems) {}
 
-  private static Checked checkFolder(TemplateFiles.Folder folder) {
+  private Checked checkFolder(TemplateFiles.Folder folder) {
     if (folder.problem() != null) {
       return new Checked(folder.key(), null, new JsonArray().add(folder.problem()));
     }
     try {
-      return new Checked(folder.key(), TemplateInput.template(folder.body()), null);
+      return new Checked(folder.key(), TemplateInput.template(folder.body(), limits), null);
     } catch (Problem p) {
       return new Checked(folder.key(), null, p.toJson().getJsonArray("errors", new JsonArray().add(p.getMessage())));
     }

@@ -195,7 +195,7 @@ class OutboxTest {
     assertEquals("welcome", t.getString("journey_key"));
     assertEquals("pi-" + key, t.getString("process_instance_id"));
     assertEquals("send_welcome", t.getString("activity_id"));
-    assertEquals("welcome_msg", t.getString("template_key"));
+    assertEquals("welcome", t.getString("template_key"));
   }
 
   @Test

@@ -41,7 +41,7 @@ class TouchApiTest {
     for (int i = 0; i < requests.length; i++) {
       String key = "list-" + i + "-" + Touches.unique();
       requests[i] = new TouchRequest(key, c, journey, "pi-1", i < 3 ? "step_a" : "step_b",
-          i == 4 ? "nowhere" : "log", "tpl", "{\"i\": " + i + "}");
+          i == 4 ? "nowhere" : "log", "welcome", "{\"i\": " + i + "}");
     }
     List<Long> ids = Touches.enqueue(siyu, requests);
     Touches.await(api, ids.get(4), "dead");

@@ -76,7 +76,7 @@ class TouchPriorityTest {
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
       for (int i = 0; i < 5; i++) {
-        Outbox.enqueue(conn, new TouchRequest(k + "-m" + i, contact, "welcome", null, "send", "log", "offer", "{}"));
+        Outbox.enqueue(conn, new TouchRequest(k + "-m" + i, contact, "welcome", null, "send", "log", "welcome", "{}"));
       }
       // the welcome is queued last, at the same moment: only its priority puts it first
       Outbox.enqueue(conn, new TouchRequest(k + "-w", contact, "welcome", null, "send", "log", "welcome",

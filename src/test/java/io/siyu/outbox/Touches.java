@@ -29,7 +29,7 @@ public final class Touches {
   }
 
   public static TouchRequest touch(String key, long contactId, String channel) {
-    return new TouchRequest(key, contactId, "welcome", "pi-" + key, "send_welcome", channel, "welcome_msg",
+    return new TouchRequest(key, contactId, "welcome", "pi-" + key, "send_welcome", channel, "welcome",
         Map.of("name", "李雷", "coupon", 50));
   }
 

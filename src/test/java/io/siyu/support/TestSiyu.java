@@ -18,7 +18,7 @@ import java.util.UUID;
  * that server for this run and dropped at the end.
  */
 public final class TestSiyu {
-  public static final String ADMIN_TOKEN = "siyu_test_admin_" + UUID.randomUUID();
+  public static final String ADMIN_TOKEN = io.siyu.auth.TokenService.newSecret();
   private static Siyu instance;
   /** Databases this run created on an external server, dropped at the end. */
   private static final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();

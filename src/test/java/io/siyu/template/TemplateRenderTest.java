@@ -114,10 +114,14 @@ class TemplateRenderTest {
     assertEquals(500, render(key, "sms", "zh-CN", ok).text().length());
     assertEquals(200, render(key, "email", "zh-CN", ok).subject().length());
     JsonObject tooLong = new JsonObject().put("body", "长".repeat(501)).put("subject", "题".repeat(201));
-    assertEquals("sms text is 501 characters, over the limit of 500", renderError(key, "sms", "zh-CN", tooLong));
-    assertEquals("email subject is 201 characters, over the limit of 200", renderError(key, "email", "zh-CN", tooLong));
-    assertEquals(501, render(key, "wecom", "zh-CN", tooLong).text().length(), "WeCom takes up to 2,000");
-    assertTrue(renderError(key, "wecom", "zh-CN", tooLong.put("body", "长".repeat(2001))).contains("limit of 2000"));
+    assertEquals("template too large: sms text is 501 characters, over the limit of 500",
+        renderError(key, "sms", "zh-CN", tooLong));
+    assertEquals("template too large: email subject is 201 characters, over the limit of 200",
+        renderError(key, "email", "zh-CN", tooLong));
+    JsonObject wecom = new JsonObject().put("body", "长".repeat(682));
+    assertEquals(682, render(key, "wecom", "zh-CN", wecom).text().length(), "WeCom takes 2,048 bytes: 682 of these");
+    assertEquals("template too large: wecom text is 2049 bytes, over the limit of 2048",
+        renderError(key, "wecom", "zh-CN", wecom.put("body", "长".repeat(683))));
   }
 
   @Test
