@@ -7,6 +7,7 @@ import io.siyu.contact.Identities;
 import io.siyu.imports.Rejection.Cause;
 import io.siyu.web.Problem;
 import io.vertx.core.json.DecodeException;
+import io.siyu.web.JsonValues;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,6 +65,11 @@ final class ImportRows {
       body = new JsonObject(line);
     } catch (DecodeException | ClassCastException e) {
       throw new Rejection.Refused("is not a JSON object");
+    }
+    // a value no column could hold is the line's one problem: its key may not even be quotable
+    JsonObject unfit = JsonValues.firstUnfit(body);
+    if (unfit != null) {
+      throw new Rejection.Refused(List.of(new Cause(unfit.getString("field"), unfit.getString("message"))));
     }
     List<Cause> bad = new ArrayList<>();
     if (body.getValue("attributes") instanceof JsonObject attributes) {

@@ -157,8 +157,15 @@ public final class JourneyRoutes {
     for (Audience a : audience) {
       // the policy's period is the contact's own day ("once a day" ends at their midnight)
       LocalDate today = now.atZone(Journeys.zone(a.timezone())).toLocalDate();
-      String pi = feature.entries().enter(journey, a.id(),
-          journey.trigger().reentry().entryKey(today, "manual:" + UUID.randomUUID()), "manual", Map.of());
+      String pi;
+      try {
+        pi = feature.entries().enter(journey, a.id(),
+            journey.trigger().reentry().entryKey(today, "manual:" + UUID.randomUUID()), "manual", Map.of());
+      } catch (org.camunda.bpm.engine.SuspendedEntityInteractionException e) {
+        // another instance suspended the version (its registry cache here is up to 2 s old)
+        throw new Problem(409, "journey-suspended", "Journey suspended", "Journey " + journey.key()
+            + " is suspended: it takes no new entries", null);
+      }
       if (pi != null) {
         entered++;
         if (instances.size() < 100) {

@@ -100,7 +100,7 @@ class BootstrapTokenTest {
     try {
       assertEquals(401, as(second, old).get("/api/v1/tokens").status(), "the old value no longer opens anything");
       Api admin = as(second, changed);
-      var tokens = admin.get("/api/v1/tokens?limit=500").items();
+      var tokens = admin.get("/api/v1/tokens?limit=500&sort=id").items();
       assertEquals(2, tokens.size(), tokens.encode());
       assertNotNull(tokens.getJsonObject(0).getValue("revoked_at"), "the old one is listed as revoked");
       assertNull(tokens.getJsonObject(1).getValue("revoked_at"));

@@ -40,6 +40,14 @@ class JourneySecurityTest {
 
   private static final String END = "<bpmn:endEvent id=\"end\" />";
 
+  /** An award-points step "evil" whose points input holds {@code content}, then the end. */
+  private static String points(String content) {
+    return "<bpmn:serviceTask id=\"evil\" camunda:delegateExpression=\"${awardPoints}\"><bpmn:extensionElements>"
+        + "<camunda:inputOutput><camunda:inputParameter name=\"points\">" + content + "</camunda:inputParameter>"
+        + "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
+        + "<bpmn:sequenceFlow id=\"s1\" sourceRef=\"evil\" targetRef=\"end\" />" + END;
+  }
+
   /** Each injection point: a name, the element the refusal must name, the element to start at, the body. */
   static Stream<Arguments> injections() {
     return Stream.of(
@@ -66,16 +74,9 @@ class JourneySecurityTest {
                 + "<bpmn:sequenceFlow id=\"evil\" sourceRef=\"g\" targetRef=\"end\"><bpmn:conditionExpression " + XSI
                 + " language=\"javascript\">java.lang.System.setProperty('siyu.pwned', 'yes')</bpmn:conditionExpression>"
                 + "</bpmn:sequenceFlow><bpmn:sequenceFlow id=\"plain\" sourceRef=\"g\" targetRef=\"end\" />" + END),
-        Arguments.of("input parameter expression", "evil", "evil",
-            "<bpmn:serviceTask id=\"evil\" camunda:delegateExpression=\"${awardPoints}\"><bpmn:extensionElements>"
-                + "<camunda:inputOutput><camunda:inputParameter name=\"points\">" + EVIL + "</camunda:inputParameter>"
-                + "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
-                + "<bpmn:sequenceFlow id=\"s1\" sourceRef=\"evil\" targetRef=\"end\" />" + END),
+        Arguments.of("input parameter expression", "evil", "evil", points(EVIL)),
         Arguments.of("input parameter script", "evil", "evil",
-            "<bpmn:serviceTask id=\"evil\" camunda:delegateExpression=\"${awardPoints}\"><bpmn:extensionElements>"
-                + "<camunda:inputOutput><camunda:inputParameter name=\"points\"><camunda:script scriptFormat=\"javascript\">"
-                + "1</camunda:script></camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
-                + "<bpmn:sequenceFlow id=\"s1\" sourceRef=\"evil\" targetRef=\"end\" />" + END),
+            points("<camunda:script scriptFormat=\"javascript\">1</camunda:script>")),
         Arguments.of("output parameter", "evil", "evil", tag("evil", "end", "",
             "<camunda:inputOutput><camunda:outputParameter name=\"x\">" + EVIL + "</camunda:outputParameter></camunda:inputOutput>") + END),
         Arguments.of("delegate expression that is not a palette bean", "evil", "evil",

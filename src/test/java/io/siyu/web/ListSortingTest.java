@@ -309,7 +309,7 @@ class ListSortingTest {
     assertEquals(new JsonArray().add("id").add("-id"), r.json().getJsonArray("allowed"));
     assertTrue(r.json().getString("detail").contains("id, -id"), r.body());
     for (String bad : List.of("sort=", "sort=%2Bid", "sort=id,name", "sort=id&sort=-id", "sort=ID", "sort=--id",
-        "sort=%00")) {
+        "sort=%E4%B8%AD")) {
       Reply b = api.get("/api/v1/tags?" + bad);
       assertEquals(422, b.status(), bad + ": " + b);
       assertEquals("sort", b.errorField(), bad);
@@ -347,7 +347,7 @@ class ListSortingTest {
         "[\"name\",\"a\\u0000b\",1]", "[\"-updated_at\",\"+999999999-12-31T23:59:59Z\",1]",
         "[\"-updated_at\",\"yesterday\",1]", "[\"-updated_at\",5,1]", "[\"-nope\",1,1]");
     for (String raw : forged) {
-      String cursor = raw.isEmpty() ? "%00" : Base64.getUrlEncoder().withoutPadding()
+      String cursor = raw.isEmpty() ? "%21%21" : Base64.getUrlEncoder().withoutPadding()
           .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
       for (String list : List.of("/api/v1/contacts", "/api/v1/tags")) {
         Reply r = api.get(list + "?cursor=" + cursor);
