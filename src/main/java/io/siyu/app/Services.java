@@ -176,8 +176,7 @@ public final class Services {
 
   /** Blocking: starts the scheduled jobs (Quartz needs these services to run them). */
   void startSchedules() throws org.quartz.SchedulerException {
-    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(), Schedules.jobs(config));
-    schedules.syncJourneys(journeys.registry().all());
+    openSchedules();
     journeys.deployer().onDeployed(() -> {
       try {
         schedules.syncJourneys(journeys.registry().all());
@@ -185,6 +184,27 @@ public final class Services {
         throw new IllegalStateException("the journey was deployed, but its schedule could not be set: " + e.getMessage(), e);
       }
     });
+  }
+
+  private void openSchedules() throws org.quartz.SchedulerException {
+    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(), Schedules.jobs(config));
+    schedules.syncJourneys(journeys.registry().all());
+  }
+
+  /**
+   * Blocking: the database has gone. The journey engine's job executor and Quartz rest until it is
+   * back: they would fail at every turn and log each failure with its stack trace (the other
+   * workers poll through Vert.x and keep quiet about an outage; the API answers 503).
+   */
+  void databaseLost() {
+    journeys.pause();
+    schedules.close();
+  }
+
+  /** Blocking: the database is back; what {@link #databaseLost} stopped starts again. */
+  void databaseBack() throws org.quartz.SchedulerException {
+    openSchedules();
+    journeys.resume();
   }
   public RightService rights() { return rights; }
   /** Sends the outbox's touches; {@code wake()} it after committing new ones. */

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.siyu.db.Database;
+import io.siyu.db.DatabaseMonitor;
 import io.siyu.db.Migrations;
 import io.siyu.health.HealthRoutes;
 import io.siyu.web.Problem;
@@ -142,6 +143,9 @@ public final class Siyu {
   private void whenStarted(RoutingContext ctx) {
     if (services.get() == null) {
       ctx.fail(new Problem(503, "starting", "Service unavailable", "Siyu is still starting", null));
+    } else if (!database.available()) {
+      // answered at once, without waiting for a connection that cannot be made
+      ctx.fail(Problem.databaseUnavailable());
     } else {
       ctx.next();
     }
@@ -204,6 +208,17 @@ public final class Siyu {
       s.imports().resumeInterrupted();
       s.dispatcher().start();
       services.set(s);
+      database.watch(vertx, new DatabaseMonitor.Listener() {
+        @Override
+        public void lost() {
+          s.databaseLost();
+        }
+
+        @Override
+        public void back() throws Exception {
+          s.databaseBack();
+        }
+      });
       return null;
     });
   }
@@ -237,6 +252,9 @@ public final class Siyu {
   /** Graceful: stop taking requests, let in-flight ones finish (up to 30 s), then close pools. */
   public Future<Void> stop() {
     stopping = true;
+    if (database != null) {
+      database.unwatch(); // an outage now is the stop's own doing: nothing to restart
+    }
     Promise<Void> done = Promise.promise();
     Future<Void> closed = Future.all(servers.stream().map(s -> s.shutdown(DRAIN_MILLIS, TimeUnit.MILLISECONDS)).toList())
         .mapEmpty();

@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import io.siyu.db.Unavailable;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -241,7 +242,7 @@ public final class Dispatcher {
     claimsOpen--;
     claiming -= room;
     List<SendPlanner.Plan> plans = ar.succeeded() ? ar.result() : List.of();
-    if (ar.failed()) {
+    if (ar.failed() && !Unavailable.is(ar.cause())) {
       log.warn("Outbox poll failed: {}", ar.cause().toString());
     }
     plans.forEach(plan -> {
@@ -286,7 +287,9 @@ public final class Dispatcher {
     }
     nextTidyAt = now + settings.tidyMs();
     return limits.forget(Instant.ofEpochMilli(now)).recover(err -> {
-      log.warn("Outbox housekeeping failed: {}", err.toString());
+      if (!Unavailable.is(err)) {
+        log.warn("Outbox housekeeping failed: {}", err.toString());
+      }
       return Future.succeededFuture();
     });
   }
@@ -368,7 +371,7 @@ public final class Dispatcher {
           awaitingRecord++;
           pump();
           record(answered.result()).onComplete(ar -> {
-            if (ar.failed()) {
+            if (ar.failed() && !Unavailable.is(ar.cause())) {
               // the touch stays leased until its lease runs out, then goes again
               log.warn("Could not record the result of touch {}: {}", touch.id(), ar.cause().toString());
             }
