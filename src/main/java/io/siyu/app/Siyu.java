@@ -49,6 +49,8 @@ public final class Siyu {
   /** The HTTP servers, one per event loop that serves requests ({@code SIYU_HTTP_EVENT_LOOPS}). */
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Database database;
+  /** Who this Siyu is among the instances sharing the database, the same across restarts ({@link InstanceId}). */
+  private volatile java.util.UUID instanceId;
   private volatile boolean stopping;
   private final AtomicInteger inFlight = new AtomicInteger();
   private static final long DRAIN_MILLIS = 30_000;
@@ -163,9 +165,11 @@ public final class Siyu {
       if (stopping) {
         throw new IllegalStateException("stopped while starting");
       }
+      instanceId = InstanceId.load(config);
       database = Database.open(config);
       String version = migrateWithRetry();
-      log.info("Database ready ({}), schema version {}", database.isEmbedded() ? "embedded" : "external", version);
+      log.info("Database ready ({}), schema version {}; this instance is {}", database.isEmbedded() ? "embedded" : "external",
+          version, instanceId);
       return null;
     }, false);
   }
@@ -189,7 +193,7 @@ public final class Siyu {
 
   private Future<Void> wireFeatures() {
     Pool pool = database.reactivePool(vertx, config.dbPoolSize());
-    Services s = new Services(config, vertx, pool, database, metrics);
+    Services s = new Services(config, vertx, pool, database, metrics, instanceId);
     Features.mount(api, s);
     Features.mountWebhooks(webhooks, s);
     Features.mountLinks(links, s);

@@ -80,9 +80,10 @@ public final class Database implements AutoCloseable {
    * minute, with values that never change their best plan: each statement is planned once per
    * connection (a generic plan). Left to choose, PostgreSQL planned the outbox dispatcher's claim
    * afresh at almost every call once the queue had grown since its first plans (a plan for known
-   * values kept looking cheaper), which cost a quarter of the statement's time.
+   * values kept looking cheaper), which cost a quarter of the statement's time. Its sessions are
+   * named {@code applicationName} in {@code pg_stat_activity}, so others can see who is connected.
    */
-  public Pool genericPlanPool(Vertx vertx, int size, String name, Commits commits) {
+  public Pool genericPlanPool(Vertx vertx, int size, String name, Commits commits, String applicationName) {
     // an event loop of its own: left to the default, the connections ran on the event loop of
     // whoever used the pool first (the dispatcher's), whose sends then waited behind the decoding
     // of every claim's rows
@@ -91,6 +92,7 @@ public final class Database implements AutoCloseable {
     if (commits == Commits.UNFLUSHED) {
       options.addProperty("synchronous_commit", "off");
     }
+    options.addProperty("application_name", applicationName);
     return PgBuilder.pool().with(po).connectingTo(options).using(vertx).build();
   }
 
