@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Knows whether the database can be reached, and brings Siyu through an outage: once a second it
  * asks the database for {@code SELECT 1} on a connection of its own (two failures in a row, the
  * second on a new connection, make an outage), and it restarts an embedded PostgreSQL whose
- * postmaster has stopped (bounded tries with backoff). Each change of state is logged once, and
+ * postmaster has exited (it hears of that at once; bounded tries with backoff). Each change of state is logged once, and
  * its {@link Listener} hears of it, so work that would fail and log at every turn can rest.
  *
  * <p>The pools need no help: connections the server closed leave them, and new ones are made
@@ -24,7 +24,7 @@ public final class DatabaseMonitor {
   private static final Logger log = LoggerFactory.getLogger(DatabaseMonitor.class);
   static final long PROBE_MS = 1000;
   private static final long PROBE_TIMEOUT_MS = 3000;
-  /** Tries to restart a stopped embedded server before giving up, about a minute and a half apart at most. */
+  /** Tries to restart a stopped embedded server before giving up: about a minute and a half of them. */
   static final int RESTART_ATTEMPTS = 10;
   private static final long RESTART_BACKOFF_MAX_MS = 15_000;
 
@@ -67,7 +67,27 @@ public final class DatabaseMonitor {
   }
 
   void start() {
-    context.runOnContext(v -> timer = vertx.setPeriodic(PROBE_MS, id -> tick()));
+    context.runOnContext(v -> {
+      timer = vertx.setPeriodic(PROBE_MS, id -> tick());
+      watch(database.embedded());
+    });
+  }
+
+  /** Hears at once when the embedded postmaster exits (Siyu's own stop unwatches first). */
+  private void watch(EmbeddedServer embedded) {
+    if (embedded != null) {
+      long pid = embedded.pid();
+      embedded.onExit(() -> context.runOnContext(v -> stopped(embedded, pid)));
+    }
+  }
+
+  private void stopped(EmbeddedServer embedded, long pid) {
+    if (stopped) {
+      return;
+    }
+    lost("the embedded PostgreSQL (pid " + pid + ") has stopped");
+    restarting = true;
+    restartAfter(1, embedded);
   }
 
   void stop() {
@@ -80,13 +100,6 @@ public final class DatabaseMonitor {
 
   private void tick() {
     if (stopped || probing || restarting) {
-      return;
-    }
-    EmbeddedServer embedded = database.embedded();
-    if (embedded != null && !embedded.isRunning()) {
-      lost("the embedded PostgreSQL (pid " + embedded.pid() + ") has stopped");
-      restarting = true;
-      restartAfter(1, embedded);
       return;
     }
     probing = true;
@@ -146,6 +159,7 @@ public final class DatabaseMonitor {
         if (ar.succeeded()) {
           log.info("Embedded PostgreSQL restarted (pid {})", embedded.pid());
           restarting = false;
+          watch(embedded);
           tick();
         } else if (attempt >= RESTART_ATTEMPTS) {
           log.error("Could not restart the embedded PostgreSQL in {} attempts ({}): Siyu stays unavailable; "

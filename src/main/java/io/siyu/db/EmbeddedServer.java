@@ -103,9 +103,12 @@ final class EmbeddedServer implements AutoCloseable {
     return zonky.getPort();
   }
 
-  /** Whether the postmaster Siyu started (or restarted) still runs. */
-  boolean isRunning() {
-    return postmaster.process().isPresent();
+  /**
+   * Runs {@code action} (on a thread of the JDK's) when the postmaster running now exits, at once if
+   * it has already; after a {@link #restart}, ask again for the new one.
+   */
+  void onExit(Runnable action) {
+    postmaster.process().ifPresentOrElse(p -> p.onExit().thenRun(action), action);
   }
 
   long pid() {

@@ -22,6 +22,8 @@ public final class Unavailable {
   }
 
   private static boolean isConnectionFailure(Throwable t) {
+    // Sockets: the database is the one server a request's work reaches with a raw socket failure (a
+    // WeCom call that fails arrives as WecomClient.CallFailed, with no cause)
     if (t instanceof java.net.SocketException // refused, reset: ConnectException and Netty's subclass of it
         || t instanceof java.nio.channels.ClosedChannelException
         || t instanceof io.vertx.sqlclient.ClosedConnectionException
