@@ -168,8 +168,9 @@ public final class Siyu {
       instanceId = InstanceId.load(config);
       database = Database.open(config);
       String version = migrateWithRetry();
-      log.info("Database ready ({}), schema version {}; this instance is {}", database.isEmbedded() ? "embedded" : "external",
-          version, instanceId);
+      log.info("Database ready ({}), schema version {}; this instance is {} (its outbox claims: claimed_by = {})",
+          database.isEmbedded() ? "embedded" : "external", version, instanceId,
+          io.siyu.outbox.Dispatcher.claimKey(instanceId));
       return null;
     }, false);
   }

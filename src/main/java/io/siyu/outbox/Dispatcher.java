@@ -47,7 +47,7 @@ public final class Dispatcher {
   /**
    * The most urgent, then most overdue, touches of the queue that no live lease holds, claimed by
    * this instance alone (others skip the locked rows). The claim writes nothing but the queue place:
-   * one more attempt, claimed now by this instance ($3), leased until $1 (no indexed column, so a
+   * one more attempt, claimed now by this instance ($3, its {@link #claimKey}), leased until $1 (no indexed column, so a
    * heap-only version and no index entry). The touch itself stays as it was until its result is recorded. A place still
    * under a lease that ran out is one whose sender died: the claim writes that attempt's history
    * row here ('queued' with $2, the attempt and its claim) and answers it as {@code lost}.
@@ -80,7 +80,7 @@ public final class Dispatcher {
       // RETURNING keeps no order: the claim's own order is the order of sending
       + "ORDER BY l.priority DESC, l.due_at";
   /**
-   * At start, the claims this instance ($1) left leased when it stopped without recording their
+   * At start, the claims this instance ($1, its {@link #claimKey}) left leased when it stopped without recording their
    * results (a crash, a kill): their sender is gone, so they need not wait for the lease. Each is
    * queued again at once, the lost attempt written to its history ($4) as the claim of an expired
    * lease would write it; a touch whose lost attempt was its last ($2) keeps its lease and is given
@@ -142,6 +142,8 @@ public final class Dispatcher {
   private final String leaseRanOut;
   /** The instance whose claims these are (its outbox sessions are named {@link #sessionName}). */
   private final UUID instance;
+  /** What its claims write in {@code touch_queue.claimed_by} ({@link #claimKey}). */
+  private final long claimKey;
 
   // confined to context
   private boolean running;
@@ -193,6 +195,18 @@ public final class Dispatcher {
     this.unsubscribes = unsubscribes;
     this.leaseRanOut = "no result within the lease of " + settings.leaseMs() + " ms (did the sending instance stop?)";
     this.instance = instance;
+    this.claimKey = claimKey(instance);
+  }
+
+  /**
+   * The instance's mark on its claims: its id folded into 64 bits (the two halves XORed). A claim
+   * writes a new version of each place it leases, all of a page's places in one statement, and the
+   * queue's pages keep room (fillfactor 40) for each new version beside the old one: with the UUID's
+   * 16 bytes, the new versions no longer all fit, and some places left their page (no longer a
+   * heap-only update). Two instances' ids meet in 64 bits about once in 2^64 pairs.
+   */
+  public static long claimKey(UUID instance) {
+    return instance.getMostSignificantBits() ^ instance.getLeastSignificantBits();
   }
 
   /**
@@ -212,7 +226,7 @@ public final class Dispatcher {
   }
 
   private Future<Void> reclaim() {
-    return pool.preparedQuery(RECLAIM).execute(Tuple.of(instance, settings.maxAttempts(), sessionName(instance),
+    return pool.preparedQuery(RECLAIM).execute(Tuple.of(claimKey, settings.maxAttempts(), sessionName(instance),
         "no result: instance " + instance + " stopped before recording one and freed the claim when it started again"))
         .map(rows -> {
           Row r = rows.iterator().next();
@@ -349,7 +363,7 @@ public final class Dispatcher {
    */
   private Future<List<Touch>> claim(int n) {
     OffsetDateTime leaseEnds = Instant.now().plusMillis(settings.leaseMs()).atOffset(ZoneOffset.UTC);
-    return pool.preparedQuery(claimSql(n)).execute(Tuple.of(leaseEnds, leaseRanOut, instance)).map(rows -> {
+    return pool.preparedQuery(claimSql(n)).execute(Tuple.of(leaseEnds, leaseRanOut, claimKey)).map(rows -> {
       List<Touch> touches = new ArrayList<>(rows.size());
       rows.forEach(r -> {
         Touch touch = Touch.of(r);
