@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * Knows whether the database can be reached, and brings Siyu through an outage: once a second it
  * asks the database for {@code SELECT 1} on a connection of its own (two failures in a row, the
  * second on a new connection, make an outage), and it restarts an embedded PostgreSQL whose
- * postmaster has exited (it hears of that at once; bounded tries with backoff). Each change of state is logged once, and
- * its {@link Listener} hears of it, so work that would fail and log at every turn can rest.
+ * postmaster has exited (it hears of that at once; bounded tries with backoff). Each change of
+ * state is logged once, and its {@link Listener} hears of it, so work that would fail and log at
+ * every turn can rest.
  *
  * <p>The pools need no help: connections the server closed leave them, and new ones are made
  * once it answers again (HikariCP and Vert.x's pools alike).
@@ -192,7 +193,8 @@ public final class DatabaseMonitor {
         .onComplete(ar -> {
           resuming = false;
           available = true;
-          log.info("Database available again after {} s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince));
+          long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince);
+          log.info("Database available again after {} s", seconds);
         });
   }
 

@@ -129,7 +129,8 @@ final class EmbeddedServer implements AutoCloseable {
       command.addAll(List.of("unshare", "-U")); // as zonky starts it when Siyu runs as root
     }
     command.add(executable().resolveSibling("pg_ctl").toString());
-    command.addAll(List.of("restart", "-D", dir.toString(), "-m", "fast", "-w", "-t", String.valueOf(STOP_WAIT_SECONDS)));
+    command.addAll(List.of("restart", "-D", dir.toString(), "-m", "fast", "-w",
+        "-t", String.valueOf(STOP_WAIT_SECONDS)));
     Process pgCtl = new ProcessBuilder(command).redirectErrorStream(true).start();
     // the restarted server writes its log to pg_ctl's output for as long as it runs
     logOutput(pgCtl);
@@ -140,7 +141,8 @@ final class EmbeddedServer implements AutoCloseable {
     if (pgCtl.exitValue() != 0) {
       throw new IOException("pg_ctl restart failed with exit code " + pgCtl.exitValue());
     }
-    postmaster = PostmasterPid.read(dir).orElseThrow(() -> new IOException("no " + PostmasterPid.FILE + " after the restart"));
+    postmaster = PostmasterPid.read(dir)
+        .orElseThrow(() -> new IOException("no " + PostmasterPid.FILE + " after the restart"));
     watchdog.guard(postmaster.pid());
   }
 
@@ -153,7 +155,8 @@ final class EmbeddedServer implements AutoCloseable {
 
   private static void logOutput(Process process) {
     Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         lines.lines().forEach(line -> log.info("postgres: {}", line));
       } catch (IOException | java.io.UncheckedIOException e) {
         // the server has gone; nothing more to read
@@ -226,7 +229,8 @@ final class EmbeddedServer implements AutoCloseable {
         file.pid(), file.port());
     long started = System.nanoTime();
     stop(process);
-    log.info("Stopped the earlier embedded PostgreSQL in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    log.info("Stopped the earlier embedded PostgreSQL in {} ms",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   /**

@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
  * instance died mid-send is due again once its lease has run out, or at once when that instance
  * starts again: each claim names its instance, and a starting instance frees the claims it left
  * ({@link #start}). Delivery is therefore at least once, and channels pass the touch key on for
- * deduplication. Results that arrive while one is
- * being recorded wait and are recorded together, in one statement: at a trickle each is recorded
- * at once, under load they share commits.
+ * deduplication. Results that arrive while one is being recorded wait and are recorded together,
+ * in one statement: at a trickle each is recorded at once, under load they share commits.
  *
  * <p>All state lives on one Vert.x context, so it needs no locks; {@link #wake} and
  * {@link #stop} may be called from any thread.
@@ -47,10 +46,11 @@ public final class Dispatcher {
   /**
    * The most urgent, then most overdue, touches of the queue that no live lease holds, claimed by
    * this instance alone (others skip the locked rows). The claim writes nothing but the queue place:
-   * one more attempt, claimed now by this instance ($3, its {@link #claimKey}), leased until $1 (no indexed column, so a
-   * heap-only version and no index entry). The touch itself stays as it was until its result is recorded. A place still
-   * under a lease that ran out is one whose sender died: the claim writes that attempt's history
-   * row here ('queued' with $2, the attempt and its claim) and answers it as {@code lost}.
+   * one more attempt, claimed now by this instance ($3, its {@link #claimKey}), leased until $1 (no
+   * indexed column, so a heap-only version and no index entry). The touch itself stays as it was
+   * until its result is recorded. A place still under a lease that ran out is one whose sender
+   * died: the claim writes that attempt's history row here ('queued' with $2, the attempt and its
+   * claim) and answers it as {@code lost}.
    *
    * <p>The lease is written where the lock found the place ({@code ctid}: locked, it cannot move
    * before the update), not looked up again by its key. Should another claim or record change a
@@ -80,10 +80,10 @@ public final class Dispatcher {
       // RETURNING keeps no order: the claim's own order is the order of sending
       + "ORDER BY l.priority DESC, l.due_at";
   /**
-   * At start, the claims this instance ($1, its {@link #claimKey}) left leased when it stopped without recording their
-   * results (a crash, a kill): their sender is gone, so they need not wait for the lease. Each is
-   * queued again at once, the lost attempt written to its history ($4) as the claim of an expired
-   * lease would write it; a touch whose lost attempt was its last ($2) keeps its lease and is given
+   * At start, the claims this instance ($1, its {@link #claimKey}) left leased when it stopped
+   * without recording their results (a crash, a kill): their sender is gone, so they need not wait
+   * for the lease. Each is queued again at once, the lost attempt written to its history ($4) as
+   * the claim of an expired lease would write it; a touch whose lost attempt was its last ($2) keeps its lease and is given
    * up when it ends, as it would have been. Nothing is freed while another session carries this
    * instance's name ($3, the outbox pools' application_name): then the id is shared by a running
    * Siyu, whose claims these may be.
@@ -238,7 +238,8 @@ public final class Dispatcher {
           }
           return (Void) null;
         })
-        .onFailure(err -> log.warn("Could not free the touches this instance claimed before it stopped: {}", err.toString()));
+        .onFailure(err -> log.warn("Could not free the touches this instance claimed before it stopped: {}",
+            err.toString()));
   }
 
   /**

@@ -46,7 +46,8 @@ public final class SiyuProcess implements AutoCloseable {
     settings.put("SIYU_ADMIN_TOKEN", TestSiyu.ADMIN_TOKEN);
     settings.put("SIYU_SCHEDULER_NAME", "siyu-process-" + port);
     settings.putAll(env);
-    builder.environment().keySet().removeIf(k -> k.startsWith("SIYU_")); // the embedded database, whatever the suite uses
+    // the embedded database, whatever the suite uses
+    builder.environment().keySet().removeIf(k -> k.startsWith("SIYU_"));
     builder.environment().putAll(settings);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     return new SiyuProcess(builder.start(), port, log);
