@@ -79,7 +79,8 @@ public final class Services {
   private final io.siyu.wecom.contact.ExternalContactHandler externalContacts;
   private final io.siyu.wecom.callback.CallbackInbox wecomCallbacks;
 
-  Services(Config config, Vertx vertx, Pool pool, Database database, io.micrometer.core.instrument.MeterRegistry metrics) {
+  Services(Config config, Vertx vertx, Pool pool, Database database, io.micrometer.core.instrument.MeterRegistry metrics,
+      java.util.UUID instanceId) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
@@ -108,11 +109,15 @@ public final class Services {
     // next event loop of Vert.x's group in turn, so with three loops or more (two cores give four)
     // the claims' rows are decoded beside the dispatcher's own work, not on its thread. Made apart,
     // with other contexts created in between, they had fallen on one loop.
-    this.outboxPool = database.genericPlanPool(vertx, OUTBOX_POOL_SIZE, "siyu-outbox", Database.Commits.UNFLUSHED);
+    // their sessions carry the instance's id: a starting instance frees the claims it left only while
+    // no running one is connected under the same id
+    String sessions = Dispatcher.sessionName(instanceId);
+    this.outboxPool = database.genericPlanPool(vertx, OUTBOX_POOL_SIZE, "siyu-outbox", Database.Commits.UNFLUSHED,
+        sessions);
     this.outboxRecordPool = database.genericPlanPool(vertx, OUTBOX_RECORD_POOL_SIZE, "siyu-outbox-records",
-        Database.Commits.FLUSHED);
+        Database.Commits.FLUSHED, sessions);
     this.dispatcher = new Dispatcher(vertx, outboxPool, outboxRecordPool, channels, config.outbox(),
-        new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes);
+        new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes, instanceId);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
     // the WeCom channel's own client: one access token cache and one pace for every call to WeCom
@@ -177,8 +182,7 @@ public final class Services {
 
   /** Blocking: starts the scheduled jobs (Quartz needs these services to run them). */
   void startSchedules() throws org.quartz.SchedulerException {
-    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(), Schedules.jobs(config));
-    schedules.syncJourneys(journeys.registry().all());
+    openSchedules();
     journeys.deployer().onDeployed(() -> {
       try {
         schedules.syncJourneys(journeys.registry().all());
@@ -186,6 +190,27 @@ public final class Services {
         throw new IllegalStateException("the journey was deployed, but its schedule could not be set: " + e.getMessage(), e);
       }
     });
+  }
+
+  private void openSchedules() throws org.quartz.SchedulerException {
+    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(), Schedules.jobs(config));
+    schedules.syncJourneys(journeys.registry().all());
+  }
+
+  /**
+   * Blocking: the database has gone. The journey engine's job executor and Quartz rest until it is
+   * back: they would fail at every turn and log each failure with its stack trace (the other
+   * workers poll through Vert.x and keep quiet about an outage; the API answers 503).
+   */
+  void databaseLost() {
+    journeys.pause();
+    schedules.close();
+  }
+
+  /** Blocking: the database is back; what {@link #databaseLost} stopped starts again. */
+  void databaseBack() throws org.quartz.SchedulerException {
+    openSchedules();
+    journeys.resume();
   }
   public RightService rights() { return rights; }
   /** Sends the outbox's touches; {@code wake()} it after committing new ones. */

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.siyu.db.Database;
+import io.siyu.db.DatabaseMonitor;
 import io.siyu.db.Migrations;
 import io.siyu.health.HealthRoutes;
 import io.siyu.web.Problem;
@@ -48,6 +49,8 @@ public final class Siyu {
   /** The HTTP servers, one per event loop that serves requests ({@code SIYU_HTTP_EVENT_LOOPS}). */
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Database database;
+  /** Who this Siyu is among the instances sharing the database, the same across restarts ({@link InstanceId}). */
+  private volatile java.util.UUID instanceId;
   private volatile boolean stopping;
   private final AtomicInteger inFlight = new AtomicInteger();
   private static final long DRAIN_MILLIS = 30_000;
@@ -162,6 +165,9 @@ public final class Siyu {
   private void whenStarted(RoutingContext ctx) {
     if (services.get() == null) {
       ctx.fail(new Problem(503, "starting", "Service unavailable", "Siyu is still starting", null));
+    } else if (!database.available()) {
+      // answered at once, without waiting for a connection that cannot be made
+      ctx.fail(Problem.databaseUnavailable());
     } else {
       ctx.next();
     }
@@ -179,9 +185,12 @@ public final class Siyu {
       if (stopping) {
         throw new IllegalStateException("stopped while starting");
       }
+      instanceId = InstanceId.load(config);
       database = Database.open(config);
       String version = migrateWithRetry();
-      log.info("Database ready ({}), schema version {}", database.isEmbedded() ? "embedded" : "external", version);
+      log.info("Database ready ({}), schema version {}; this instance is {} (its outbox claims: claimed_by = {})",
+          database.isEmbedded() ? "embedded" : "external", version, instanceId,
+          io.siyu.outbox.Dispatcher.claimKey(instanceId));
       return null;
     }, false);
   }
@@ -206,7 +215,7 @@ public final class Siyu {
   /** Wires every feature and starts the background work; answers the bootstrap token it generated, if any. */
   private Future<String> wireFeatures() {
     Pool pool = database.reactivePool(vertx, config.dbPoolSize());
-    Services s = new Services(config, vertx, pool, database, metrics);
+    Services s = new Services(config, vertx, pool, database, metrics, instanceId);
     Features.mount(api, s);
     Features.mountWebhooks(webhooks, s);
     Features.mountLinks(links, s);
@@ -223,6 +232,17 @@ public final class Siyu {
           s.imports().resumeInterrupted();
           s.dispatcher().start();
           services.set(s);
+          database.watch(vertx, new DatabaseMonitor.Listener() {
+            @Override
+            public void lost() {
+              s.databaseLost();
+            }
+
+            @Override
+            public void back() throws Exception {
+              s.databaseBack();
+            }
+          });
           return generated;
         });
   }
@@ -256,6 +276,9 @@ public final class Siyu {
   /** Graceful: stop taking requests, let in-flight ones finish (up to 30 s), then close pools. */
   public Future<Void> stop() {
     stopping = true;
+    if (database != null) {
+      database.unwatch(); // an outage now is the stop's own doing: nothing to restart
+    }
     Promise<Void> done = Promise.promise();
     Future<Void> closed = Future.all(servers.stream().map(s -> s.shutdown(DRAIN_MILLIS, TimeUnit.MILLISECONDS)).toList())
         .mapEmpty();

@@ -8,32 +8,27 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one PostgreSQL Siyu keeps everything in: either the server named by {@code SIYU_DB_URL},
  * or an embedded one whose files live under {@code SIYU_DATA_DIR/postgres} so data survives a
- * restart. It hands out two doors to the same database: a reactive pool for request handlers and
- * a JDBC pool for the blocking side (migrations, COPY-based imports, later Camunda and Quartz).
+ * restart ({@link EmbeddedServer}). It hands out two doors to the same database: a reactive pool
+ * for request handlers and a JDBC pool for the blocking side (migrations, COPY-based imports,
+ * Camunda and Quartz); {@link #watch} looks after it while Siyu runs ({@link DatabaseMonitor}).
  */
 public final class Database implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Database.class);
-
-  private final EmbeddedPostgres embedded;
+  private final EmbeddedServer embedded;
   private final DbCoordinates coordinates;
   private final HikariDataSource jdbc;
+  private volatile DatabaseMonitor monitor;
 
-  private Database(EmbeddedPostgres embedded, DbCoordinates coordinates, int poolSize) {
+  private Database(EmbeddedServer embedded, DbCoordinates coordinates, int poolSize) {
     this.embedded = embedded;
     this.coordinates = coordinates;
     this.jdbc = jdbcPool(coordinates, poolSize);
@@ -44,40 +39,16 @@ public final class Database implements AutoCloseable {
     if (config.dbUrl() != null) {
       return new Database(null, DbCoordinates.parse(config.dbUrl()), config.dbPoolSize());
     }
-    EmbeddedPostgres pg = startEmbedded(config.dataDir().resolve("postgres"), config.embeddedDbPort());
-    DbCoordinates c = new DbCoordinates("localhost", pg.getPort(), "postgres", "postgres", "");
-    return new Database(pg, c, config.dbPoolSize());
-  }
-
-  private static EmbeddedPostgres startEmbedded(Path dir, int port) {
+    Path dir = config.dataDir().resolve("postgres");
+    EmbeddedServer server;
     try {
-      Files.createDirectories(dir);
-      log.info("Starting embedded PostgreSQL with data under {}", dir);
-      return EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          // keep the data between runs: this is the user's database, not a scratch copy
-          .setCleanDataDirectory(false)
-          .setPort(port)
-          // the library's defaults are tuned for throwaway test databases; Siyu's
-          // promise that nothing acknowledged is lost needs durable commits
-          .setServerConfig("synchronous_commit", "on")
-          // the library starts the server with -F (no fsync); a later -c fsync=on wins over it
-          .setServerConfig("fsync", "on")
-          .setServerConfig("timezone", "UTC")
-          .setServerConfig("max_connections", "200")
-          // bulk imports write a lot of WAL; fewer forced checkpoints keep them steady
-          .setServerConfig("max_wal_size", "4GB")
-          // look for tables to vacuum every 10 s, not every minute: the outbox and the engine's
-          // runtime tables churn (their thresholds are set in V15)
-          .setServerConfig("autovacuum_naptime", "10s")
-          .setPGStartupWait(Duration.ofSeconds(60))
-          // Siyu stops it itself, after draining requests; the library's own JVM hook would race that
-          .setRegisterShutdownHook(false)
-          .start();
+      server = EmbeddedServer.start(dir, config.embeddedDbPort());
     } catch (IOException e) {
       throw new IllegalStateException("Could not start the embedded PostgreSQL under " + dir
           + ": " + e.getMessage(), e);
     }
+    DbCoordinates c = new DbCoordinates("localhost", server.port(), "postgres", "postgres", "");
+    return new Database(server, c, config.dbPoolSize());
   }
 
   private static HikariDataSource jdbcPool(DbCoordinates c, int poolSize) {
@@ -109,9 +80,10 @@ public final class Database implements AutoCloseable {
    * minute, with values that never change their best plan: each statement is planned once per
    * connection (a generic plan). Left to choose, PostgreSQL planned the outbox dispatcher's claim
    * afresh at almost every call once the queue had grown since its first plans (a plan for known
-   * values kept looking cheaper), which cost a quarter of the statement's time.
+   * values kept looking cheaper), which cost a quarter of the statement's time. Its sessions are
+   * named {@code applicationName} in {@code pg_stat_activity}, so others can see who is connected.
    */
-  public Pool genericPlanPool(Vertx vertx, int size, String name, Commits commits) {
+  public Pool genericPlanPool(Vertx vertx, int size, String name, Commits commits, String applicationName) {
     // an event loop of its own: left to the default, the connections ran on the event loop of
     // whoever used the pool first (the dispatcher's), whose sends then waited behind the decoding
     // of every claim's rows
@@ -120,6 +92,7 @@ public final class Database implements AutoCloseable {
     if (commits == Commits.UNFLUSHED) {
       options.addProperty("synchronous_commit", "off");
     }
+    options.addProperty("application_name", applicationName);
     return PgBuilder.pool().with(po).connectingTo(options).using(vertx).build();
   }
 
@@ -160,15 +133,41 @@ public final class Database implements AutoCloseable {
     return embedded != null;
   }
 
+  /** The embedded server, or null for an external database. */
+  EmbeddedServer embedded() {
+    return embedded;
+  }
+
+  /**
+   * Starts watching the database (see {@link DatabaseMonitor}): {@code listener} hears when it is
+   * lost and when it is back, and an embedded server that stops is restarted.
+   */
+  public void watch(Vertx vertx, DatabaseMonitor.Listener listener) {
+    DatabaseMonitor m = new DatabaseMonitor(vertx, this, connectOptions(), listener);
+    monitor = m;
+    m.start();
+  }
+
+  /** Stops watching: a stop of Siyu must not restart what it is stopping. */
+  public void unwatch() {
+    DatabaseMonitor m = monitor;
+    if (m != null) {
+      m.stop();
+    }
+  }
+
+  /** Whether the database can be reached now, as far as the monitor knows (true while it does not watch). */
+  public boolean available() {
+    DatabaseMonitor m = monitor;
+    return m == null || m.available();
+  }
+
   @Override
   public void close() {
+    unwatch();
     jdbc.close();
     if (embedded != null) {
-      try {
-        embedded.close();
-      } catch (IOException e) {
-        log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-      }
+      embedded.close();
     }
   }
 

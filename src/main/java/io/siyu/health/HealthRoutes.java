@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * {@code GET /health} for load balancers and {@code GET /metrics} for Prometheus. Neither needs
  * a token: they say nothing about members. Health is UP only when the schema is migrated and a
- * query round-trips within two seconds right now.
+ * query round-trips within two seconds right now; DOWN at once while the database monitor knows
+ * the database is away.
  */
 public final class HealthRoutes {
   private HealthRoutes() {}
@@ -25,6 +26,10 @@ public final class HealthRoutes {
   private static void health(RoutingContext ctx, Vertx vertx, Services s) {
     if (s == null) {
       reply(ctx, 503, new JsonObject().put("status", "DOWN").put("database", "STARTING"));
+      return;
+    }
+    if (!s.database().available()) {
+      reply(ctx, 503, new JsonObject().put("status", "DOWN").put("database", "DOWN"));
       return;
     }
     s.pool().query("SELECT version FROM siyu_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")

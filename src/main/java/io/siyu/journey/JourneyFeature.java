@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.camunda.bpm.engine.impl.ProcessEngineImpl;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 
 /**
  * Journeys, assembled: the engine with the palette as its beans, the registry, deployment, entry,
@@ -44,10 +46,12 @@ public final class JourneyFeature implements AutoCloseable {
   private final SegmentScan segmentScan;
   private final ScheduledEntry scheduledEntry;
   private final JourneyMigration migration;
+  private final Settings settings;
 
   /** Blocking: starts the engine, deploys the journeys directory and starts the inbox. */
   public JourneyFeature(Vertx vertx, DataSource jdbc, Pool pool, SegmentService segments, Settings settings,
       PaletteServices s) throws IOException {
+    this.settings = settings;
     Contacts contacts = new Contacts();
     Map<Object, Object> beans = new HashMap<>();
     beans.put("sendMessage", new SendMessage(s.wakeDispatcher(), settings.defaultChannel()));
@@ -90,6 +94,30 @@ public final class JourneyFeature implements AutoCloseable {
   public SegmentScan segmentScan() { return segmentScan; }
   public ScheduledEntry scheduledEntry() { return scheduledEntry; }
   public JourneyMigration migration() { return migration; }
+
+  /**
+   * Blocking: while the database is away, the inbox and the engine's job executor rest. Both would
+   * fail at every turn, and the job executor logs each failed acquisition with its stack trace.
+   */
+  public void pause() {
+    inbox.stop();
+    JobExecutor jobs = jobExecutor();
+    if (jobs.isActive()) {
+      jobs.shutdown(); // waits for the jobs it runs: they fail at once without a database
+    }
+  }
+
+  /** Blocking: what {@link #pause} stopped starts again. */
+  public void resume() {
+    if (settings.jobExecutor()) {
+      jobExecutor().start();
+    }
+    inbox.start(settings.inboxPollMillis(), settings.inboxWorkers());
+  }
+
+  private JobExecutor jobExecutor() {
+    return ((ProcessEngineImpl) engine.engine()).getProcessEngineConfiguration().getJobExecutor();
+  }
 
   @Override
   public void close() {

@@ -1,5 +1,6 @@
 package io.siyu.journey;
 
+import io.siyu.db.Unavailable;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -92,7 +93,7 @@ public final class JourneyInbox {
       return null;
     }, false).onComplete(ar -> {
       running.set(false);
-      if (ar.failed()) {
+      if (ar.failed() && !Unavailable.is(ar.cause())) {
         log.warn("Journey inbox: {}", ar.cause().toString());
       }
     });

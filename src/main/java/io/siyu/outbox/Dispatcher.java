@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import io.siyu.db.Unavailable;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -7,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * lease) in one statement, so instances sharing the database never claim the same touch; the
  * claimed touches go to their channels, at most {@code SIYU_OUTBOX_CONCURRENCY} at a time, and
  * each result is recorded with the attempt's history rows ({@link Transitions}). A touch whose
- * instance died mid-send is due again once its lease has run out. Delivery is therefore at least
- * once, and channels pass the touch key on for deduplication. Results that arrive while one is
- * being recorded wait and are recorded together, in one statement: at a trickle each is recorded
- * at once, under load they share commits.
+ * instance died mid-send is due again once its lease has run out, or at once when that instance
+ * starts again: each claim names its instance, and a starting instance frees the claims it left
+ * ({@link #start}). Delivery is therefore at least once, and channels pass the touch key on for
+ * deduplication. Results that arrive while one is being recorded wait and are recorded together,
+ * in one statement: at a trickle each is recorded at once, under load they share commits.
  *
  * <p>All state lives on one Vert.x context, so it needs no locks; {@link #wake} and
  * {@link #stop} may be called from any thread.
@@ -42,10 +46,11 @@ public final class Dispatcher {
   /**
    * The most urgent, then most overdue, touches of the queue that no live lease holds, claimed by
    * this instance alone (others skip the locked rows). The claim writes nothing but the queue place:
-   * one more attempt, claimed now, leased until $1 (no indexed column, so a heap-only version and
-   * no index entry). The touch itself stays as it was until its result is recorded. A place still
-   * under a lease that ran out is one whose sender died: the claim writes that attempt's history
-   * row here ('queued' with $2, the attempt and its claim) and answers it as {@code lost}.
+   * one more attempt, claimed now by this instance ($3, its {@link #claimKey}), leased until $1 (no
+   * indexed column, so a heap-only version and no index entry). The touch itself stays as it was
+   * until its result is recorded. A place still under a lease that ran out is one whose sender
+   * died: the claim writes that attempt's history row here ('queued' with $2, the attempt and its
+   * claim) and answers it as {@code lost}.
    *
    * <p>The lease is written where the lock found the place ({@code ctid}: locked, it cannot move
    * before the update), not looked up again by its key. Should another claim or record change a
@@ -62,7 +67,8 @@ public final class Dispatcher {
       + "  q.leased_until IS NOT NULL AS lost FROM touch_queue q "
       + "  WHERE q.due_at <= now() AND (q.leased_until IS NULL OR q.leased_until <= now()) "
       + "  ORDER BY q.priority DESC, q.due_at LIMIT %d FOR UPDATE SKIP LOCKED), "
-      + "leased AS (UPDATE touch_queue q SET attempts = q.attempts + 1, claimed_at = now(), leased_until = $1 "
+      + "leased AS (UPDATE touch_queue q SET attempts = q.attempts + 1, claimed_at = now(), leased_until = $1, "
+      + "  claimed_by = $3 "
       + "  FROM due WHERE q.ctid = due.place "
       + "  RETURNING q.touch_id, q.attempts, q.priority, due.due_at, due.lost, due.lost_at), "
       + "history AS (INSERT INTO touch_history (touch_id, status, detail, attempt, started_at) "
@@ -73,6 +79,23 @@ public final class Dispatcher {
       + "FROM leased l JOIN touches t ON t.id = l.touch_id JOIN contacts c ON c.id = t.contact_id "
       // RETURNING keeps no order: the claim's own order is the order of sending
       + "ORDER BY l.priority DESC, l.due_at";
+  /**
+   * At start, the claims this instance ($1, its {@link #claimKey}) left leased when it stopped
+   * without recording their results (a crash, a kill): their sender is gone, so they need not wait
+   * for the lease. Each is queued again at once, the lost attempt written to its history ($4) as
+   * the claim of an expired lease would write it; a touch whose lost attempt was its last ($2) keeps its lease and is given
+   * up when it ends, as it would have been. Nothing is freed while another session carries this
+   * instance's name ($3, the outbox pools' application_name): then the id is shared by a running
+   * Siyu, whose claims these may be.
+   */
+  private static final String RECLAIM = "WITH twin AS (SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
+      + "  WHERE application_name = $3 AND pid <> pg_backend_pid()) AS running), "
+      + "freed AS (UPDATE touch_queue SET leased_until = NULL "
+      + "  WHERE claimed_by = $1 AND leased_until > now() AND attempts < $2 AND NOT (SELECT running FROM twin) "
+      + "  RETURNING touch_id, attempts, claimed_at), "
+      + "history AS (INSERT INTO touch_history (touch_id, status, detail, attempt, started_at) "
+      + "  SELECT touch_id, 'queued', $4, attempts, claimed_at FROM freed ORDER BY touch_id) "
+      + "SELECT (SELECT running FROM twin) AS twin, (SELECT count(*) FROM freed) AS freed";
   /** The claim statement for each power of two, made once: claims run hundreds of times a second. */
   private static final String[] CLAIMS =
       java.util.stream.IntStream.range(0, 31).mapToObj(p -> CLAIM.formatted(1 << p)).toArray(String[]::new);
@@ -117,6 +140,10 @@ public final class Dispatcher {
   private final Unsubscribes unsubscribes;
   /** What the history says of a send that outlived its lease. */
   private final String leaseRanOut;
+  /** The instance whose claims these are (its outbox sessions are named {@link #sessionName}). */
+  private final UUID instance;
+  /** What its claims write in {@code touch_queue.claimed_by} ({@link #claimKey}). */
+  private final long claimKey;
 
   // confined to context
   private boolean running;
@@ -152,7 +179,7 @@ public final class Dispatcher {
   private Promise<Void> stopped;
 
   public Dispatcher(Vertx vertx, Pool pool, Pool records, Channels channels, OutboxSettings settings, TouchRenderer renderer,
-      TrackedLinks links, Unsubscribes unsubscribes) {
+      TrackedLinks links, Unsubscribes unsubscribes, UUID instance) {
     this.vertx = vertx;
     // an event loop of its own, not the context that happens to build it (the server's start-up
     // context); Services makes its pools just before it, so that they take other loops
@@ -167,14 +194,52 @@ public final class Dispatcher {
     this.links = links;
     this.unsubscribes = unsubscribes;
     this.leaseRanOut = "no result within the lease of " + settings.leaseMs() + " ms (did the sending instance stop?)";
+    this.instance = instance;
+    this.claimKey = claimKey(instance);
   }
 
-  /** Starts polling. */
+  /**
+   * The instance's mark on its claims: its id folded into 64 bits (the two halves XORed). A claim
+   * writes a new version of each place it leases, all of a page's places in one statement, and the
+   * queue's pages keep room (fillfactor 40) for each new version beside the old one: with the UUID's
+   * 16 bytes, the new versions no longer all fit, and some places left their page (no longer a
+   * heap-only update). Two instances' ids meet in 64 bits about once in 2^64 pairs.
+   */
+  public static long claimKey(UUID instance) {
+    return instance.getMostSignificantBits() ^ instance.getLeastSignificantBits();
+  }
+
+  /**
+   * The {@code application_name} of the dispatcher's sessions: while one is connected, the instance
+   * runs (its pools must carry it, see {@link #RECLAIM}). 48 characters: PostgreSQL keeps 63.
+   */
+  public static String sessionName(UUID instance) {
+    return "siyu-outbox " + instance;
+  }
+
+  /** Frees the claims this instance left when it stopped without recording them, then starts polling. */
   public void start() {
     context.runOnContext(v -> {
       running = true;
-      poll();
+      reclaim().onComplete(ar -> poll());
     });
+  }
+
+  private Future<Void> reclaim() {
+    return pool.preparedQuery(RECLAIM).execute(Tuple.of(claimKey, settings.maxAttempts(), sessionName(instance),
+        "no result: instance " + instance + " stopped before recording one and freed the claim when it started again"))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          if (r.getBoolean("twin")) {
+            log.warn("Another running Siyu has this instance's id ({}): the touches claimed under it keep their lease. "
+                + "Give each instance its own SIYU_INSTANCE_ID (or SIYU_DATA_DIR)", instance);
+          } else if (r.getLong("freed") > 0) {
+            log.info("{} touches claimed before this instance stopped are due again at once", r.getLong("freed"));
+          }
+          return (Void) null;
+        })
+        .onFailure(err -> log.warn("Could not free the touches this instance claimed before it stopped: {}",
+            err.toString()));
   }
 
   /**
@@ -241,7 +306,7 @@ public final class Dispatcher {
     claimsOpen--;
     claiming -= room;
     List<SendPlanner.Plan> plans = ar.succeeded() ? ar.result() : List.of();
-    if (ar.failed()) {
+    if (ar.failed() && !Unavailable.is(ar.cause())) {
       log.warn("Outbox poll failed: {}", ar.cause().toString());
     }
     plans.forEach(plan -> {
@@ -286,7 +351,9 @@ public final class Dispatcher {
     }
     nextTidyAt = now + settings.tidyMs();
     return limits.forget(Instant.ofEpochMilli(now)).recover(err -> {
-      log.warn("Outbox housekeeping failed: {}", err.toString());
+      if (!Unavailable.is(err)) {
+        log.warn("Outbox housekeeping failed: {}", err.toString());
+      }
       return Future.succeededFuture();
     });
   }
@@ -297,7 +364,7 @@ public final class Dispatcher {
    */
   private Future<List<Touch>> claim(int n) {
     OffsetDateTime leaseEnds = Instant.now().plusMillis(settings.leaseMs()).atOffset(ZoneOffset.UTC);
-    return pool.preparedQuery(claimSql(n)).execute(Tuple.of(leaseEnds, leaseRanOut)).map(rows -> {
+    return pool.preparedQuery(claimSql(n)).execute(Tuple.of(leaseEnds, leaseRanOut, claimKey)).map(rows -> {
       List<Touch> touches = new ArrayList<>(rows.size());
       rows.forEach(r -> {
         Touch touch = Touch.of(r);
@@ -368,7 +435,7 @@ public final class Dispatcher {
           awaitingRecord++;
           pump();
           record(answered.result()).onComplete(ar -> {
-            if (ar.failed()) {
+            if (ar.failed() && !Unavailable.is(ar.cause())) {
               // the touch stays leased until its lease runs out, then goes again
               log.warn("Could not record the result of touch {}: {}", touch.id(), ar.cause().toString());
             }

@@ -14,13 +14,20 @@ public final class Problem extends RuntimeException {
   private final String type;
   private final String title;
   private final JsonObject extensions;
+  /** Seconds for a {@code Retry-After} header; 0 for none. */
+  private final int retryAfterSeconds;
 
   public Problem(int status, String slug, String title, String detail, JsonObject extensions) {
+    this(status, slug, title, detail, extensions, 0);
+  }
+
+  private Problem(int status, String slug, String title, String detail, JsonObject extensions, int retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
     this.type = TYPE_BASE + slug;
     this.title = title;
     this.extensions = extensions == null ? new JsonObject() : extensions;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** Extra members of the problem document; callers may add to them before it is sent. */
@@ -70,6 +77,21 @@ public final class Problem extends RuntimeException {
 
   public static Problem unsupportedMediaType(String detail) {
     return new Problem(415, "unsupported-media-type", "Unsupported media type", detail, null);
+  }
+
+  /**
+   * 503: the database cannot be reached (it is restarting, or away); nothing was done, and the same
+   * request may be sent again after {@code Retry-After} (5 s: a restarted database is usually back by then).
+   */
+  public static Problem databaseUnavailable() {
+    int seconds = 5;
+    return new Problem(503, "database-unavailable", "Database unavailable",
+        "The database cannot be reached right now; retry after " + seconds + " s", null, seconds);
+  }
+
+  /** Seconds the client should wait before trying again ({@code Retry-After}); 0 when not said. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The last part of the type URI, e.g. {@code not-eligible}. */

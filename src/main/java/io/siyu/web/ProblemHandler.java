@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into an {@code application/problem+json} answer. Client mistakes keep
- * their detail; anything unexpected is logged here and answered with a bare 500, so neither SQL
- * nor stack traces ever reach a client.
+ * their detail; a database that cannot be reached is a 503 with {@code Retry-After}; anything
+ * unexpected is logged here and answered with a bare 500, so neither SQL nor stack traces ever
+ * reach a client.
  */
 public final class ProblemHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
@@ -56,6 +57,9 @@ public final class ProblemHandler {
       response.reset();
       return;
     }
+    if (problem.retryAfterSeconds() > 0) {
+      response.putHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
+    }
     response.setStatusCode(problem.status())
         .putHeader("Content-Type", "application/problem+json")
         .end(problem.toJson().encode());
@@ -68,6 +72,10 @@ public final class ProblemHandler {
     }
     if (io.siyu.db.Rows.isUniqueViolation(failure)) {
       return Problem.conflict("A record with the same unique value already exists", null);
+    }
+    if (io.siyu.db.Unavailable.is(failure)) {
+      // the request's transaction did not commit; the database monitor logs the outage once
+      return Problem.databaseUnavailable();
     }
     int status = ctx.statusCode();
     if (failure == null || status >= 400 && status < 500) {

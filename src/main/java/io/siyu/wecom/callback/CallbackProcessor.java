@@ -1,5 +1,6 @@
 package io.siyu.wecom.callback;
 
+import io.siyu.db.Unavailable;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -234,7 +235,7 @@ public final class CallbackProcessor {
           openBatches--;
           if (ar.failed()) {
             claimed.tryFail(ar.cause());
-            if (size[0] > 0) {
+            if (size[0] > 0 && !Unavailable.is(ar.cause())) {
               // rolled back: the callbacks are pending as before and go again; their attempts were not counted
               log.warn("Could not record {} WeCom callbacks: {}", size[0], ar.cause().toString());
             }
@@ -252,7 +253,7 @@ public final class CallbackProcessor {
 
   private void afterClaim(boolean ok, boolean filled, Throwable error) {
     polling = false;
-    if (!ok && System.currentTimeMillis() >= quietUntil) {
+    if (!ok && !Unavailable.is(error) && System.currentTimeMillis() >= quietUntil) {
       // once a minute at most: a database that is down would otherwise fill the log
       log.warn("WeCom callback poll failed: {}", error.toString());
       quietUntil = System.currentTimeMillis() + 60_000;

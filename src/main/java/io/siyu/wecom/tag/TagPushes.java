@@ -1,6 +1,7 @@
 package io.siyu.wecom.tag;
 
 import io.siyu.channel.wecom.WecomClient;
+import io.siyu.db.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -107,7 +108,7 @@ public final class TagPushes {
         stop();
         return;
       }
-      if (done.failed()) {
+      if (done.failed() && !Unavailable.is(done.cause())) {
         log.warn("Sending tag changes to WeCom failed: {}", done.cause().toString());
       }
       if (done.succeeded() && done.result().claimed() == BATCH) {
