@@ -1,6 +1,7 @@
 package io.siyu.app;
 
 import io.siyu.auth.TokenStrength;
+import io.siyu.db.Database;
 import io.siyu.loyalty.growth.GrowthRules;
 import io.siyu.loyalty.lifecycle.LifecycleRules;
 import io.siyu.loyalty.points.EarningRules;
@@ -41,6 +42,16 @@ public record Config(
     io.siyu.journey.JourneyFeature.Settings journeys,
     Path templatesDir,
     Map<String, String> env) {
+
+  /** Where the database is (see {@link Database.Settings}). */
+  public Database.Settings database() {
+    return new Database.Settings(dbUrl, dataDir, embeddedDbPort, dbPoolSize);
+  }
+
+  /** What a contact gets when its input does not say. */
+  public io.siyu.contact.ContactDefaults contactDefaults() {
+    return new io.siyu.contact.ContactDefaults(defaultCountryCode, defaultTimezone);
+  }
 
   public static Config fromEnv() {
     return fromMap(System.getenv());

@@ -6,16 +6,15 @@ import io.siyu.auth.TokenRoutes;
 import io.siyu.contact.ContactRoutes;
 import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
-import io.siyu.inbound.InboundWebhooks;
 import io.siyu.journey.JourneyRoutes;
 import io.siyu.loyalty.growth.GrowthRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.loyalty.referral.ReferralRoutes;
-import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
 import io.siyu.outbox.ReceiptRoutes;
 import io.siyu.outbox.TouchRoutes;
 import io.siyu.outbox.UnsubscribeRoutes;
+import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
 import io.siyu.web.ProblemHandler;
@@ -71,7 +70,10 @@ final class Features {
   static void mountWebhooks(Router webhooks, Services s) {
     ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
     UnsubscribeRoutes.mount(webhooks, s.unsubscribes());
-    InboundWebhooks.mount(webhooks, s.config(), s.events(), s.pool());
+    io.siyu.event.webhook.EventWebhookRoutes.mount(webhooks,
+        io.siyu.event.webhook.EventWebhookSettings.fromEnv(s.config().env()), s.events(), s.config().bodyLimitBytes());
+    io.siyu.wechatoa.WechatOaRoutes.mount(webhooks, io.siyu.wechatoa.WechatOaSettings.fromEnv(s.config().env()),
+        new io.siyu.wechatoa.WechatOaSubscriptions(s.pool(), s.events()));
     io.siyu.wecom.callback.CallbackRoutes.mount(webhooks, s.wecomCallbacks());
   }
 

@@ -17,9 +17,9 @@ import io.siyu.web.ProblemHandler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -186,7 +186,7 @@ public final class Siyu {
         throw new IllegalStateException("stopped while starting");
       }
       instanceId = InstanceId.load(config);
-      database = Database.open(config);
+      database = Database.open(config.database());
       String version = migrateWithRetry();
       log.info("Database ready ({}), schema version {}; this instance is {} (its outbox claims: claimed_by = {})",
           database.isEmbedded() ? "embedded" : "external", version, instanceId,

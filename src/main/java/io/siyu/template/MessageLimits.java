@@ -1,6 +1,6 @@
 package io.siyu.template;
 
-import io.siyu.channel.ChannelEnv;
+import io.siyu.env.Env;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -53,7 +53,7 @@ public record MessageLimits(int smsChars, int wecomBytes, int messageBytes, long
   }
 
   public static MessageLimits fromEnv(Map<String, String> env) {
-    ChannelEnv e = new ChannelEnv(env);
+    Env e = new Env(env);
     return new MessageLimits(
         e.integer("SIYU_TEMPLATE_SMS_MAX_CHARS", DEFAULTS.smsChars, 1, 10_000),
         e.integer("SIYU_TEMPLATE_WECOM_MAX_BYTES", DEFAULTS.wecomBytes, 1, 100_000),

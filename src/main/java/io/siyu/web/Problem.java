@@ -112,4 +112,10 @@ public final class Problem extends RuntimeException {
     extensions.forEach(e -> json.put(e.getKey(), e.getValue()));
     return json;
   }
+
+  /** 503: the feature (a webhook, a channel) exists but this deployment has not set it up. */
+  public static Problem notConfigured(String variable, String what) {
+    return new Problem(503, "not-configured", "Not configured",
+        variable + " is not set: this Siyu does not accept " + what, null);
+  }
 }
