@@ -17,7 +17,6 @@ import io.siyu.outbox.UnsubscribeRoutes;
 import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
-import io.siyu.web.ProblemHandler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -47,11 +46,12 @@ final class Features {
     ImportRoutes.mount(v1, s.imports());
     TokenRoutes.mount(v1, s.tokens());
     AttributeRoutes.mount(v1, s.attributes());
-    ContactRoutes.mount(v1, s.contacts(), s.tags(), s.events());
-    TagRoutes.mount(v1, s.tags());
+    ContactRoutes.mount(v1, s.contacts(), s.tags()::ofContact);
+    TagRoutes.mount(v1, s.tags(), s.contacts());
     SegmentRoutes.mount(v1, s.segments());
-    EventRoutes.mount(v1, s.events());
-    PointsRoutes.mount(v1, s.points(), s.pointsExpiry(), s.recompute());
+    EventRoutes.mount(v1, s.events(), s.contacts());
+    PointsRoutes.mount(v1, s.points(), s.pointsExpiry());
+    io.siyu.loyalty.lifecycle.RecomputeRoutes.mount(v1, s.recompute());
     RightRoutes.mount(v1, s.rights());
     GrowthRoutes.mount(v1, s.growth());
     ReferralRoutes.mount(v1, s.referrals());
@@ -81,7 +81,7 @@ final class Features {
   static void mountLinks(Router links, Services s) {
     links.get("/:code").handler(ctx -> s.links().open(ctx.pathParam("code")).onSuccess(url -> {
       if (url == null) {
-        ctx.fail(io.siyu.web.Problem.notFound("Link " + ctx.pathParam("code")));
+        ctx.fail(io.siyu.problem.Problem.notFound("Link " + ctx.pathParam("code")));
       } else {
         ctx.response().setStatusCode(302).putHeader("Location", io.siyu.web.Locations.uri(url))
             .putHeader("Cache-Control", "no-store").end();

@@ -88,7 +88,7 @@ public final class Services {
     this.tokens = new TokenService(pool);
     this.attributes = new AttributeService(pool);
     this.segments = new SegmentService(pool, attributes);
-    this.contacts = new ContactService(pool, attributes, segments, config.contactDefaults());
+    this.contacts = new ContactService(pool, attributes, segments::condition, config.contactDefaults());
     this.tags = new TagService(pool, segments);
     this.growth = new GrowthService(pool, config.growth(), config.tierReviewMonths());
     this.referrals = new ReferralService(pool, config.referralRegisterPoints(), config.referralFirstOrderShare(),
@@ -197,7 +197,8 @@ public final class Services {
   }
 
   private void openSchedules() throws org.quartz.SchedulerException {
-    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(), Schedules.jobs(config));
+    schedules = Schedules.start(database.jdbc(), config.schedulerName(), config.defaultTimezone(),
+        ScheduledJobs.of(config, recompute, growth, this::journeys), (key, firing) -> journeys.scheduledEntry().run(key, firing));
     schedules.syncJourneys(journeys.registry().all());
   }
 

@@ -12,8 +12,7 @@ import io.siyu.db.Database;
 import io.siyu.db.DatabaseMonitor;
 import io.siyu.db.Migrations;
 import io.siyu.health.HealthRoutes;
-import io.siyu.web.Problem;
-import io.siyu.web.ProblemHandler;
+import io.siyu.problem.Problem;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -132,7 +131,10 @@ public final class Siyu {
     root.route().handler(this::countInFlight);
     root.route().handler(io.siyu.web.UrlGuard::handle);
     ProblemHandler.install(root);
-    HealthRoutes.mount(root, vertx, services::get, metrics);
+    HealthRoutes.mount(root, () -> {
+      Services s = services.get();
+      return s == null ? null : new HealthRoutes.Source(s.database(), s.pool());
+    }, metrics);
     api = Router.router(vertx);
     ProblemHandler.install(api);
     webhooks = Router.router(vertx);

@@ -3,9 +3,8 @@ package io.siyu.contact;
 import io.siyu.attribute.AttributeService;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
-import io.siyu.segment.SegmentService;
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
-import io.siyu.web.Problem;
 import io.siyu.web.Sorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,10 +38,10 @@ public final class ContactService {
 
   private final Pool pool;
   private final AttributeService attributes;
-  private final SegmentService segments;
+  private final SegmentConditions segments;
   private final ContactDefaults defaults;
 
-  public ContactService(Pool pool, AttributeService attributes, SegmentService segments, ContactDefaults defaults) {
+  public ContactService(Pool pool, AttributeService attributes, SegmentConditions segments, ContactDefaults defaults) {
     this.pool = pool;
     this.attributes = attributes;
     this.segments = segments;

@@ -149,7 +149,7 @@ public final class Database implements AutoCloseable {
    * lost and when it is back, and an embedded server that stops is restarted.
    */
   public void watch(Vertx vertx, DatabaseMonitor.Listener listener) {
-    DatabaseMonitor m = new DatabaseMonitor(vertx, this, connectOptions(), listener);
+    DatabaseMonitor m = new DatabaseMonitor(vertx, this::embedded, connectOptions(), listener);
     monitor = m;
     m.start();
   }

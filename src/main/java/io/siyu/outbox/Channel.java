@@ -53,7 +53,7 @@ public interface Channel {
    * receipts keep the default (404).
    */
   default ProviderCallback callback(io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
-    throw io.siyu.web.Problem.notFound("Receipts of channel " + name());
+    throw io.siyu.problem.Problem.notFound("Receipts of channel " + name());
   }
 
   /** Releases what {@link #start} opened; called after the last send has completed. */

@@ -1,6 +1,6 @@
 package io.siyu.outbox;
 
-import io.siyu.contact.TimeZones;
+import io.siyu.locale.TimeZones;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;

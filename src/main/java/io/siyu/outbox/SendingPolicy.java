@@ -1,6 +1,6 @@
 package io.siyu.outbox;
 
-import io.siyu.contact.TimeZones;
+import io.siyu.locale.TimeZones;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;

@@ -1,6 +1,6 @@
 package io.siyu.wechatoa;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.siyu.wechatoa;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -6,7 +6,7 @@ import io.siyu.outbox.Delivery;
 import io.siyu.outbox.ProviderCallback;
 import io.siyu.outbox.Receipt;
 import io.siyu.outbox.Touch;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -2,7 +2,7 @@ package io.siyu.event.webhook;
 
 import io.siyu.event.EventRoutes;
 import io.siyu.event.EventService;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.siyu.web.SiyuSignature;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;

@@ -1,6 +1,6 @@
 package io.siyu.journey.palette;
 
-import io.siyu.journey.EngineSql;
+import io.siyu.journey.step.EngineSql;
 import io.siyu.outbox.Outbox;
 import io.siyu.outbox.TouchRequest;
 import io.siyu.wecom.api.WelcomeMessage;

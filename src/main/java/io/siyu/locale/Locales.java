@@ -1,4 +1,4 @@
-package io.siyu.template;
+package io.siyu.locale;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** Locale tags as templates use them: BCP 47 such as {@code zh-CN} or {@code en}, in canonical case. */
 public final class Locales {
   /** The locale of last resort: Siyu's members are mostly Chinese speakers. */
-  static final String FALLBACK = "zh-CN";
+  public static final String FALLBACK = "zh-CN";
   private static final Pattern TAG = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}");
 
   private Locales() {}
@@ -20,7 +20,7 @@ public final class Locales {
   }
 
   /** The language of a tag: {@code zh} of {@code zh-CN}. */
-  static String language(String tag) {
+  public static String language(String tag) {
     int dash = tag.indexOf('-');
     return dash < 0 ? tag : tag.substring(0, dash);
   }

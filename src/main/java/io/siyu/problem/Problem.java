@@ -1,10 +1,10 @@
-package io.siyu.web;
+package io.siyu.problem;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An error a client caused, carried up to {@link ProblemHandler} and answered as an RFC 9457
+ * An error a client caused, carried up to the failure handler and answered as an RFC 9457
  * problem document. The {@code type} is stable: clients may branch on it.
  */
 public final class Problem extends RuntimeException {

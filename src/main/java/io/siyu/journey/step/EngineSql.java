@@ -1,4 +1,4 @@
-package io.siyu.journey;
+package io.siyu.journey.step;
 
 import io.siyu.db.JdbcSql;
 import java.sql.Connection;
@@ -65,7 +65,7 @@ public final class EngineSql {
     }
   }
 
-  static int update(String sql, Object... params) {
+  public static int update(String sql, Object... params) {
     try {
       return JdbcSql.update(connection(), sql, params);
     } catch (SQLException e) {
@@ -74,7 +74,7 @@ public final class EngineSql {
   }
 
   /** Rows as column → value maps. */
-  static List<Map<String, Object>> query(String sql, Object... params) {
+  public static List<Map<String, Object>> query(String sql, Object... params) {
     try {
       return JdbcSql.query(connection(), sql, params);
     } catch (SQLException e) {

@@ -1,9 +1,10 @@
-package io.siyu.web;
+package io.siyu.app;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.siyu.problem.Problem;
+import io.siyu.web.Bodies;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -41,28 +42,12 @@ public final class ProblemHandler {
             ? new Problem(431, "headers-too-large", "Request header fields too large",
                 "The request's headers are larger than this server reads", null)
             : Problem.badRequest("The request could not be read as HTTP");
-    send(request.response(), problem);
+    Bodies.problem(request.response(), problem);
     request.connection().close();
   }
 
   public static void handle(RoutingContext ctx) {
-    send(ctx.response(), toProblem(ctx));
-  }
-
-  public static void send(HttpServerResponse response, Problem problem) {
-    if (response.ended() || response.closed()) {
-      return;
-    }
-    if (response.headWritten()) {
-      response.reset();
-      return;
-    }
-    if (problem.retryAfterSeconds() > 0) {
-      response.putHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
-    }
-    response.setStatusCode(problem.status())
-        .putHeader("Content-Type", "application/problem+json")
-        .end(problem.toJson().encode());
+    Bodies.problem(ctx.response(), toProblem(ctx));
   }
 
   static Problem toProblem(RoutingContext ctx) {

@@ -1,10 +1,5 @@
-package io.siyu.journey;
+package io.siyu.journey.step;
 
-import io.vertx.core.Future;
-import java.time.ZoneId;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 
 /** Small facts about a running journey instance shared by its steps, and the writes they make on its entry. */
@@ -20,11 +15,6 @@ public final class Journeys {
     return execution.getProcessDefinitionId().split(":")[0];
   }
 
-  /** A contact's time zone by name, the default when it is not a zone Java knows (see TimeZones). */
-  public static ZoneId zone(String name) {
-    return io.siyu.contact.TimeZones.of(name);
-  }
-
   /**
    * The entry's row, found by its unique key rather than by process instance: steps that run while
    * the instance starts (a split, a goal) come before the entry is linked to the instance.
@@ -32,7 +22,7 @@ public final class Journeys {
   private static final String ENTRY = "journey_key = $2 AND contact_id = $3 AND entry_key = $4";
 
   /** Inside the engine's transaction: the A/B branch the entry took. */
-  static void recordBranch(DelegateExecution execution, String branch) {
+  public static void recordBranch(DelegateExecution execution, String branch) {
     EngineSql.update("UPDATE journey_entries SET branch = $1 WHERE " + ENTRY, branch,
         journeyKey(execution), contactId(execution), execution.getVariable("entryKey"));
   }
@@ -47,32 +37,5 @@ public final class Journeys {
   public static long earlierVisits(String processInstanceId, String activityId) {
     return ((Number) EngineSql.query("SELECT count(*) AS n FROM act_hi_actinst WHERE proc_inst_id_ = $1 AND act_id_ = $2 "
         + "AND end_time_ IS NOT NULL", processInstanceId, activityId).get(0).get("n")).longValue();
-  }
-
-  private static final long AWAIT_SECONDS = 30;
-
-  /**
-   * Waits for one of Siyu's (non-blocking) services from an engine or Quartz thread — never the
-   * event loop. A problem the service reports is rethrown as is.
-   */
-  public static <T> T await(Future<T> future) {
-    return await(future, AWAIT_SECONDS);
-  }
-
-  /** The same with a longer patience, for long work (a scheduled recompute over every contact). */
-  public static <T> T await(Future<T> future, long seconds) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("no answer within " + seconds + " s", e);
-    }
   }
 }

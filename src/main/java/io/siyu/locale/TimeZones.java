@@ -1,4 +1,4 @@
-package io.siyu.contact;
+package io.siyu.locale;
 
 import java.time.ZoneId;
 
