@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Reads one channel's block of {@code SIYU_*} environment variables. A blank value counts as
- * unset; every error is an {@link IllegalArgumentException} that names the variable, so a bad
- * deployment says which line of its environment to fix. Secrets are never echoed in messages.
+ * Reads {@code SIYU_*} environment variables, the one idiom for every setting of Siyu (the
+ * application's and each feature's or channel's own block). A blank value counts as unset; every
+ * error is an {@link IllegalArgumentException} that names the variable, so a bad deployment says
+ * which line of its environment to fix. Secrets are never echoed in messages.
  */
 public final class Env {
   private final Map<String, String> env;
@@ -49,6 +50,28 @@ public final class Env {
     }
     throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", got '"
         + raw.get() + "'");
+  }
+
+  public long longValue(String key, long defaultValue, long min, long max) {
+    Optional<String> raw = optional(key);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      long value = Long.parseLong(raw.get());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the allowed range
+    }
+    throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", got '"
+        + raw.get() + "'");
+  }
+
+  /** A path, absolute and normalised (relative ones are taken from the working directory). */
+  public java.nio.file.Path path(String key, String defaultValue) {
+    return java.nio.file.Path.of(string(key, defaultValue)).toAbsolutePath().normalize();
   }
 
   /** An absolute http:// or https:// URL, without a trailing slash. */
