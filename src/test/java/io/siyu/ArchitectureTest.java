@@ -6,12 +6,16 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyP
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The dependency rules of docs/ARCHITECTURE.md, on the compiled main classes: no package depends
  * on itself through others, no class does either, features never reach into {@code app} (the one
- * place that wires them), and the shared base (problems, web, db, env, async) knows no feature.
+ * place that wires them), the shared base (problems, web, db, env, async, locale) knows no feature,
+ * and every dependency points down the package picture drawn in docs/ARCHITECTURE.md.
  */
 class ArchitectureTest {
   private static final JavaClasses MAIN = new ClassFileImporter()
@@ -49,6 +54,60 @@ class ArchitectureTest {
   void theBaseKnowsNoFeature() {
     noClasses().that().resideInAnyPackage(BASE).should().dependOnClassesThat(
         resideInAPackage("io.siyu..").and(not(resideInAnyPackage(BASE)))).check(MAIN);
+  }
+
+  /**
+   * The picture in docs/ARCHITECTURE.md is the rule: each of its rows names packages, and a class
+   * may use only packages of rows below its own. So the picture cannot drift from the code.
+   */
+  @Test
+  void everyDependencyPointsDownThePicture() throws IOException {
+    Map<String, Integer> row = pictureRows();
+    Set<String> unplaced = new TreeSet<>();
+    Set<String> upward = new TreeSet<>();
+    for (JavaClass c : MAIN) {
+      String from = relative(c.getPackageName());
+      if (!row.containsKey(from)) {
+        unplaced.add(from);
+        continue;
+      }
+      for (Dependency d : c.getDirectDependenciesFromSelf()) {
+        JavaClass target = d.getTargetClass().getBaseComponentType();
+        String to = relative(target.getPackageName());
+        if (target.getPackageName().startsWith("io.siyu.") && !to.equals(from)
+            && row.getOrDefault(to, -1) <= row.get(from)) {
+          upward.add(topLevel(c) + " -> " + topLevel(target));
+        }
+      }
+    }
+    assertEquals(Set.of(), unplaced, "packages missing from the picture in docs/ARCHITECTURE.md");
+    assertEquals(Set.of(), upward, "dependencies on a package in the same row of the picture or above");
+  }
+
+  /** Package (relative to io.siyu) to its row in the picture, counted from the top. */
+  private static Map<String, Integer> pictureRows() throws IOException {
+    String doc = Files.readString(Path.of("docs/ARCHITECTURE.md"));
+    int section = doc.indexOf("## Packages and the directions they may depend");
+    int open = doc.indexOf("```\n", section) + 4;
+    String picture = doc.substring(open, doc.indexOf("```", open));
+    Map<String, Integer> rows = new HashMap<>();
+    int n = 0;
+    for (String line : picture.split("\n")) {
+      if (line.isBlank() || line.contains("═")) {
+        continue;
+      }
+      for (String name : line.split("—")[0].trim().split("\\s+")) {
+        assertTrue(name.matches("[a-z][a-z.]*"), "not a package name in the picture: " + name);
+        rows.put(name, n);
+      }
+      n++;
+    }
+    assertTrue(rows.size() > 10, "the picture was not found in docs/ARCHITECTURE.md");
+    return rows;
+  }
+
+  private static String relative(String packageName) {
+    return packageName.startsWith("io.siyu.") ? packageName.substring("io.siyu.".length()) : packageName;
   }
 
   /** Classes (nested ones counted with the class they sit in) depend on each other in one direction too. */
