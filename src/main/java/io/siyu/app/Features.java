@@ -6,19 +6,17 @@ import io.siyu.auth.TokenRoutes;
 import io.siyu.contact.ContactRoutes;
 import io.siyu.event.EventRoutes;
 import io.siyu.imports.ImportRoutes;
-import io.siyu.inbound.InboundWebhooks;
 import io.siyu.journey.JourneyRoutes;
 import io.siyu.loyalty.growth.GrowthRoutes;
 import io.siyu.loyalty.points.PointsRoutes;
 import io.siyu.loyalty.referral.ReferralRoutes;
-import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.loyalty.rights.RightRoutes;
 import io.siyu.outbox.ReceiptRoutes;
 import io.siyu.outbox.TouchRoutes;
 import io.siyu.outbox.UnsubscribeRoutes;
+import io.siyu.schedule.ScheduleRoutes;
 import io.siyu.segment.SegmentRoutes;
 import io.siyu.tag.TagRoutes;
-import io.siyu.web.ProblemHandler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -48,11 +46,12 @@ final class Features {
     ImportRoutes.mount(v1, s.imports());
     TokenRoutes.mount(v1, s.tokens());
     AttributeRoutes.mount(v1, s.attributes());
-    ContactRoutes.mount(v1, s.contacts(), s.tags(), s.events());
-    TagRoutes.mount(v1, s.tags());
+    ContactRoutes.mount(v1, s.contacts(), s.tags()::ofContact);
+    TagRoutes.mount(v1, s.tags(), s.contacts());
     SegmentRoutes.mount(v1, s.segments());
-    EventRoutes.mount(v1, s.events());
-    PointsRoutes.mount(v1, s.points(), s.pointsExpiry(), s.recompute());
+    EventRoutes.mount(v1, s.events(), s.contacts());
+    PointsRoutes.mount(v1, s.points(), s.pointsExpiry());
+    io.siyu.loyalty.lifecycle.RecomputeRoutes.mount(v1, s.recompute());
     RightRoutes.mount(v1, s.rights());
     GrowthRoutes.mount(v1, s.growth());
     ReferralRoutes.mount(v1, s.referrals());
@@ -71,7 +70,10 @@ final class Features {
   static void mountWebhooks(Router webhooks, Services s) {
     ReceiptRoutes.mount(webhooks, s.channels(), s.receipts());
     UnsubscribeRoutes.mount(webhooks, s.unsubscribes());
-    InboundWebhooks.mount(webhooks, s.config(), s.events(), s.pool());
+    io.siyu.event.webhook.EventWebhookRoutes.mount(webhooks,
+        io.siyu.event.webhook.EventWebhookSettings.fromEnv(s.config().env()), s.events(), s.config().bodyLimitBytes());
+    io.siyu.wechatoa.WechatOaRoutes.mount(webhooks, io.siyu.wechatoa.WechatOaSettings.fromEnv(s.config().env()),
+        new io.siyu.wechatoa.WechatOaSubscriptions(s.pool(), s.events()));
     io.siyu.wecom.callback.CallbackRoutes.mount(webhooks, s.wecomCallbacks());
   }
 
@@ -79,7 +81,7 @@ final class Features {
   static void mountLinks(Router links, Services s) {
     links.get("/:code").handler(ctx -> s.links().open(ctx.pathParam("code")).onSuccess(url -> {
       if (url == null) {
-        ctx.fail(io.siyu.web.Problem.notFound("Link " + ctx.pathParam("code")));
+        ctx.fail(io.siyu.problem.Problem.notFound("Link " + ctx.pathParam("code")));
       } else {
         ctx.response().setStatusCode(302).putHeader("Location", io.siyu.web.Locations.uri(url))
             .putHeader("Cache-Control", "no-store").end();

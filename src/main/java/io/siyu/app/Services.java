@@ -9,10 +9,9 @@ import io.siyu.imports.ImportService;
 import io.siyu.loyalty.growth.GrowthService;
 import io.siyu.loyalty.lifecycle.Recompute;
 import io.siyu.loyalty.points.PointsEarning;
-import io.siyu.loyalty.referral.ReferralService;
-import io.siyu.schedule.Schedules;
 import io.siyu.loyalty.points.PointsExpiry;
 import io.siyu.loyalty.points.PointsService;
+import io.siyu.loyalty.referral.ReferralService;
 import io.siyu.loyalty.rights.RightService;
 import io.siyu.outbox.Channels;
 import io.siyu.outbox.Dispatcher;
@@ -20,6 +19,7 @@ import io.siyu.outbox.Receipts;
 import io.siyu.outbox.TouchService;
 import io.siyu.outbox.TrackedLinks;
 import io.siyu.outbox.Unsubscribes;
+import io.siyu.schedule.Schedules;
 import io.siyu.segment.SegmentService;
 import io.siyu.tag.TagService;
 import io.vertx.core.Future;
@@ -67,7 +67,7 @@ public final class Services {
   private final TouchService touches;
   private final io.siyu.template.TemplateService templates;
   /** The WeCom channel's client, shared by the callback handlers below; null when WeCom's API is not configured. */
-  private final io.siyu.channel.wecom.WecomClient wecom;
+  private final io.siyu.wecom.api.WecomClient wecom;
   // CallbackHandler: change_external_chat
   private final io.siyu.wecom.chat.GroupChatCallbacks groupChatCallbacks;
   // CallbackHandler: change_external_tag
@@ -88,19 +88,25 @@ public final class Services {
     this.tokens = new TokenService(pool);
     this.attributes = new AttributeService(pool);
     this.segments = new SegmentService(pool, attributes);
-    this.contacts = new ContactService(pool, attributes, segments, config);
+    this.contacts = new ContactService(pool, attributes, segments::condition, config.contactDefaults());
     this.tags = new TagService(pool, segments);
     this.growth = new GrowthService(pool, config.growth(), config.tierReviewMonths());
     this.referrals = new ReferralService(pool, config.referralRegisterPoints(), config.referralFirstOrderShare(),
         config.pointsValidityMonths());
     this.events = new EventService(pool, contacts, attributes, growth,
-        new PointsEarning(config.earning(), config.pointsValidityMonths()), referrals, config);
-    this.imports = new ImportService(vertx, pool, database.jdbc(), attributes, config);
+        new PointsEarning(config.earning(), config.pointsValidityMonths()), referrals,
+        new EventService.Settings(config.contactDefaults(), config.lifecycle(), config.eventsCreateUnknownContacts()));
+    this.imports = new ImportService(vertx, pool, database.jdbc(), attributes,
+        new ImportService.Settings(config.dataDir().resolve("imports"), config.importMaxBytes(), config.contactDefaults()));
     this.points = new PointsService(pool, config.pointsValidityMonths());
     this.pointsExpiry = new PointsExpiry(pool, config.pointsExpiryNoticeDays());
     this.rights = new RightService(pool);
     this.recompute = new Recompute(pool, config.lifecycle(), pointsExpiry, rights);
-    this.channels = Channels.load(vertx, config, metrics);
+    // one WeCom client for the channel and every WeCom feature: one access token cache, one pace
+    this.wecom = io.siyu.wecom.api.WecomSettings.fromEnv(config.env())
+        .map(settings -> io.siyu.wecom.api.WecomClient.create(vertx, settings)).orElse(null);
+    this.channels = Channels.load(new io.siyu.outbox.ChannelContext(vertx, config.env(), config.outbox()), metrics,
+        java.util.List.of(new io.siyu.channel.wecom.WecomChannel(wecom)));
     this.links = new TrackedLinks(pool, events, config.outbox().publicUrl());
     this.unsubscribes = new Unsubscribes(pool, config.outbox().publicUrl());
     this.templates = io.siyu.template.TemplateService.start(vertx, pool, config.templatesDir(),
@@ -120,8 +126,6 @@ public final class Services {
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes, instanceId);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
-    // the WeCom channel's own client: one access token cache and one pace for every call to WeCom
-    this.wecom = channels.get("wecom") instanceof io.siyu.channel.wecom.WecomChannel channel ? channel.client() : null;
     this.groupChatCallbacks = new io.siyu.wecom.chat.GroupChatCallbacks(pool, events, wecom);
     this.corpTagCallbacks = new io.siyu.wecom.tag.CorpTagCallbacks(pool, tags, wecom);
     this.groupChats = new io.siyu.wecom.chat.GroupChats(pool, config.defaultTimezone());
@@ -129,7 +133,7 @@ public final class Services {
     this.tagPushes = new io.siyu.wecom.tag.TagPushes(vertx, pool, wecom,
         io.siyu.wecom.tag.TagPushSettings.fromEnv(config.env())).start();
     // reading customers and making channel codes need the customer-contact app (SIYU_WECOM_SECRET)
-    io.siyu.channel.wecom.WecomClient wecomContact = wecom != null && wecom.customerContactConfigured() ? wecom : null;
+    io.siyu.wecom.api.WecomClient wecomContact = wecom != null && wecom.customerContactConfigured() ? wecom : null;
     this.channelCodes = new io.siyu.wecom.channelcode.ChannelCodeService(vertx, pool, database.jdbc(), tags,
         this::journeys, wecomContact, config.env());
     this.channelCodeStatistics = new io.siyu.wecom.channelcode.ChannelCodeStatistics(pool, channelCodes,
@@ -193,7 +197,8 @@ public final class Services {
   }
 
   private void openSchedules() throws org.quartz.SchedulerException {
-    schedules = Schedules.start(database.jdbc(), this, config.schedulerName(), config.defaultTimezone(), Schedules.jobs(config));
+    schedules = Schedules.start(database.jdbc(), config.schedulerName(), config.defaultTimezone(),
+        ScheduledJobs.of(config, recompute, growth, this::journeys), (key, firing) -> journeys.scheduledEntry().run(key, firing));
     schedules.syncJourneys(journeys.registry().all());
   }
 
@@ -223,7 +228,7 @@ public final class Services {
   /** Message templates: rendering for the dispatcher, and the files loaded at start. */
   public io.siyu.template.TemplateService templates() { return templates; }
   /** The WeCom server API client, or null when WeCom is not configured. */
-  public io.siyu.channel.wecom.WecomClient wecom() { return wecom; }
+  public io.siyu.wecom.api.WecomClient wecom() { return wecom; }
   // CallbackHandler: change_external_chat
   public io.siyu.wecom.chat.GroupChatCallbacks groupChatCallbacks() { return groupChatCallbacks; }
   // CallbackHandler: change_external_tag

@@ -12,14 +12,13 @@ import io.siyu.db.Database;
 import io.siyu.db.DatabaseMonitor;
 import io.siyu.db.Migrations;
 import io.siyu.health.HealthRoutes;
-import io.siyu.web.Problem;
-import io.siyu.web.ProblemHandler;
+import io.siyu.problem.Problem;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -132,7 +131,10 @@ public final class Siyu {
     root.route().handler(this::countInFlight);
     root.route().handler(io.siyu.web.UrlGuard::handle);
     ProblemHandler.install(root);
-    HealthRoutes.mount(root, vertx, services::get, metrics);
+    HealthRoutes.mount(root, () -> {
+      Services s = services.get();
+      return s == null ? null : new HealthRoutes.Source(s.database(), s.pool());
+    }, metrics);
     api = Router.router(vertx);
     ProblemHandler.install(api);
     webhooks = Router.router(vertx);
@@ -186,7 +188,7 @@ public final class Siyu {
         throw new IllegalStateException("stopped while starting");
       }
       instanceId = InstanceId.load(config);
-      database = Database.open(config);
+      database = Database.open(config.database());
       String version = migrateWithRetry();
       log.info("Database ready ({}), schema version {}; this instance is {} (its outbox claims: claimed_by = {})",
           database.isEmbedded() ? "embedded" : "external", version, instanceId,

@@ -1,7 +1,7 @@
 package io.siyu.attribute;
 
 import io.siyu.db.Rows;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.siyu.auth;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

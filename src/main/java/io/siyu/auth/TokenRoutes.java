@@ -1,8 +1,8 @@
 package io.siyu.auth;
 
+import io.siyu.problem.Problem;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
-import io.siyu.web.Problem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 

@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * at most the {@code siyu_} marker and four more characters ({@link TokenStrength#shownPrefix}).
  */
 public final class TokenService {
-  public static final String PREFIX = "siyu_";
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Recently verified tokens; a revoke on this instance evicts at once, others within the TTL. */
   private static final long CACHE_MILLIS = 5_000;
@@ -45,7 +44,7 @@ public final class TokenService {
   public static String newSecret() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return TokenStrength.PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   static byte[] hash(String token) {

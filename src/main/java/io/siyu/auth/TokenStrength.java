@@ -12,6 +12,9 @@ package io.siyu.auth;
  * without being random. {@code openssl rand -base64 32} (about 256 bits) is what to use.
  */
 public final class TokenStrength {
+  /** What every token Siyu makes starts with (so a leaked one is easy to find in code and logs). */
+  public static final String PREFIX = "siyu_";
+
   /** The least a bootstrap token must carry. */
   public static final int MIN_BITS = 128;
   static final int MIN_DISTINCT = 10;
@@ -67,7 +70,7 @@ public final class TokenStrength {
    * shown part never brings a guess within reach. Null otherwise.
    */
   static String shownPrefix(String token) {
-    int end = (token.startsWith(TokenService.PREFIX) ? TokenService.PREFIX.length() : 0) + SHOWN;
+    int end = (token.startsWith(PREFIX) ? PREFIX.length() : 0) + SHOWN;
     if (token.length() <= end || weakness(token.substring(end)) != null) {
       return null;
     }

@@ -2,8 +2,8 @@ package io.siyu.contact;
 
 import io.siyu.attribute.AttributeDefinition;
 import io.siyu.attribute.AttributeValues;
+import io.siyu.problem.Problem;
 import io.siyu.web.JsonValues;
-import io.siyu.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -154,7 +154,7 @@ public record ContactInput(Map<String, Object> columns, JsonObject attributes, J
 
   /** A BCP 47 language tag such as zh-CN or en, in its canonical case. */
   private static String locale(String s) {
-    String tag = io.siyu.template.Locales.canonical(s.trim());
+    String tag = io.siyu.locale.Locales.canonical(s.trim());
     if (tag == null) {
       throw new IllegalArgumentException("must be a language tag such as zh-CN or en");
     }

@@ -1,8 +1,8 @@
 package io.siyu.contact;
 
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Params;
-import io.siyu.web.Problem;
 import io.vertx.core.MultiMap;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;

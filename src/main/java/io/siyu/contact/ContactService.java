@@ -1,13 +1,11 @@
 package io.siyu.contact;
 
-import io.siyu.db.Rows;
-import io.siyu.app.Config;
 import io.siyu.attribute.AttributeService;
+import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
-import io.siyu.segment.SegmentService;
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,19 +38,19 @@ public final class ContactService {
 
   private final Pool pool;
   private final AttributeService attributes;
-  private final SegmentService segments;
-  private final Config config;
+  private final SegmentConditions segments;
+  private final ContactDefaults defaults;
 
-  public ContactService(Pool pool, AttributeService attributes, SegmentService segments, Config config) {
+  public ContactService(Pool pool, AttributeService attributes, SegmentConditions segments, ContactDefaults defaults) {
     this.pool = pool;
     this.attributes = attributes;
     this.segments = segments;
-    this.config = config;
+    this.defaults = defaults;
   }
 
   /** Country code assumed for mobiles typed without one. */
   public String countryCode() {
-    return config.defaultCountryCode();
+    return defaults.countryCode();
   }
 
   /** The result of an upsert: the contact as stored, and whether it was new. */
@@ -60,7 +58,7 @@ public final class ContactService {
 
   /** Validates a request body against the current attribute declarations. */
   public Future<ContactInput> parse(JsonObject body) {
-    return attributes.catalog().map(catalog -> ContactInput.parse(body, catalog, config.defaultCountryCode()));
+    return attributes.catalog().map(catalog -> ContactInput.parse(body, catalog, defaults.countryCode()));
   }
 
   public Future<Upserted> upsert(JsonObject body) {
@@ -117,7 +115,7 @@ public final class ContactService {
     String[] wanted = externalUserIds.stream().distinct().sorted().toArray(String[]::new);
     return byExternalUserId(conn, FIND_BY_EXTERNAL_USERID, Tuple.of(wanted), ids)
         .compose(v -> ids.size() == wanted.length ? Future.succeededFuture()
-            : byExternalUserId(conn, CREATE_BY_EXTERNAL_USERID, Tuple.of(missing(wanted, ids), config.defaultTimezone()), ids))
+            : byExternalUserId(conn, CREATE_BY_EXTERNAL_USERID, Tuple.of(missing(wanted, ids), defaults.timezone()), ids))
         // another transaction made some of them meanwhile: they are committed now, find them
         .compose(v -> ids.size() == wanted.length ? Future.succeededFuture()
             : byExternalUserId(conn, FIND_BY_EXTERNAL_USERID, Tuple.of(missing(wanted, ids)), ids))
@@ -190,7 +188,7 @@ public final class ContactService {
     vals.add("jsonb_strip_nulls(" + p.add(in.consent() == null ? new JsonObject() : in.consent()) + "::jsonb)");
     if (!in.columns().containsKey("timezone")) {
       cols.add("timezone");
-      vals.add(p.add(config.defaultTimezone()));
+      vals.add(p.add(defaults.timezone()));
     }
     String sql = "INSERT INTO contacts AS c (" + String.join(", ", cols) + ") VALUES ("
         + String.join(", ", vals) + ")" + (orNothing ? " ON CONFLICT DO NOTHING" : "") + " RETURNING " + ContactRows.COLUMNS;

@@ -2,7 +2,6 @@ package io.siyu.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.siyu.app.Config;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -34,21 +33,28 @@ public final class Database implements AutoCloseable {
     this.jdbc = jdbcPool(coordinates, poolSize);
   }
 
+  /**
+   * Where the database is: {@code url} an external server ({@code SIYU_DB_URL}), or null for the
+   * embedded one with its files under {@code dataDir/postgres} on {@code embeddedPort} (0: any free
+   * port); {@code poolSize} the reactive pool's size, which the JDBC pool takes half of.
+   */
+  public record Settings(String url, Path dataDir, int embeddedPort, int poolSize) {}
+
   /** Blocking: starts the embedded server when needed. Call from a worker thread or main. */
-  public static Database open(Config config) {
-    if (config.dbUrl() != null) {
-      return new Database(null, DbCoordinates.parse(config.dbUrl()), config.dbPoolSize());
+  public static Database open(Settings settings) {
+    if (settings.url() != null) {
+      return new Database(null, DbCoordinates.parse(settings.url()), settings.poolSize());
     }
-    Path dir = config.dataDir().resolve("postgres");
+    Path dir = settings.dataDir().resolve("postgres");
     EmbeddedServer server;
     try {
-      server = EmbeddedServer.start(dir, config.embeddedDbPort());
+      server = EmbeddedServer.start(dir, settings.embeddedPort());
     } catch (IOException e) {
       throw new IllegalStateException("Could not start the embedded PostgreSQL under " + dir
           + ": " + e.getMessage(), e);
     }
     DbCoordinates c = new DbCoordinates("localhost", server.port(), "postgres", "postgres", "");
-    return new Database(server, c, config.dbPoolSize());
+    return new Database(server, c, settings.poolSize());
   }
 
   private static HikariDataSource jdbcPool(DbCoordinates c, int poolSize) {
@@ -143,7 +149,7 @@ public final class Database implements AutoCloseable {
    * lost and when it is back, and an embedded server that stops is restarted.
    */
   public void watch(Vertx vertx, DatabaseMonitor.Listener listener) {
-    DatabaseMonitor m = new DatabaseMonitor(vertx, this, connectOptions(), listener);
+    DatabaseMonitor m = new DatabaseMonitor(vertx, this::embedded, connectOptions(), listener);
     monitor = m;
     m.start();
   }

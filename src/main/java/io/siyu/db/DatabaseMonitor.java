@@ -38,7 +38,8 @@ public final class DatabaseMonitor {
 
   private final Vertx vertx;
   private final Context context;
-  private final Database database;
+  /** The embedded server as it is now (null for an external database). */
+  private final java.util.function.Supplier<EmbeddedServer> embedded;
   private final Listener listener;
   private final PgConnectOptions probeOptions;
   private volatile boolean available = true;
@@ -54,10 +55,11 @@ public final class DatabaseMonitor {
   /** The listener's calls, in order: a return is handled only after the loss before it. */
   private Future<Void> transitions = Future.succeededFuture();
 
-  DatabaseMonitor(Vertx vertx, Database database, PgConnectOptions options, Listener listener) {
+  DatabaseMonitor(Vertx vertx, java.util.function.Supplier<EmbeddedServer> embedded, PgConnectOptions options,
+      Listener listener) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.database = database;
+    this.embedded = embedded;
     this.listener = listener;
     this.probeOptions = new PgConnectOptions(options).setCachePreparedStatements(false);
   }
@@ -70,7 +72,7 @@ public final class DatabaseMonitor {
   void start() {
     context.runOnContext(v -> {
       timer = vertx.setPeriodic(PROBE_MS, id -> tick());
-      watch(database.embedded());
+      watch(embedded.get());
     });
   }
 

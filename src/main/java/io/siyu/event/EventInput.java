@@ -2,8 +2,8 @@ package io.siyu.event;
 
 import io.siyu.attribute.AttributeDefinition;
 import io.siyu.contact.ContactInput;
+import io.siyu.problem.Problem;
 import io.siyu.web.JsonValues;
-import io.siyu.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;

@@ -1,10 +1,11 @@
 package io.siyu.event;
 
 import io.siyu.auth.Access;
+import io.siyu.contact.ContactService;
+import io.siyu.problem.Problem;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
 import io.siyu.web.Params;
-import io.siyu.web.Problem;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,12 +20,18 @@ import java.util.List;
 public final class EventRoutes {
   private EventRoutes() {}
 
-  public static void mount(Router api, EventService events) {
+  public static void mount(Router api, EventService events, ContactService contacts) {
     api.post("/events").handler(Access.INGEST).handler(postOne(events));
     api.post("/events/batch").handler(Access.INGEST).handler(postBatch(events));
     api.get("/events").handler(Access.READ).handler(ctx -> list(ctx, events));
     api.get("/events/:key").handler(Access.READ).handler(ctx ->
         events.get(ctx.pathParam("key")).onSuccess(e -> Bodies.ok(ctx, e)).onFailure(ctx::fail));
+    api.get("/contacts/:id/events").handler(Access.READ).handler(ctx -> {
+      long id = Bodies.id(ctx, "id", "Contact");
+      Page page = Page.of(ctx, EventService.SORTS);
+      contacts.get(id).compose(c -> events.ofContact(id, page))
+          .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
+    });
   }
 
   /**

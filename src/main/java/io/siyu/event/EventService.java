@@ -1,17 +1,18 @@
 package io.siyu.event;
 
+import io.siyu.attribute.AttributeService;
+import io.siyu.contact.ContactDefaults;
+import io.siyu.contact.ContactService;
 import io.siyu.db.GenericPlans;
 import io.siyu.db.Rows;
-import io.siyu.app.Config;
-import io.siyu.attribute.AttributeService;
-import io.siyu.contact.ContactService;
 import io.siyu.db.SqlParams;
 import io.siyu.loyalty.growth.GrowthService;
+import io.siyu.loyalty.lifecycle.LifecycleRules;
 import io.siyu.loyalty.points.PointsEarning;
 import io.siyu.loyalty.referral.ReferralService;
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,18 +64,25 @@ public final class EventService {
   private final GrowthService growth;
   private final PointsEarning earning;
   private final ReferralService referrals;
-  private final Config config;
+  private final Settings settings;
 
   public EventService(Pool pool, ContactService contacts, AttributeService attributes, GrowthService growth,
-      PointsEarning earning, ReferralService referrals, Config config) {
+      PointsEarning earning, ReferralService referrals, Settings settings) {
     this.pool = pool;
     this.contacts = contacts;
     this.attributes = attributes;
     this.growth = growth;
     this.earning = earning;
     this.referrals = referrals;
-    this.config = config;
+    this.settings = settings;
   }
+
+  /**
+   * What ingestion reads of the configuration: the contact defaults, the lifecycle rules that
+   * restage a contact whose aggregates moved, and whether an unknown identity creates its contact
+   * ({@code SIYU_EVENTS_UNKNOWN_CONTACT}).
+   */
+  public record Settings(ContactDefaults defaults, LifecycleRules lifecycle, boolean createUnknownContacts) {}
 
   /** One stored event and whether this request stored it or it had been stored before. */
   public record Stored(JsonObject event, boolean duplicate) {}
@@ -86,7 +94,7 @@ public final class EventService {
       List<EventInput> inputs = new ArrayList<>();
       for (int i = 0; i < raw.size(); i++) {
         inputs.add(EventInput.parse(raw.get(i), batch ? "events[" + i + "]." : "", catalog,
-            config.defaultCountryCode(), errors));
+            settings.defaults().countryCode(), errors));
       }
       if (!errors.isEmpty()) {
         return Future.failedFuture(Problem.invalid(errors));
@@ -149,7 +157,7 @@ public final class EventService {
         .compose(v -> referrals.apply(conn, inserted.values()))
         .compose(referralEvents -> growth.apply(conn, java.util.stream.Stream.concat(
             java.util.Arrays.stream(eventIds), java.util.Arrays.stream(referralEvents)).toArray(Long[]::new)))
-        .compose(v -> config.lifecycle().recompute(conn, scope, p))
+        .compose(v -> settings.lifecycle().recompute(conn, scope, p))
         .mapEmpty();
   }
 
@@ -189,7 +197,7 @@ public final class EventService {
       int first = indexes.get(0);
       String field = (batch ? "events[" + first + "]." : "") + "contact";
       chain = chain.compose(v -> contacts.resolve(conn, inputs.get(first).contact(),
-              config.eventsCreateUnknownContacts(), field))
+              settings.createUnknownContacts(), field))
           .map(id -> {
             indexes.forEach(i -> ids.put(i, id));
             return null;

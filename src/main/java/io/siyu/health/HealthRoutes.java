@@ -1,12 +1,12 @@
 package io.siyu.health;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.siyu.app.Services;
-import io.vertx.core.Vertx;
+import io.siyu.db.Database;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
 import java.util.function.Supplier;
 
 /**
@@ -18,12 +18,16 @@ import java.util.function.Supplier;
 public final class HealthRoutes {
   private HealthRoutes() {}
 
-  public static void mount(Router root, Vertx vertx, Supplier<Services> services, PrometheusMeterRegistry registry) {
-    root.get("/health").handler(ctx -> health(ctx, vertx, services.get()));
+  /** What health looks at, once the database is open. */
+  public record Source(Database database, Pool pool) {}
+
+  /** {@code source} answers null while Siyu is still starting. */
+  public static void mount(Router root, Supplier<Source> source, PrometheusMeterRegistry registry) {
+    root.get("/health").handler(ctx -> health(ctx, source.get()));
     root.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
   }
 
-  private static void health(RoutingContext ctx, Vertx vertx, Services s) {
+  private static void health(RoutingContext ctx, Source s) {
     if (s == null) {
       reply(ctx, 503, new JsonObject().put("status", "DOWN").put("database", "STARTING"));
       return;

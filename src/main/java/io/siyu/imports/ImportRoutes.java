@@ -2,10 +2,9 @@ package io.siyu.imports;
 
 import io.siyu.auth.Access;
 import io.siyu.auth.Principal;
+import io.siyu.problem.Problem;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
-import io.siyu.web.Problem;
-import io.siyu.web.ProblemHandler;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -130,6 +129,6 @@ public final class ImportRoutes {
   /** Answers without reading the rest of the body, and closes the connection so it is not read either. */
   private static void reject(RoutingContext ctx, Problem problem) {
     ctx.response().putHeader("Connection", "close");
-    ProblemHandler.send(ctx.response(), problem);
+    Bodies.problem(ctx.response(), problem);
   }
 }

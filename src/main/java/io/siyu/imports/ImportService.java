@@ -1,18 +1,18 @@
 package io.siyu.imports;
 
-import io.siyu.db.Rows;
-import io.siyu.app.Config;
-import io.siyu.db.Table;
 import io.siyu.attribute.AttributeService;
+import io.siyu.contact.ContactDefaults;
+import io.siyu.db.Rows;
+import io.siyu.db.Table;
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.WriteStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -45,19 +45,25 @@ public final class ImportService {
   private final Pool pool;
   private final DataSource jdbc;
   private final AttributeService attributes;
-  private final Config config;
+  private final Settings settings;
   private final Path dir;
   private final ExecutorService runner;
   private final Table table;
   private final ImportRejections rejections;
 
-  public ImportService(Vertx vertx, Pool pool, DataSource jdbc, AttributeService attributes, Config config) {
+  /**
+   * Where uploads are kept ({@code SIYU_DATA_DIR/imports}), the largest accepted
+   * ({@code SIYU_IMPORT_MAX_BYTES}), and the defaults of the contacts they create.
+   */
+  public record Settings(Path dir, long maxBytes, ContactDefaults defaults) {}
+
+  public ImportService(Vertx vertx, Pool pool, DataSource jdbc, AttributeService attributes, Settings settings) {
     this.vertx = vertx;
     this.pool = pool;
     this.jdbc = jdbc;
     this.attributes = attributes;
-    this.config = config;
-    this.dir = config.dataDir().resolve("imports");
+    this.settings = settings;
+    this.dir = settings.dir();
     this.table = new Table(pool, "imports", COLUMNS, "Import", ImportService::toJson);
     this.rejections = new ImportRejections(pool);
     this.runner = Executors.newFixedThreadPool(2, r -> {
@@ -72,7 +78,7 @@ public final class ImportService {
   }
 
   long maxBytes() {
-    return config.importMaxBytes();
+    return settings.maxBytes();
   }
 
   Vertx vertx() {
@@ -117,7 +123,7 @@ public final class ImportService {
 
   private void submit(long id, Path file, ImportFormat format) {
     attributes.catalog().onSuccess(catalog -> runner.submit(new ImportJob(id, file, format, jdbc, catalog,
-        config.defaultCountryCode(), config.defaultTimezone(), () -> log.debug("Import {} left its runner", id))));
+        settings.defaults().countryCode(), settings.defaults().timezone(), () -> log.debug("Import {} left its runner", id))));
   }
 
   /** Picks up jobs a previous run of this instance accepted but did not finish (their file is here). */

@@ -1,5 +1,7 @@
 package io.siyu.journey;
 
+import io.siyu.journey.step.EngineSql;
+import io.siyu.journey.step.Journeys;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;
 import java.util.List;
@@ -49,6 +51,6 @@ public final class Contacts implements ExecutionListener {
 
   public ZoneId zone(long contactId) {
     List<Map<String, Object>> rows = EngineSql.query("SELECT timezone FROM contacts WHERE id = $1", contactId);
-    return Journeys.zone(rows.isEmpty() ? null : (String) rows.get(0).get("timezone"));
+    return io.siyu.locale.TimeZones.of(rows.isEmpty() ? null : (String) rows.get(0).get("timezone"));
   }
 }

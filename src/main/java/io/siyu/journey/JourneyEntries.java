@@ -1,5 +1,6 @@
 package io.siyu.journey;
 
+import io.siyu.journey.step.EngineSql;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;

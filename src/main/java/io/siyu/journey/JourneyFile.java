@@ -33,8 +33,6 @@ import org.camunda.bpm.model.bpmn.instance.TimeDate;
 import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
-import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
-import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
 /**
@@ -97,7 +95,7 @@ public final class JourneyFile {
     if (starts.size() != 1) {
       problems.add(Trigger.problem(process.getId(), "a journey has exactly one start event at the top level, this one has " + starts.size()));
     } else {
-      trigger = Trigger.read(starts.get(0).getId(), properties(starts.get(0)), problems);
+      trigger = Trigger.read(starts.get(0).getId(), BpmnProperties.of(starts.get(0)), problems);
     }
     List<JourneyReferences.Reference> references = new ArrayList<>();
     if (trigger != null && trigger.segmentId() != null) {
@@ -196,10 +194,10 @@ public final class JourneyFile {
     Map<String, Message> messages = new HashMap<>();
     model.getModelElementsByType(Message.class).forEach(m -> messages.put(m.getName(), m));
     List<BaseElement> marked = new ArrayList<>();
-    model.getModelElementsByType(CatchEvent.class).stream().filter(e -> properties(e).containsKey(Palette.EVENT)).forEach(marked::add);
-    model.getModelElementsByType(ReceiveTask.class).stream().filter(e -> properties(e).containsKey(Palette.EVENT)).forEach(marked::add);
+    model.getModelElementsByType(CatchEvent.class).stream().filter(e -> BpmnProperties.of(e).containsKey(Palette.EVENT)).forEach(marked::add);
+    model.getModelElementsByType(ReceiveTask.class).stream().filter(e -> BpmnProperties.of(e).containsKey(Palette.EVENT)).forEach(marked::add);
     for (BaseElement element : marked) {
-      String type = properties(element).get(Palette.EVENT).trim();
+      String type = BpmnProperties.of(element).get(Palette.EVENT).trim();
       if (element instanceof StartEvent s && s.getParentElement() instanceof Process) {
         continue; // the journey's own trigger, read above
       }
@@ -235,7 +233,7 @@ public final class JourneyFile {
 
   /** {@code siyu.match} on a wait: the properties the awaited event must carry. */
   private static JsonObject matchOf(BaseElement element, List<JsonObject> problems) {
-    String raw = properties(element).get(Palette.MATCH);
+    String raw = BpmnProperties.of(element).get(Palette.MATCH);
     if (raw == null || raw.isBlank()) {
       return new JsonObject();
     }
@@ -255,7 +253,7 @@ public final class JourneyFile {
   /** {@code siyu.task=sendWindow} on an intermediate catch event: a timer to when the contact's send window opens. */
   private static void completeSendWindows(BpmnModelInstance model, List<JsonObject> problems) {
     for (IntermediateCatchEvent e : model.getModelElementsByType(IntermediateCatchEvent.class)) {
-      Map<String, String> p = properties(e);
+      Map<String, String> p = BpmnProperties.of(e);
       if (!Palette.SEND_WINDOW.equals(p.get(Palette.TASK))) {
         continue;
       }
@@ -310,7 +308,7 @@ public final class JourneyFile {
   private static Map<String, Map<String, Integer>> completeSplits(BpmnModelInstance model, List<JsonObject> problems) {
     Map<String, Map<String, Integer>> splits = new LinkedHashMap<>();
     for (ExclusiveGateway g : model.getModelElementsByType(ExclusiveGateway.class)) {
-      String spec = properties(g).get(Palette.SPLIT);
+      String spec = BpmnProperties.of(g).get(Palette.SPLIT);
       if (spec == null) {
         continue;
       }
@@ -346,22 +344,6 @@ public final class JourneyFile {
     }
     String e = expression.strip();
     return e.substring(2, e.length() - 1).strip();
-  }
-
-  /** The {@code camunda:property} entries of an element. */
-  static Map<String, String> properties(BaseElement element) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (element.getExtensionElements() == null) {
-      return out;
-    }
-    for (ModelElementInstance x : element.getExtensionElements().getElementsQuery().filterByType(CamundaProperties.class).list()) {
-      for (CamundaProperty p : ((CamundaProperties) x).getCamundaProperties()) {
-        if (p.getCamundaName() != null) {
-          out.put(p.getCamundaName(), p.getCamundaValue() == null ? "" : p.getCamundaValue());
-        }
-      }
-    }
-    return out;
   }
 
   /** The {@code camunda:inputParameter} values of an element (text content; null for scripts and maps). */

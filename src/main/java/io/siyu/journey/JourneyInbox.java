@@ -1,6 +1,7 @@
 package io.siyu.journey;
 
 import io.siyu.db.Unavailable;
+import io.siyu.journey.step.EngineSql;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -177,7 +178,7 @@ public final class JourneyInbox {
           .correlateAll();
     }
     LocalDate today = org.camunda.bpm.engine.impl.util.ClockUtil.getCurrentTime().toInstant()
-        .atZone(Journeys.zone((String) e.get("timezone"))).toLocalDate();
+        .atZone(io.siyu.locale.TimeZones.of((String) e.get("timezone"))).toLocalDate();
     for (JourneyRegistry.Entry journey : registry.startedBy(type, properties)) {
       String key = journey.trigger().reentry().entryKey(today, "event:" + e.get("event_key"));
       entries.enterHere(journey, contactId, key, "event:" + type,

@@ -1,6 +1,7 @@
 package io.siyu.journey;
 
-import io.siyu.web.Problem;
+import io.siyu.journey.step.EngineSql;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

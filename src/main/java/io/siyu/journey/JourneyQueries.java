@@ -3,7 +3,7 @@ package io.siyu.journey;
 import static java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
 import io.siyu.db.Rows;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,12 +1,12 @@
 package io.siyu.journey;
 
 import io.siyu.auth.Access;
-import io.siyu.segment.SegmentService;
 import io.siyu.db.SqlParams;
+import io.siyu.problem.Problem;
+import io.siyu.segment.SegmentService;
 import io.siyu.web.Bodies;
 import io.siyu.web.JsonValues;
 import io.siyu.web.Params;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -156,7 +156,7 @@ public final class JourneyRoutes {
     List<String> instances = new ArrayList<>();
     for (Audience a : audience) {
       // the policy's period is the contact's own day ("once a day" ends at their midnight)
-      LocalDate today = now.atZone(Journeys.zone(a.timezone())).toLocalDate();
+      LocalDate today = now.atZone(io.siyu.locale.TimeZones.of(a.timezone())).toLocalDate();
       String pi;
       try {
         pi = feature.entries().enter(journey, a.id(),

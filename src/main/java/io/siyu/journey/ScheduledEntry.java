@@ -35,7 +35,7 @@ public final class ScheduledEntry {
       return new JsonObject().put("journey", key).put("skipped", journey == null ? "no such journey"
           : !journey.active() ? "paused" : "no longer a scheduled journey");
     }
-    List<JourneyEntries.Candidate> audience = Journeys.await(audience(journey, firing));
+    List<JourneyEntries.Candidate> audience = io.siyu.async.Blocking.await(audience(journey, firing));
     JourneyEntries.Counts counts = entries.enterMany(journey, audience, "schedule", c -> { });
     return counts.toJson().put("journey", key).put("audience", audience.size()).put("firing", firing.toString());
   }

@@ -1,6 +1,7 @@
 package io.siyu.journey;
 
 import io.siyu.db.SqlParams;
+import io.siyu.journey.step.EngineSql;
 import io.siyu.segment.SegmentService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -49,11 +50,11 @@ public final class SegmentScan {
   }
 
   private JsonObject scan(JourneyRegistry.Entry journey, Instant now) {
-    JsonObject changes = Journeys.await(compare(journey));
+    JsonObject changes = io.siyu.async.Blocking.await(compare(journey));
     if (!journey.active()) {
       return changes.put("journey", journey.key()).put("entered", 0);
     }
-    List<JourneyEntries.Candidate> pending = Journeys.await(pending(journey, now));
+    List<JourneyEntries.Candidate> pending = io.siyu.async.Blocking.await(pending(journey, now));
     JourneyEntries.Counts counts = entries.enterMany(journey, pending, "segment", c -> EngineSql.update(
         "UPDATE journey_segment_members SET pending = false WHERE journey_key = $1 AND contact_id = $2",
         journey.key(), c.contactId()));

@@ -2,6 +2,7 @@ package io.siyu.journey;
 
 import io.siyu.journey.check.SafeExpressionManager;
 import io.siyu.journey.palette.Palette;
+import io.siyu.journey.step.Journeys;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -34,7 +35,7 @@ public final class SendWindow {
 
   /** Called by the engine from a timer expression: {@code ${sendWindow.opens(execution)}}. */
   public Date opens(DelegateExecution execution) {
-    String spec = JourneyFile.properties((BaseElement) execution.getBpmnModelElementInstance()).get(Palette.WINDOW);
+    String spec = BpmnProperties.of((BaseElement) execution.getBpmnModelElementInstance()).get(Palette.WINDOW);
     Window window = spec == null ? defaults : parse(spec);
     ZoneId zone = contacts.zone(Journeys.contactId(execution));
     return Date.from(next(ClockUtil.getCurrentTime().toInstant().atZone(zone), window).toInstant());

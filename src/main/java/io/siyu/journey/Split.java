@@ -2,6 +2,7 @@ package io.siyu.journey;
 
 import io.siyu.journey.check.FlowCondition;
 import io.siyu.journey.palette.Palette;
+import io.siyu.journey.step.Journeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,7 +79,7 @@ public final class Split implements ExecutionListener {
 
   @Override
   public void notify(DelegateExecution execution) {
-    String spec = JourneyFile.properties((BaseElement) execution.getBpmnModelElementInstance()).get(Palette.SPLIT);
+    String spec = BpmnProperties.of((BaseElement) execution.getBpmnModelElementInstance()).get(Palette.SPLIT);
     if (spec == null) {
       return;
     }

@@ -1,6 +1,5 @@
 package io.siyu.outbox;
 
-import io.siyu.app.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
@@ -21,8 +20,8 @@ public interface Channel {
   /** The name touches give in their {@code channel} column. */
   String name();
 
-  /** Reads this channel's settings; the config carries the SIYU_* environment. */
-  default void start(Vertx vertx, Config config) {}
+  /** Reads this channel's settings from {@code context}. */
+  default void start(ChannelContext context) {}
 
   Future<Delivery> send(Touch touch);
 
@@ -54,7 +53,7 @@ public interface Channel {
    * receipts keep the default (404).
    */
   default ProviderCallback callback(io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
-    throw io.siyu.web.Problem.notFound("Receipts of channel " + name());
+    throw io.siyu.problem.Problem.notFound("Receipts of channel " + name());
   }
 
   /** Releases what {@link #start} opened; called after the last send has completed. */

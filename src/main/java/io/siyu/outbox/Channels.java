@@ -2,9 +2,7 @@ package io.siyu.outbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.siyu.app.Config;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -38,16 +36,22 @@ public final class Channels {
     this.sendTimers = Collections.unmodifiableMap(timers);
   }
 
-  public static Channels load(Vertx vertx, Config config, MeterRegistry metrics) {
+  /**
+   * Every channel on the class path, and {@code made}: channels the application builds itself
+   * because they share a client with other features (WeCom's, with its callbacks and customers).
+   */
+  public static Channels load(ChannelContext context, MeterRegistry metrics, java.util.List<Channel> made) {
     Map<String, Channel> byName = new TreeMap<>();
-    for (Channel c : ServiceLoader.load(Channel.class, Channel.class.getClassLoader())) {
+    java.util.List<Channel> all = new java.util.ArrayList<>(made);
+    ServiceLoader.load(Channel.class, Channel.class.getClassLoader()).forEach(all::add);
+    for (Channel c : all) {
       Channel before = byName.putIfAbsent(c.name(), c);
       if (before != null) {
         throw new IllegalStateException("Two channels are named " + c.name() + ": "
             + before.getClass().getName() + " and " + c.getClass().getName());
       }
     }
-    byName.values().forEach(c -> c.start(vertx, config));
+    byName.values().forEach(c -> c.start(context));
     return new Channels(Collections.unmodifiableMap(byName), metrics);
   }
 

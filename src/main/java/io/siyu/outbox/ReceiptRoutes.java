@@ -1,7 +1,7 @@
 package io.siyu.outbox;
 
+import io.siyu.problem.Problem;
 import io.siyu.web.Bodies;
-import io.siyu.web.Problem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;

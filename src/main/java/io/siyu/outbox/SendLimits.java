@@ -1,6 +1,7 @@
 package io.siyu.outbox;
 
-import io.siyu.contact.TimeZones;
+import io.siyu.env.Env;
+import io.siyu.locale.TimeZones;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -26,8 +27,8 @@ public final class SendLimits {
     }
 
     public static Cap fromEnv(Map<String, String> env) {
-      String spec = env.getOrDefault("SIYU_FREQUENCY_CAP", "2/day,5/week").trim();
-      String action = env.getOrDefault("SIYU_FREQUENCY_CAP_ACTION", "defer").trim();
+      String spec = new Env(env).string("SIYU_FREQUENCY_CAP", "2/day,5/week");
+      String action = new Env(env).string("SIYU_FREQUENCY_CAP_ACTION", "defer");
       if (!action.equals("defer") && !action.equals("suppress")) {
         throw new IllegalArgumentException("SIYU_FREQUENCY_CAP_ACTION must be defer or suppress, not '" + action + "'");
       }

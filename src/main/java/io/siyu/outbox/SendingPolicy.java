@@ -1,6 +1,7 @@
 package io.siyu.outbox;
 
-import io.siyu.contact.TimeZones;
+import io.siyu.env.Env;
+import io.siyu.locale.TimeZones;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
@@ -39,11 +40,11 @@ public final class SendingPolicy {
     public static Settings fromEnv(Map<String, String> env) {
       return new Settings(channels(env, "SIYU_CHANNEL_FALLBACK", "wecom,sms,email"),
           new LinkedHashSet<>(channels(env, "SIYU_CONSENT_REQUIRED", "sms,email")),
-          QuietHours.parse("SIYU_QUIET_HOURS", env.getOrDefault("SIYU_QUIET_HOURS", "21:00-09:00")));
+          QuietHours.parse("SIYU_QUIET_HOURS", new Env(env).string("SIYU_QUIET_HOURS", "21:00-09:00")));
     }
 
     private static List<String> channels(Map<String, String> env, String key, String dflt) {
-      String v = env.getOrDefault(key, dflt).trim();
+      String v = new Env(env).string(key, dflt);
       if (v.equals("none") || v.isEmpty()) {
         return List.of();
       }

@@ -1,6 +1,6 @@
 package io.siyu.outbox;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;

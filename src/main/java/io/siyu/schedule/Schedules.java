@@ -1,24 +1,19 @@
 package io.siyu.schedule;
 
-import io.siyu.app.Config;
-import io.siyu.app.Services;
 import io.siyu.journey.JourneyRegistry;
-import io.siyu.journey.Journeys;
-import io.siyu.web.Problem;
-import io.vertx.core.Future;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
-import java.time.Instant;
 import javax.sql.DataSource;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.DisallowConcurrentExecution;
@@ -53,51 +48,45 @@ import org.slf4j.LoggerFactory;
  */
 public final class Schedules implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Schedules.class);
-  private static final String SERVICES = "siyu.services";
+  private static final String SCHEDULES = "siyu.schedules";
   private static final String JDBC = "siyu.jdbc";
   private static final String GROUP = "siyu";
   private static final String JOURNEY_JOB = "journey:";
-  /** How long a job waits for work over every contact before it counts as failed. */
-  private static final long LONG_WORK_SECONDS = 6 * 3600;
   /** Where Quartz keeps a recovered job's original firing (see JobExecutionContext#isRecovering). */
   private static final String ORIGINAL_FIRING = "QRTZ_FAILED_JOB_ORIG_TRIGGER_FIRETIME_IN_MILLISECONDS_AS_STRING";
 
-  /** What a job does when it fires; {@code firing} is the time it was due. */
+  /** What a job does when it fires; {@code firing} is the time it was due. Runs on a Quartz thread: it may block. */
   @FunctionalInterface
   public interface Work {
-    Object run(Services services, Instant firing) throws Exception;
+    Object run(Instant firing) throws Exception;
+  }
+
+  /** What the job of a scheduled journey does: enter the journey's audience for that firing. */
+  @FunctionalInterface
+  public interface JourneyWork {
+    Object run(String journeyKey, Instant firing) throws Exception;
   }
 
   /** One fixed job: its name, its cron, and what it runs. */
   public record Spec(String name, String cron, String description, Work work) {}
 
-  /** The fixed jobs with the crons configured for them. */
-  public static List<Spec> jobs(Config config) {
-    return List.of(
-        new Spec("loyalty-recompute", config.recomputeCron(), "Lifecycle stages, RFM classes, points and rights expiry",
-            (s, at) -> Journeys.await(s.recompute().run(), LONG_WORK_SECONDS)),
-        new Spec("tier-review", config.tierReviewCron(), "Tiers kept by the last 12 months of growth",
-            (s, at) -> Journeys.await(s.growth().review(), LONG_WORK_SECONDS)),
-        new Spec("journey-birthdays", config.journeys().birthdayScanCron(),
-            "Birthday journeys: contacts whose birthday hour has come in their time zone enter",
-            (s, at) -> s.journeys().birthdayScan().run(ClockUtil.getCurrentTime().toInstant())),
-        new Spec("journey-segments", config.journeys().segmentScanCron(),
-            "Segment-entry journeys: contacts newly matching the journey's segment enter",
-            (s, at) -> s.journeys().segmentScan().run(ClockUtil.getCurrentTime().toInstant())));
-  }
-
   private final Scheduler scheduler;
   private final List<Spec> specs;
+  private final JourneyWork journeys;
   private final TimeZone zone;
 
-  private Schedules(Scheduler scheduler, List<Spec> specs, TimeZone zone) {
+  private Schedules(Scheduler scheduler, List<Spec> specs, JourneyWork journeys, TimeZone zone) {
     this.scheduler = scheduler;
     this.specs = specs;
+    this.journeys = journeys;
     this.zone = zone;
   }
 
-  /** Blocking: starts Quartz over {@code jdbc} and (re)schedules every fixed job with its configured cron. */
-  public static Schedules start(DataSource jdbc, Services services, String schedulerName, String zone, List<Spec> specs)
+  /**
+   * Blocking: starts Quartz over {@code jdbc} and (re)schedules every fixed job with its configured
+   * cron; {@code journeys} runs the jobs of scheduled journeys ({@link #syncJourneys}).
+   */
+  public static Schedules start(DataSource jdbc, String schedulerName, String zone, List<Spec> specs, JourneyWork journeys)
       throws SchedulerException {
     String provider = "siyu-" + UUID.randomUUID();
     DBConnectionManager.getInstance().addConnectionProvider(provider, new ConnectionProvider() {
@@ -120,9 +109,9 @@ public final class Schedules implements AutoCloseable {
     // Quartz keeps one scheduler per name in a JVM; Siyu holds its own, so another Siyu in the same
     // JVM (tests run two instances of one cluster) gets a scheduler of its own under the same name
     SchedulerRepository.getInstance().remove(schedulerName);
-    scheduler.getContext().put(SERVICES, services);
+    Schedules schedules = new Schedules(scheduler, specs, journeys, TimeZone.getTimeZone(zone));
+    scheduler.getContext().put(SCHEDULES, schedules);
     scheduler.getContext().put(JDBC, jdbc);
-    Schedules schedules = new Schedules(scheduler, specs, TimeZone.getTimeZone(zone));
     for (Spec spec : specs) {
       schedules.scheduleIfChanged(spec.name(), spec.description(), spec.cron(), false);
     }
@@ -245,10 +234,10 @@ public final class Schedules implements AutoCloseable {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
       String name = ctx.getMergedJobDataMap().getString("job");
-      Services services;
+      Schedules schedules;
       DataSource jdbc;
       try {
-        services = (Services) ctx.getScheduler().getContext().get(SERVICES);
+        schedules = (Schedules) ctx.getScheduler().getContext().get(SCHEDULES);
         jdbc = (DataSource) ctx.getScheduler().getContext().get(JDBC);
       } catch (SchedulerException e) {
         throw new JobExecutionException(e);
@@ -257,7 +246,7 @@ public final class Schedules implements AutoCloseable {
       ScheduleRuns runs = new ScheduleRuns(jdbc);
       long run = runs.started(name, firing, instanceOf(ctx));
       try {
-        Object result = workOf(services, name).run(services, firing);
+        Object result = schedules.workOf(name).run(firing);
         runs.finished(run, result);
         log.info("Scheduled {} done: {}", name, result);
       } catch (Exception e) {
@@ -285,13 +274,14 @@ public final class Schedules implements AutoCloseable {
       }
     }
 
-    private static Work workOf(Services services, String name) {
-      if (name.startsWith(JOURNEY_JOB)) {
-        String key = name.substring(JOURNEY_JOB.length());
-        return (s, at) -> s.journeys().scheduledEntry().run(key, at);
-      }
-      return services.schedules().specs.stream().filter(s -> s.name().equals(name)).map(Spec::work).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no schedule " + name));
+  }
+
+  private Work workOf(String name) {
+    if (name.startsWith(JOURNEY_JOB)) {
+      String key = name.substring(JOURNEY_JOB.length());
+      return at -> journeys.run(key, at);
     }
+    return specs.stream().filter(s -> s.name().equals(name)).map(Spec::work).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no schedule " + name));
   }
 }

@@ -1,13 +1,13 @@
 package io.siyu.segment;
 
-import io.siyu.db.Rows;
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactRows;
+import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.db.Table;
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,6 +2,7 @@ package io.siyu.tag;
 
 import io.siyu.auth.Access;
 import io.siyu.auth.Principal;
+import io.siyu.contact.ContactService;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
 import io.siyu.web.Params;
@@ -11,7 +12,7 @@ import io.vertx.ext.web.Router;
 public final class TagRoutes {
   private TagRoutes() {}
 
-  public static void mount(Router api, TagService tags) {
+  public static void mount(Router api, TagService tags, ContactService contacts) {
     api.post("/tag-groups").handler(Access.WRITE).handler(ctx ->
         tags.createGroup(Bodies.object(ctx))
             .onSuccess(g -> Bodies.created(ctx, g, "/api/v1/tag-groups", g.getLong("id"))).onFailure(ctx::fail));
@@ -45,5 +46,22 @@ public final class TagRoutes {
     api.post("/tags/:id/contacts/remove").handler(Access.WRITE).handler(ctx ->
         tags.bulk(Bodies.id(ctx, "id", "Tag"), Bodies.object(ctx), Principal.of(ctx).actor(), false)
             .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
+    api.get("/contacts/:id/tags").handler(Access.READ).handler(ctx -> {
+      long id = Bodies.id(ctx, "id", "Contact");
+      contacts.get(id).compose(c -> tags.ofContact(id))
+          .onSuccess(t -> Bodies.ok(ctx, new io.vertx.core.json.JsonObject().put("items", t))).onFailure(ctx::fail);
+    });
+    api.post("/contacts/:id/tags").handler(Access.WRITE).handler(ctx ->
+        tags.tagContact(Bodies.id(ctx, "id", "Contact"), Bodies.object(ctx), Principal.of(ctx).actor())
+            .onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
+    api.delete("/contacts/:id/tags/:tagId").handler(Access.WRITE).handler(ctx ->
+        tags.untagContact(Bodies.id(ctx, "id", "Contact"), Bodies.id(ctx, "tagId", "Tag"), Principal.of(ctx).actor())
+            .onSuccess(v -> Bodies.noContent(ctx)).onFailure(ctx::fail));
+    api.get("/contacts/:id/tag-history").handler(Access.READ).handler(ctx -> {
+      long id = Bodies.id(ctx, "id", "Contact");
+      Page page = Page.of(ctx, TagService.HISTORY_SORTS);
+      contacts.get(id).compose(c -> tags.history(id, page))
+          .onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail);
+    });
   }
 }

@@ -28,11 +28,10 @@ import liquid.parser.v4.LiquidParser;
  */
 final class LiquidTemplate {
   /** Loop iterations in one render, all loops together: a template may loop, but not forever. */
-  static final int MAX_ITERATIONS = 10_000;
   private static final TemplateParser PARSER = guarded(new TemplateParser.Builder()
       .withStrictVariables(true)
       .withErrorMode(TemplateParser.ErrorMode.WARN) // misses are reported to the context, not thrown
-      .withMaxIterations(MAX_ITERATIONS)
+      .withMaxIterations(RenderBudget.MAX_ITEMS)
       .withRenderTransformer(GuardedOutput.INSTANCE)) // sizes and time are the RenderBudget's
       .build();
 

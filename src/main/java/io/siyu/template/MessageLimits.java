@@ -1,6 +1,6 @@
 package io.siyu.template;
 
-import io.siyu.channel.ChannelEnv;
+import io.siyu.env.Env;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -19,13 +19,12 @@ import java.util.Map;
  *       (a message takes milliseconds; the first render after a start loads the libraries).</li>
  * </ul>
  * While Liquid runs, no text it builds (the output, a {@code capture}, a filter's result) may grow
- * past {@value #RENDER_FACTOR} times the channel's limit: a template that keeps doubling a string is
+ * past {@value RenderBudget#RENDER_FACTOR} times the channel's limit: a template that keeps doubling a string is
  * stopped there, not after it has filled the memory.
  */
 public record MessageLimits(int smsChars, int wecomBytes, int messageBytes, long renderMillis) {
   public static final MessageLimits DEFAULTS = new MessageLimits(500, 2048, 102_400, 2000);
   /** How much larger than the finished message the texts a render builds on the way may be. */
-  static final int RENDER_FACTOR = 4;
 
   /** One channel's limit on a message: at most {@code max} characters or bytes. */
   record Limit(int max, boolean bytes) {
@@ -36,7 +35,7 @@ public record MessageLimits(int smsChars, int wecomBytes, int messageBytes, long
 
     /** The most characters any text may have while a render builds it. */
     int renderChars() {
-      return max * RENDER_FACTOR;
+      return max * RenderBudget.RENDER_FACTOR;
     }
 
     String unit() {
@@ -53,7 +52,7 @@ public record MessageLimits(int smsChars, int wecomBytes, int messageBytes, long
   }
 
   public static MessageLimits fromEnv(Map<String, String> env) {
-    ChannelEnv e = new ChannelEnv(env);
+    Env e = new Env(env);
     return new MessageLimits(
         e.integer("SIYU_TEMPLATE_SMS_MAX_CHARS", DEFAULTS.smsChars, 1, 10_000),
         e.integer("SIYU_TEMPLATE_WECOM_MAX_BYTES", DEFAULTS.wecomBytes, 1, 100_000),

@@ -13,7 +13,10 @@ import java.util.Map;
  */
 final class RenderBudget {
   /** As many items as loops may run in a render: a list longer than that is of no use to a message. */
-  static final int MAX_ITEMS = LiquidTemplate.MAX_ITERATIONS;
+  /** The most items a list may have and iterations a loop may make in one render. */
+  static final int MAX_ITEMS = 10_000;
+  /** A text past this many times the channel's limit stops the render (it could not be sent anyway). */
+  static final int RENDER_FACTOR = 4;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -50,7 +53,7 @@ final class RenderBudget {
   void checkLength(int length) {
     if (length > maxChars) {
       throw RenderException.tooLarge("the render built a text of more than " + maxChars
-          + " characters (" + MessageLimits.RENDER_FACTOR + " times the channel's limit)");
+          + " characters (" + RENDER_FACTOR + " times the channel's limit)");
     }
   }
 

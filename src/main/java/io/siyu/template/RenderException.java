@@ -1,6 +1,6 @@
 package io.siyu.template;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonObject;
 
 /**

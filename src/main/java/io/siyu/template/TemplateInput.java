@@ -1,6 +1,7 @@
 package io.siyu.template;
 
-import io.siyu.web.Problem;
+import io.siyu.locale.Locales;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

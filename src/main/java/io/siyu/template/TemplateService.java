@@ -1,7 +1,7 @@
 package io.siyu.template;
 
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

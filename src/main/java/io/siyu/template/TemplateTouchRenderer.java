@@ -3,7 +3,7 @@ package io.siyu.template;
 import io.siyu.outbox.Content;
 import io.siyu.outbox.Touch;
 import io.siyu.outbox.TouchRenderer;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.function.UnaryOperator;

@@ -1,5 +1,6 @@
 package io.siyu.template;
 
+import io.siyu.locale.Locales;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

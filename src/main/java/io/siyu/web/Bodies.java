@@ -1,6 +1,8 @@
 package io.siyu.web;
 
+import io.siyu.problem.Problem;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -89,5 +91,22 @@ public final class Bodies {
       // fall through
     }
     throw Problem.notFound(what + " " + raw);
+  }
+
+  /** Answers {@code problem} as {@code application/problem+json}, unless an answer is already under way. */
+  public static void problem(HttpServerResponse response, Problem problem) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    if (problem.retryAfterSeconds() > 0) {
+      response.putHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
+    }
+    response.setStatusCode(problem.status())
+        .putHeader("Content-Type", "application/problem+json")
+        .end(problem.toJson().encode());
   }
 }

@@ -1,5 +1,6 @@
 package io.siyu.web;
 
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;

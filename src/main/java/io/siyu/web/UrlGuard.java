@@ -1,5 +1,6 @@
 package io.siyu.web;
 
+import io.siyu.problem.Problem;
 import io.vertx.ext.web.RoutingContext;
 
 /**

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -115,7 +115,7 @@ class JourneyBranchTest {
       st.setLong(4, rich);
       st.executeUpdate();
     }
-    long vipTag = Journeys.await(TestSiyu.get().services().tags().ensure(key, "VIP"));
+    long vipTag = io.siyu.async.Blocking.await(TestSiyu.get().services().tags().ensure(key, "VIP"));
     assertEquals(200, api.post("/api/v1/tags/" + vipTag + "/contacts",
         new JsonObject().put("contact_ids", new JsonArray().add(vip))).status());
 

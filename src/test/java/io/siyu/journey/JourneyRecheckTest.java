@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
-import io.siyu.support.Api;
+import io.siyu.journey.step.Journeys;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

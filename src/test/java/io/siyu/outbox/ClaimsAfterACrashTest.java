@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.OwnServer;
+import io.siyu.support.WebhookSink;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -253,6 +253,8 @@ class OutboxTest {
 
   @Test
   void theChannelsOnTheClassPathAreLoaded() {
-    assertTrue(Channels.load(siyu.vertx(), siyu.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).names().containsAll(List.of("log", "webhook")));
+    ChannelContext context = new ChannelContext(siyu.vertx(), siyu.config().env(), siyu.config().outbox());
+    assertTrue(Channels.load(context, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), List.of()).names()
+        .containsAll(List.of("log", "webhook", "sms", "email")));
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
-import io.siyu.journey.Journeys;
 import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
@@ -47,8 +46,8 @@ class TrackedLinksTest {
     assertNotEquals(shortUrl, links.link(touch, target + "&b"));
     assertEquals("mailto:help@example.com", links.link(touch, "mailto:help@example.com"));
     assertEquals(404, open(URI.create(shortUrl).getPath()).statusCode(), "not opened before it is saved");
-    Journeys.await(links.save(touch, List.of(target, target, "mailto:help@example.com")));
-    Journeys.await(links.save(touch, List.of(target)));
+    io.siyu.async.Blocking.await(links.save(touch, List.of(target, target, "mailto:help@example.com")));
+    io.siyu.async.Blocking.await(links.save(touch, List.of(target)));
 
     String path = URI.create(shortUrl).getPath();
     HttpResponse<String> first = open(path);

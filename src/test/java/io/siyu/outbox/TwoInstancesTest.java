@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.OwnServer;
+import io.siyu.support.WebhookSink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.siyu.attribute.AttributeDefinition;
 import io.siyu.attribute.AttributeType;
 import io.siyu.db.SqlParams;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.List;

@@ -3,8 +3,9 @@ package io.siyu.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
+import io.siyu.problem.Problem;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

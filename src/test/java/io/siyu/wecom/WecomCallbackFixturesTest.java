@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.wecom.FakeWecom;
-import io.siyu.channel.wecom.WecomClient;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.wecom.api.FakeWecom;
+import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.callback.WecomCallbacks;
 import io.siyu.wecom.contact.ContactCallbacks;
 import io.vertx.core.json.JsonArray;

@@ -1,11 +1,10 @@
 package io.siyu.channel.email;
 
-import io.siyu.app.Config;
 import io.siyu.channel.ProviderChannel;
+import io.siyu.outbox.ChannelContext;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Touch;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 /**
  * {@code email}: a rendered touch over SMTP, HTML with its plain-text alternative; marketing mail
@@ -22,8 +21,8 @@ public final class EmailChannel extends ProviderChannel<EmailClient> {
   }
 
   @Override
-  public void start(Vertx vertx, Config config) {
-    SmtpSettings.fromEnv(config.env()).ifPresent(s -> client = EmailClient.create(vertx, s));
+  public void start(ChannelContext context) {
+    SmtpSettings.fromEnv(context.env()).ifPresent(s -> client = EmailClient.create(context.vertx(), s));
   }
 
   @Override

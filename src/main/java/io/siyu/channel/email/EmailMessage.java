@@ -1,6 +1,6 @@
 package io.siyu.channel.email;
 
-import io.siyu.channel.ChannelEnv;
+import io.siyu.env.Env;
 
 /**
  * One email: an HTML body with its plain-text alternative (both rendered by the caller), and the
@@ -19,7 +19,7 @@ public record EmailMessage(String to, String subject, String html, String text, 
     if (html == null || html.isBlank() || text == null || text.isBlank()) {
       throw new IllegalArgumentException("an email needs both an HTML body and its plain-text alternative");
     }
-    if (unsubscribeUrl != null && !ChannelEnv.isHttpUrl(unsubscribeUrl)) {
+    if (unsubscribeUrl != null && !Env.isHttpUrl(unsubscribeUrl)) {
       throw new IllegalArgumentException("the unsubscribe link must be an http(s) URL, got '" + unsubscribeUrl + "'");
     }
   }

@@ -1,6 +1,6 @@
 package io.siyu.channel.email;
 
-import io.siyu.channel.ChannelEnv;
+import io.siyu.env.Env;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +26,7 @@ public record SmtpSettings(String host, int port, String user, String password, 
 
   /** Empty when {@code SIYU_SMTP_HOST} is unset: the channel is not configured. */
   public static Optional<SmtpSettings> fromEnv(Map<String, String> environment) {
-    ChannelEnv env = new ChannelEnv(environment);
+    Env env = new Env(environment);
     if (env.optional("SIYU_SMTP_HOST").isEmpty()) {
       return Optional.empty();
     }

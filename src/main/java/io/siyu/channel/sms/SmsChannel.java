@@ -1,15 +1,14 @@
 package io.siyu.channel.sms;
 
-import io.siyu.app.Config;
 import io.siyu.channel.ProviderChannel;
+import io.siyu.outbox.ChannelContext;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.ProviderCallback;
 import io.siyu.outbox.Receipt;
 import io.siyu.outbox.Touch;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
 
@@ -32,9 +31,9 @@ public final class SmsChannel extends ProviderChannel<SmsClient> {
   }
 
   @Override
-  public void start(Vertx vertx, Config config) {
-    SmsSettings.fromEnv(config.env()).ifPresent(s -> {
-      client = SmsClient.create(vertx, s);
+  public void start(ChannelContext context) {
+    SmsSettings.fromEnv(context.env()).ifPresent(s -> {
+      client = SmsClient.create(context.vertx(), s);
       callbacks = new SmsCallbackParser(s);
     });
   }

@@ -1,6 +1,6 @@
 package io.siyu.channel.sms;
 
-import io.siyu.channel.ChannelEnv;
+import io.siyu.env.Env;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +23,7 @@ public record SmsSettings(String url, String secret, String signName, int ratePe
 
   /** Empty when {@code SIYU_SMS_URL} is unset: the channel is not configured. */
   public static Optional<SmsSettings> fromEnv(Map<String, String> environment) {
-    ChannelEnv env = new ChannelEnv(environment);
+    Env env = new Env(environment);
     if (env.optional("SIYU_SMS_URL").isEmpty()) {
       env.optional("SIYU_SMS_SECRET").ifPresent(v -> {
         throw new IllegalArgumentException("SIYU_SMS_URL must be set when SIYU_SMS_SECRET is");

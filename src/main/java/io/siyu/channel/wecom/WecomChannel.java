@@ -1,38 +1,34 @@
 package io.siyu.channel.wecom;
 
-import io.siyu.app.Config;
 import io.siyu.channel.ProviderChannel;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Touch;
+import io.siyu.wecom.api.CustomerMessage;
+import io.siyu.wecom.api.StaffNotification;
+import io.siyu.wecom.api.WecomClient;
+import io.siyu.wecom.api.WecomContent;
+import io.siyu.wecom.api.WelcomeMessage;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code wecom}: a rendered touch through the WeCom server API. A touch whose data carries the
+ * {@code wecom}: a rendered touch through the WeCom server API, with the client the application
+ * shares among its WeCom features (one access token cache, one pace for every call to WeCom). A touch whose data carries the
  * {@code welcome_code} of a WeCom add (and {@code welcome_code_at}, when Siyu received it) is the
  * welcome message; {@code "to": "staff"} notifies the contact's owner staff member; anything else
  * is a customer message from the owner staff member to the contact (their external user id).
  */
 public final class WecomChannel extends ProviderChannel<WecomClient> {
-  public WecomChannel() {
+  /** {@code client}: null when WeCom is not configured (every touch then fails, naming the variable). */
+  public WecomChannel(WecomClient client) {
     super("SIYU_WECOM_CORP_ID");
+    this.client = client;
   }
 
   @Override
   public String name() {
     return "wecom";
-  }
-
-  @Override
-  public void start(Vertx vertx, Config config) {
-    WecomSettings.fromEnv(config.env()).ifPresent(s -> client = WecomClient.create(vertx, s));
-  }
-
-  /** The client this channel sends with, shared with the callback handlers; null when WeCom is not configured. */
-  public WecomClient client() {
-    return client;
   }
 
   @Override

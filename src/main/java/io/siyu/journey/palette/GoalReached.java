@@ -1,6 +1,6 @@
 package io.siyu.journey.palette;
 
-import io.siyu.journey.Journeys;
+import io.siyu.journey.step.Journeys;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 
 /** Goal reached: marks the contact's entry converted (the first goal counts), for the funnel. */

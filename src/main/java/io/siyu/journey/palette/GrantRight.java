@@ -1,8 +1,8 @@
 package io.siyu.journey.palette;
 
-import io.siyu.journey.EngineSql;
+import io.siyu.journey.step.EngineSql;
 import io.siyu.loyalty.rights.RightService;
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonObject;
 import java.sql.SQLException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;

@@ -1,7 +1,7 @@
 package io.siyu.journey.palette;
 
-import io.siyu.journey.Journeys;
-import io.siyu.web.Problem;
+import io.siyu.journey.step.Journeys;
+import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -48,7 +48,7 @@ public abstract class PaletteTask implements JavaDelegate {
 
   /** Waits for a service's answer; a problem it reports is rethrown as is. */
   protected static <T> T await(Future<T> future) {
-    return Journeys.await(future);
+    return io.siyu.async.Blocking.await(future);
   }
 
   /** A refusal the journey should note and move past (e.g. a right the member's tier may not receive). */

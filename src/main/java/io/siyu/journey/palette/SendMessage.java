@@ -1,9 +1,9 @@
 package io.siyu.journey.palette;
 
-import io.siyu.channel.wecom.WelcomeMessage;
-import io.siyu.journey.EngineSql;
+import io.siyu.journey.step.EngineSql;
 import io.siyu.outbox.Outbox;
 import io.siyu.outbox.TouchRequest;
+import io.siyu.wecom.api.WelcomeMessage;
 import io.vertx.core.json.JsonObject;
 import java.sql.SQLException;
 import java.time.Instant;

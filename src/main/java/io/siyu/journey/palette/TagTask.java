@@ -1,6 +1,6 @@
 package io.siyu.journey.palette;
 
-import io.siyu.journey.EngineSql;
+import io.siyu.journey.step.EngineSql;
 import io.siyu.tag.TagService;
 import java.sql.SQLException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;

@@ -1,6 +1,6 @@
 package io.siyu.loyalty.points;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;

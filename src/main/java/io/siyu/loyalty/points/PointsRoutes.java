@@ -14,8 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 public final class PointsRoutes {
   private PointsRoutes() {}
 
-  public static void mount(Router api, PointsService points, PointsExpiry expiry,
-      io.siyu.loyalty.lifecycle.Recompute recompute) {
+  public static void mount(Router api, PointsService points, PointsExpiry expiry) {
     api.get("/contacts/:id/points").handler(Access.READ).handler(ctx ->
         points.summary(Bodies.id(ctx, "id", "Contact")).onSuccess(s -> Bodies.ok(ctx, s)).onFailure(ctx::fail));
     api.get("/contacts/:id/points/ledger").handler(Access.READ).handler(ctx ->
@@ -32,8 +31,6 @@ public final class PointsRoutes {
     });
     api.post("/points/expire").handler(Access.ADMIN).handler(ctx ->
         expiry.run().onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
-    api.post("/loyalty/recompute").handler(Access.ADMIN).handler(ctx ->
-        recompute.run().onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
   }
 
   private static void answer(RoutingContext ctx, PointsService.Entry e) {

@@ -1,6 +1,6 @@
 package io.siyu.loyalty.rights;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;

@@ -2,9 +2,9 @@ package io.siyu.wecom.callback;
 
 import io.siyu.auth.Access;
 import io.siyu.auth.Principal;
+import io.siyu.problem.Problem;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
-import io.siyu.web.Problem;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.TreeSet;

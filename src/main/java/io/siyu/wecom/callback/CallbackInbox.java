@@ -2,9 +2,9 @@ package io.siyu.wecom.callback;
 
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
-import io.siyu.web.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.siyu.wecom.callback;
 
-import io.siyu.web.Problem;
+import io.siyu.problem.Problem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

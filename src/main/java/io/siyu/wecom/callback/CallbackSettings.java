@@ -1,6 +1,6 @@
 package io.siyu.wecom.callback;
 
-import io.siyu.channel.ChannelEnv;
+import io.siyu.env.Env;
 import java.time.Duration;
 import java.util.Map;
 
@@ -24,7 +24,7 @@ public record CallbackSettings(WecomCrypt crypt, Duration window, int attempts, 
   static final long RETRY_MAX_MS = 3_600_000;
 
   public static CallbackSettings fromEnv(Map<String, String> environment) {
-    ChannelEnv env = new ChannelEnv(environment);
+    Env env = new Env(environment);
     env.together("SIYU_WECOM_TOKEN", "SIYU_WECOM_AES_KEY");
     WecomCrypt crypt = null;
     if (env.optional("SIYU_WECOM_TOKEN").isPresent()) {

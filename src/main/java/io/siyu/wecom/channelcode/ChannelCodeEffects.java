@@ -2,7 +2,6 @@ package io.siyu.wecom.channelcode;
 
 import io.siyu.journey.JourneyFeature;
 import io.siyu.journey.JourneyRegistry;
-import io.siyu.journey.Journeys;
 import io.siyu.tag.TagService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -108,7 +107,7 @@ public final class ChannelCodeEffects {
       return null;
     }
     // the same key the journey inbox gives an entry for this event (see JourneyInbox)
-    LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(Journeys.zone(timezone)).toLocalDate();
+    LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(io.siyu.locale.TimeZones.of(timezone)).toLocalDate();
     String entryKey = journey.trigger().reentry().entryKey(today, "event:" + event.getString("id"));
     feature.entries().enter(journey, contactId, entryKey, source(codeId),
         Map.of("triggerEvent", event.getJsonObject("properties").encode(), "triggerEventId", event.getLong("seq")));

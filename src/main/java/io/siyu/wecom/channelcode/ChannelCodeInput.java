@@ -1,7 +1,7 @@
 package io.siyu.wecom.channelcode;
 
+import io.siyu.problem.Problem;
 import io.siyu.web.JsonValues;
-import io.siyu.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package io.siyu.wecom.channelcode;
 
-import io.siyu.channel.ChannelEnv;
-import io.siyu.channel.wecom.WecomClient;
 import io.siyu.db.Rows;
-import io.siyu.journey.JourneyFeature;
-import io.siyu.tag.TagService;
 import io.siyu.db.SqlParams;
+import io.siyu.env.Env;
+import io.siyu.journey.JourneyFeature;
+import io.siyu.problem.Problem;
+import io.siyu.tag.TagService;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
-import io.siyu.web.Problem;
+import io.siyu.wecom.api.WecomClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -77,7 +77,7 @@ public final class ChannelCodeService {
     this.tags = tags;
     this.journeys = journeys;
     this.client = client;
-    ChannelEnv settings = new ChannelEnv(env);
+    Env settings = new Env(env);
     this.missingSettings = SETTINGS.stream().filter(k -> settings.optional(k).isEmpty()).toList();
   }
 

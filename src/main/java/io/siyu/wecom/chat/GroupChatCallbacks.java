@@ -1,7 +1,7 @@
 package io.siyu.wecom.chat;
 
-import io.siyu.channel.wecom.WecomClient;
 import io.siyu.event.EventService;
+import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.callback.CallbackHandler;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.Future;

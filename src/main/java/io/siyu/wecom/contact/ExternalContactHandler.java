@@ -1,8 +1,8 @@
 package io.siyu.wecom.contact;
 
-import io.siyu.channel.wecom.WecomClient;
 import io.siyu.contact.ContactService;
 import io.siyu.event.EventService;
+import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.callback.CallbackHandler;
 import io.siyu.wecom.callback.InTurn;
 import io.siyu.wecom.callback.WecomCallback;

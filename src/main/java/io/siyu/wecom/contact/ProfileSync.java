@@ -1,8 +1,8 @@
 package io.siyu.wecom.contact;
 
-import io.siyu.channel.wecom.WecomClient;
 import io.siyu.contact.Identities;
 import io.siyu.db.Rows;
+import io.siyu.wecom.api.WecomClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,8 +2,8 @@ package io.siyu.wecom.contact;
 
 import io.siyu.auth.Access;
 import io.siyu.db.Rows;
+import io.siyu.problem.Problem;
 import io.siyu.web.Bodies;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -1,7 +1,7 @@
 package io.siyu.wecom.tag;
 
-import io.siyu.channel.wecom.WecomClient;
 import io.siyu.tag.TagService;
+import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.callback.CallbackHandler;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.Future;

@@ -1,8 +1,8 @@
 package io.siyu.wecom.tag;
 
 import io.siyu.db.Rows;
+import io.siyu.problem.Problem;
 import io.siyu.tag.TagService;
-import io.siyu.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;

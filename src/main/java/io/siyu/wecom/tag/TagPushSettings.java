@@ -1,6 +1,6 @@
 package io.siyu.wecom.tag;
 
-import io.siyu.channel.ChannelEnv;
+import io.siyu.env.Env;
 import java.util.Map;
 
 /**
@@ -14,7 +14,7 @@ public record TagPushSettings(int pollMs, int retryMs, int maxAttempts) {
   public static final long LEASE_MS = 120_000;
 
   public static TagPushSettings fromEnv(Map<String, String> environment) {
-    ChannelEnv env = new ChannelEnv(environment);
+    Env env = new Env(environment);
     return new TagPushSettings(
         env.integer("SIYU_WECOM_TAG_PUSH_POLL_MS", 1000, 10, 600_000),
         env.integer("SIYU_WECOM_TAG_PUSH_RETRY_MS", 5000, 10, 600_000),

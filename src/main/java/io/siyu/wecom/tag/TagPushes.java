@@ -1,7 +1,7 @@
 package io.siyu.wecom.tag;
 
-import io.siyu.channel.wecom.WecomClient;
 import io.siyu.db.Unavailable;
+import io.siyu.wecom.api.WecomClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;

@@ -3,14 +3,15 @@ package io.siyu.channel.wecom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.outbox.Touches;
 import io.siyu.outbox.TouchRequest;
+import io.siyu.outbox.Touches;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.wecom.api.FakeWecom;
+import io.siyu.wecom.api.WecomClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

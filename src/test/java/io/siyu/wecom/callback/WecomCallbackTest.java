@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.channel.Await;
-import io.siyu.channel.wecom.FakeWecom;
 import io.siyu.support.Api;
 import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
+import io.siyu.wecom.api.FakeWecom;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

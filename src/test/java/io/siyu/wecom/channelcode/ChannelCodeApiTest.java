@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.wecom.FakeWecom;
-import io.siyu.channel.wecom.WecomClient;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.wecom.api.FakeWecom;
+import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.contact.ContactCallbacks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.wecom.FakeWecom;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -224,7 +224,7 @@ class GroupChatSyncTest {
     state(chatId, "售后群", "zhaoliu", t0, member("zhaoliu", 1, t0, 1, null));
     WecomCallback create = ChatCallbacks.create(chatId, t0);
     // busy for every try the client makes of its own: the callback fails and the inbox retries it
-    wecom.answerNext(io.siyu.channel.wecom.WecomClient.CALL_ATTEMPTS, -1, "system busy");
+    wecom.answerNext(io.siyu.wecom.api.WecomClient.CALL_ATTEMPTS, -1, "system busy");
     IllegalStateException failed = assertThrows(IllegalStateException.class, () -> handle(create));
     assertTrue(failed.getMessage().contains("retry"), failed.getMessage());
     assertEquals(404, api().get("/api/v1/group-chats/" + chatId).status());

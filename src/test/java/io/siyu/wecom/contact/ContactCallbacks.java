@@ -2,7 +2,7 @@ package io.siyu.wecom.contact;
 
 import io.siyu.app.Siyu;
 import io.siyu.channel.Await;
-import io.siyu.channel.wecom.FakeWecom;
+import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.siyu.wecom.callback.WecomCallbacks;
 import io.vertx.core.Future;
@@ -65,7 +65,7 @@ public final class ContactCallbacks {
 
   /** Teaches the fake {@code externalcontact/get}: these customers, each followed by {@code follows}. */
   public static void serveProfiles(FakeWecom wecom, Map<String, JsonObject> profiles) {
-    wecom.serve(io.siyu.channel.wecom.WecomClient.EXTERNALCONTACT_GET, (query, body) -> {
+    wecom.serve(io.siyu.wecom.api.WecomClient.EXTERNALCONTACT_GET, (query, body) -> {
       JsonObject p = profiles.get(query.get("external_userid"));
       return p == null ? FakeWecom.error(84061, "not external contact") : FakeWecom.ok()
           .put("external_contact", p.getJsonObject("external_contact"))

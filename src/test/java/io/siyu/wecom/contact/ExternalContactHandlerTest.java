@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.channel.Await;
-import io.siyu.channel.wecom.FakeWecom;
-import io.siyu.channel.wecom.WecomClient;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.wecom.api.FakeWecom;
+import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

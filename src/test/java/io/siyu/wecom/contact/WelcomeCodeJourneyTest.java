@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.wecom.FakeWecom;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

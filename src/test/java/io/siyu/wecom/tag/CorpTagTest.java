@@ -1,18 +1,18 @@
 package io.siyu.wecom.tag;
 
-import static io.siyu.support.Eventually.await;
 import static io.siyu.channel.Await.result;
+import static io.siyu.support.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.wecom.FakeWecom;
 import io.siyu.db.JdbcSql;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
 import io.siyu.tag.TagService;
+import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -314,7 +314,7 @@ class CorpTagTest {
     String external = "wm-r-" + u;
     long contact = contact(external, "zhaoliu");
     // 45033 for every call the client tries of its own: the push's first attempt fails, its second goes
-    int tries = io.siyu.channel.wecom.WecomClient.CALL_ATTEMPTS;
+    int tries = io.siyu.wecom.api.WecomClient.CALL_ATTEMPTS;
     wecom.answerNext(tries, 45033, "api concurrent out of limit");
     api().post("/api/v1/contacts/" + contact + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
     Map<String, Object> done = awaitPush(contact, tag, "done");

@@ -1,6 +1,6 @@
 package io.siyu.wecom.tag;
 
-import io.siyu.channel.wecom.FakeWecom;
+import io.siyu.wecom.api.FakeWecom;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
