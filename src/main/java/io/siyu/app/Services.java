@@ -131,7 +131,7 @@ public final class Services {
     this.groupChats = new io.siyu.wecom.chat.GroupChats(pool, config.defaultTimezone());
     // sends tag changes on mirrored WeCom tags back with mark_tag; polls only when WeCom is configured
     this.tagPushes = new io.siyu.wecom.tag.TagPushes(vertx, pool, wecom,
-        io.siyu.wecom.tag.TagPushSettings.fromEnv(config.env())).start();
+        io.siyu.wecom.tag.TagPushSettings.fromEnv(config.env()));
     // reading customers and making channel codes need the customer-contact app (SIYU_WECOM_SECRET)
     io.siyu.wecom.api.WecomClient wecomContact = wecom != null && wecom.customerContactConfigured() ? wecom : null;
     this.channelCodes = new io.siyu.wecom.channelcode.ChannelCodeService(vertx, pool, database.jdbc(), tags,
@@ -140,7 +140,7 @@ public final class Services {
         config.defaultTimezone());
     this.externalContacts = io.siyu.wecom.contact.ExternalContactHandler.create(pool, contacts, events,
         new io.siyu.wecom.channelcode.ChannelCodeEffects(vertx, pool, tags, this::journeys), wecomContact);
-    this.wecomCallbacks = io.siyu.wecom.callback.CallbackInbox.start(vertx, pool,
+    this.wecomCallbacks = io.siyu.wecom.callback.CallbackInbox.create(vertx, pool,
         io.siyu.wecom.callback.CallbackSettings.fromEnv(config.env()), wecomCallbackHandlers());
   }
 
@@ -177,6 +177,15 @@ public final class Services {
   public Schedules schedules() { return schedules; }
 
   public io.siyu.journey.JourneyFeature journeys() { return journeys; }
+
+  /**
+   * The background workers, in the order they start (the application stops them in the reverse
+   * order): the journey inbox makes touches the dispatcher sends, and WeCom callbacks make tag
+   * changes the tag pushes send, so each producer stops before what it feeds. Once the journeys run.
+   */
+  java.util.List<io.siyu.worker.Worker> workers() {
+    return java.util.List.of(journeys.inbox(), dispatcher, tagPushes, wecomCallbacks);
+  }
 
   /** Blocking: starts the journey engine and deploys the journeys directory. */
   void startJourneys() throws java.io.IOException {
@@ -234,7 +243,7 @@ public final class Services {
   // CallbackHandler: change_external_tag
   public io.siyu.wecom.tag.CorpTagCallbacks corpTagCallbacks() { return corpTagCallbacks; }
   public io.siyu.wecom.chat.GroupChats groupChats() { return groupChats; }
-  /** The worker sending tag changes back to WeCom; stop it before the pool closes. */
+  /** The worker sending tag changes back to WeCom. */
   public io.siyu.wecom.tag.TagPushes tagPushes() { return tagPushes; }
   /** Channel QR codes (渠道活码) made through WeCom. */
   public io.siyu.wecom.channelcode.ChannelCodeService channelCodes() { return channelCodes; }

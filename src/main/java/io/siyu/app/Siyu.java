@@ -13,6 +13,7 @@ import io.siyu.db.DatabaseMonitor;
 import io.siyu.db.Migrations;
 import io.siyu.health.HealthRoutes;
 import io.siyu.problem.Problem;
+import io.siyu.worker.Workers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,6 +49,8 @@ public final class Siyu {
   /** The HTTP servers, one per event loop that serves requests ({@code SIYU_HTTP_EVENT_LOOPS}). */
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Database database;
+  /** The background workers, once started: stopped in the reverse order before the pools close. */
+  private volatile Workers workers = Workers.start(List.of());
   /** Who this Siyu is among the instances sharing the database, the same across restarts ({@link InstanceId}). */
   private volatile java.util.UUID instanceId;
   private volatile boolean stopping;
@@ -232,7 +235,7 @@ public final class Siyu {
         }, false))
         .map(generated -> {
           s.imports().resumeInterrupted();
-          s.dispatcher().start();
+          workers = Workers.start(s.workers());
           services.set(s);
           database.watch(vertx, new DatabaseMonitor.Listener() {
             @Override
@@ -291,10 +294,8 @@ public final class Siyu {
           if (s == null) {
             return Future.succeededFuture();
           }
-          // the dispatcher finishes its sends, the engine its running jobs and Quartz a running job: all need the pools
-          s.tagPushes().stop();
-          s.wecomCallbacks().stop();
-          return s.dispatcher().stop().recover(e -> Future.succeededFuture()).compose(x -> vertx.executeBlocking(() -> {
+          // the workers finish what they claimed, the engine its running jobs and Quartz a running job: all need the pools
+          return workers.stop().compose(x -> vertx.executeBlocking(() -> {
             if (s.journeys() != null) {
               s.journeys().close();
             }

@@ -70,7 +70,7 @@ public final class JourneyFeature implements AutoCloseable {
     registry = new JourneyRegistry(jdbc);
     deployer = new JourneyDeployer(engine, registry, jdbc);
     entries = new JourneyEntries(engine);
-    inbox = new JourneyInbox(vertx, jdbc, engine, registry, entries);
+    inbox = new JourneyInbox(vertx, jdbc, engine, registry, entries, settings.inboxPollMillis(), settings.inboxWorkers());
     birthdayScan = new BirthdayScan(jdbc, registry, entries);
     segmentScan = new SegmentScan(pool, segments, registry, entries);
     scheduledEntry = new ScheduledEntry(pool, segments, registry, entries);
@@ -83,7 +83,6 @@ public final class JourneyFeature implements AutoCloseable {
       engine.close(); // its job executor would otherwise outlive the failed start
       throw e;
     }
-    inbox.start(settings.inboxPollMillis(), settings.inboxWorkers());
   }
 
   public JourneyEngine engine() { return engine; }
@@ -113,7 +112,7 @@ public final class JourneyFeature implements AutoCloseable {
     if (settings.jobExecutor()) {
       jobExecutor().start();
     }
-    inbox.start(settings.inboxPollMillis(), settings.inboxWorkers());
+    inbox.start();
   }
 
   private JobExecutor jobExecutor() {
@@ -122,7 +121,8 @@ public final class JourneyFeature implements AutoCloseable {
 
   @Override
   public void close() {
-    inbox.stop();
+    // the application has stopped the inbox already; a drain still under way would find the engine gone
+    io.siyu.async.Blocking.await(inbox.stop(), 35);
     engine.close();
   }
 }

@@ -1,7 +1,9 @@
 package io.siyu.journey;
 
-import io.siyu.db.Unavailable;
 import io.siyu.journey.step.EngineSql;
+import io.siyu.worker.WorkLoop;
+import io.siyu.worker.Worker;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -14,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +34,11 @@ import org.slf4j.LoggerFactory;
  * event holds back no other. Several servers share the inbox (rows are taken with SKIP LOCKED). A
  * failing event is retried with backoff and parked after ten attempts, with its error, for an
  * admin to replay.
+ *
+ * <p>Each worker is a {@link WorkLoop} whose poll drains on a worker thread (the engine and JDBC
+ * block), then looks again after the poll interval; a stop waits for the drains under way.
  */
-public final class JourneyInbox {
+public final class JourneyInbox implements Worker {
   private static final Logger log = LoggerFactory.getLogger(JourneyInbox.class);
   private static final int BATCH = 200;
   static final int PER_TRANSACTION = 20;
@@ -58,46 +62,74 @@ public final class JourneyInbox {
   private final JourneyEngine engine;
   private final JourneyRegistry registry;
   private final JourneyEntries entries;
-  private final List<Long> timers = new ArrayList<>();
+  private final long pollMillis;
+  private final List<Share> shares = new ArrayList<>();
 
-  public JourneyInbox(Vertx vertx, DataSource jdbc, JourneyEngine engine, JourneyRegistry registry, JourneyEntries entries) {
+  /** {@code workers} drain workers side by side, each looking every {@code pollMillis}. */
+  public JourneyInbox(Vertx vertx, DataSource jdbc, JourneyEngine engine, JourneyRegistry registry, JourneyEntries entries,
+      long pollMillis, int workers) {
     this.vertx = vertx;
     this.jdbc = jdbc;
     this.engine = engine;
     this.registry = registry;
     this.entries = entries;
-  }
-
-  /** Starts {@code workers} drain workers, each polling every {@code pollMillis}. */
-  public void start(long pollMillis, int workers) {
+    this.pollMillis = pollMillis;
     for (int w = 0; w < workers; w++) {
-      int worker = w;
-      AtomicBoolean running = new AtomicBoolean();
-      timers.add(vertx.setPeriodic(pollMillis, id -> poll(worker, workers, running)));
+      shares.add(new Share(w, workers));
     }
   }
 
-  public void stop() {
-    timers.forEach(vertx::cancelTimer);
-    timers.clear();
+  @Override
+  public String name() {
+    return "the journey inbox";
   }
 
-  /** One drain per worker at a time, on a worker thread; the next tick starts another if events are left. */
-  private void poll(int worker, int workers, AtomicBoolean running) {
-    if (!running.compareAndSet(false, true)) {
-      return;
+  @Override
+  public void start() {
+    shares.forEach(share -> share.loop.start(() -> share.loop.pollIn(pollMillis)));
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return Future.all(shares.stream().map(share -> share.loop.stop()).toList()).mapEmpty();
+  }
+
+  /** One worker: the events of the contacts whose id modulo {@code of} is {@code worker}, one drain at a time. */
+  private final class Share {
+    final int worker;
+    final int of;
+    final WorkLoop loop;
+    boolean draining;
+
+    Share(int worker, int of) {
+      this.worker = worker;
+      this.of = of;
+      this.loop = new WorkLoop(vertx, log).drives(this::poll, () -> !draining);
     }
-    vertx.executeBlocking(() -> {
-      while (drainOnce(worker, workers) == BATCH) {
-        // a full batch: more may be waiting
+
+    /** Drains on a worker thread while batches come back full, then looks again after the interval. */
+    void poll() {
+      if (!loop.running() || draining) {
+        return;
       }
-      return null;
-    }, false).onComplete(ar -> {
-      running.set(false);
-      if (ar.failed() && !Unavailable.is(ar.cause())) {
-        log.warn("Journey inbox: {}", ar.cause().toString());
-      }
-    });
+      draining = true;
+      loop.back(vertx.executeBlocking(() -> {
+        while (drainOnce(worker, of) == BATCH) {
+          // a full batch: more may be waiting
+        }
+        return null;
+      }, false), ar -> {
+        draining = false;
+        if (ar.failed()) {
+          loop.warn("Journey inbox", ar.cause());
+        }
+        if (loop.running()) {
+          loop.pollAfter(ar.failed(), pollMillis);
+        } else {
+          loop.settled();
+        }
+      });
+    }
   }
 
   /** Blocking: handles up to one batch of the worker's due events; answers how many were due. */

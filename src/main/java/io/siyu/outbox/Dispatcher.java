@@ -1,12 +1,12 @@
 package io.siyu.outbox;
 
 import io.siyu.db.Unavailable;
+import io.siyu.worker.WorkLoop;
+import io.siyu.worker.Worker;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * deduplication. Results that arrive while one is being recorded wait and are recorded together,
  * in one statement: at a trickle each is recorded at once, under load they share commits.
  *
- * <p>All state lives on one Vert.x context, so it needs no locks; {@link #wake} and
- * {@link #stop} may be called from any thread.
+ * <p>All state lives on the context of its {@link WorkLoop}, so it needs no locks; {@link #wake}
+ * and {@link #stop} may be called from any thread.
  */
-public final class Dispatcher {
+public final class Dispatcher implements Worker {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   /**
    * A touch's own columns as the dispatcher and the API read them, from {@code touches t} (the
@@ -100,7 +100,6 @@ public final class Dispatcher {
   private static final String[] CLAIMS =
       java.util.stream.IntStream.range(0, 31).mapToObj(p -> CLAIM.formatted(1 << p)).toArray(String[]::new);
 
-  private static final long STOP_WAIT_MS = 30_000;
   /**
    * How long a wake that arrives during a claim waits before the next claim. Under load every
    * committed journey step wakes the dispatcher; claiming at once after each claim would make one
@@ -126,7 +125,8 @@ public final class Dispatcher {
   static final long RECORD_GATHER_MS = 20;
 
   private final Vertx vertx;
-  private final Context context;
+  /** Its own event loop, its timer to the next poll, its stop. */
+  private final WorkLoop loop;
   /** Claims, and the limits reserved before a send: commits that need not wait for the disk (see Services). */
   private final Pool pool;
   /** Results: their commits wait for the disk, and with it for every claim and reservation before them. */
@@ -145,17 +145,13 @@ public final class Dispatcher {
   /** What its claims write in {@code touch_queue.claimed_by} ({@link #claimKey}). */
   private final long claimKey;
 
-  // confined to context
-  private boolean running;
+  // confined to the loop's context
   /** Claims under way (at most {@link #MAX_CLAIMS}), and how many touches they may bring between them. */
   private int claimsOpen;
   private int claiming;
   private boolean wokenWhilePolling;
-  /** Waiting GATHER_MS before the next claim: wakes meanwhile change nothing. */
-  private boolean gathering;
   /** The last claim filled every free slot: more may be due, so a finished send polls at once. */
   private boolean backlog;
-  private long timer = -1;
   private int inFlight;
   /** Sent (the channel answered), their results not yet committed. */
   private int awaitingRecord;
@@ -176,14 +172,13 @@ public final class Dispatcher {
   /** Waiting up to RECORD_GATHER_MS for more results before recording (under a backlog only). */
   private long recordTimer = -1;
   private long nextTidyAt;
-  private Promise<Void> stopped;
 
   public Dispatcher(Vertx vertx, Pool pool, Pool records, Channels channels, OutboxSettings settings, TouchRenderer renderer,
       TrackedLinks links, Unsubscribes unsubscribes, UUID instance) {
     this.vertx = vertx;
     // an event loop of its own, not the context that happens to build it (the server's start-up
     // context); Services makes its pools just before it, so that they take other loops
-    this.context = ((VertxInternal) vertx).createEventLoopContext();
+    this.loop = new WorkLoop(vertx, log).drives(this::poll, this::idle);
     this.pool = pool;
     this.records = records;
     this.channels = channels;
@@ -217,12 +212,15 @@ public final class Dispatcher {
     return "siyu-outbox " + instance;
   }
 
+  @Override
+  public String name() {
+    return "the outbox's dispatcher";
+  }
+
   /** Frees the claims this instance left when it stopped without recording them, then starts polling. */
+  @Override
   public void start() {
-    context.runOnContext(v -> {
-      running = true;
-      reclaim().onComplete(ar -> poll());
-    });
+    loop.start(() -> reclaim().onComplete(ar -> poll()));
   }
 
   private Future<Void> reclaim() {
@@ -248,37 +246,28 @@ public final class Dispatcher {
    * interval's delay.
    */
   public void wake() {
-    context.runOnContext(v -> {
-      if (!gathering) {
-        poll();
-      }
-    });
+    loop.wake();
   }
 
   /**
    * Stops claiming and completes once the sends in flight have been recorded (at most 30 s; a
    * send still running then is requeued by the lease), then closes the channels.
    */
+  @Override
   public Future<Void> stop() {
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      running = false;
-      cancelTimer();
-      stopped = done;
-      // claimed but not started: back to the queue now rather than after the lease
-      List<SendPlanner.Plan> unsent = ready.stream().map(Waiting::plan).toList();
-      ready.clear();
-      unsent.forEach(plan -> releaseCap(plan.touch(), plan.capDay()).onComplete(released -> record(
-          Transitions.Result.deferred(plan.touch(), Instant.now(), "not sent before this instance stopped"))));
-      long cap = vertx.setTimer(STOP_WAIT_MS, id -> done.tryComplete());
-      done.future().onComplete(x -> vertx.cancelTimer(cap));
-      checkStopped();
-    });
-    return done.future().compose(v -> channels.close());
+    return loop.stop(this::requeueUnsent).compose(v -> channels.close());
+  }
+
+  /** Claimed but not started: back to the queue now rather than after the lease. */
+  private void requeueUnsent() {
+    List<SendPlanner.Plan> unsent = ready.stream().map(Waiting::plan).toList();
+    ready.clear();
+    unsent.forEach(plan -> releaseCap(plan.touch(), plan.capDay()).onComplete(released -> record(
+        Transitions.Result.deferred(plan.touch(), Instant.now(), "not sent before this instance stopped"))));
   }
 
   private void poll() {
-    if (!running) {
+    if (!loop.running()) {
       return;
     }
     if (claimsOpen >= MAX_CLAIMS || (claimsOpen > 0 && !backlog)) {
@@ -291,7 +280,7 @@ public final class Dispatcher {
       backlog = true;
       return;
     }
-    cancelTimer();
+    loop.cancel();
     claimsOpen++;
     claiming += room;
     Instant now = Instant.now();
@@ -306,8 +295,8 @@ public final class Dispatcher {
     claimsOpen--;
     claiming -= room;
     List<SendPlanner.Plan> plans = ar.succeeded() ? ar.result() : List.of();
-    if (ar.failed() && !Unavailable.is(ar.cause())) {
-      log.warn("Outbox poll failed: {}", ar.cause().toString());
+    if (ar.failed()) {
+      loop.warn("Outbox poll failed", ar.cause());
     }
     plans.forEach(plan -> {
       if (plan.settled() != null) {
@@ -318,8 +307,8 @@ public final class Dispatcher {
     });
     pump();
     backlog = plans.size() == room;
-    if (!running) {
-      checkStopped();
+    if (!loop.running()) {
+      loop.settled();
     } else if (backlog) {
       wokenWhilePolling = false;
       poll();
@@ -327,19 +316,9 @@ public final class Dispatcher {
       // the other claim, when it comes back, decides when to look again
     } else if (wokenWhilePolling) {
       wokenWhilePolling = false;
-      gathering = true;
-      timer = vertx.setTimer(GATHER_MS, id -> {
-        timer = -1;
-        gathering = false;
-        poll();
-      });
+      loop.gatherFor(GATHER_MS);
     } else {
-      // a database that is down is asked again once a second, not at every interval
-      long delay = ar.failed() ? Math.max(settings.pollMs(), 1000) : settings.pollMs();
-      timer = vertx.setTimer(delay, id -> {
-        timer = -1;
-        poll();
-      });
+      loop.pollAfter(ar.failed(), settings.pollMs());
     }
   }
 
@@ -448,8 +427,8 @@ public final class Dispatcher {
 
   /** After a send or a record: stop if asked to, or claim more when the backlog runs low. */
   private void progressed() {
-    if (!running) {
-      checkStopped();
+    if (!loop.running()) {
+      loop.settled();
     } else if (backlog && claimSize() >= smallestClaim()) {
       poll();
     }
@@ -523,7 +502,7 @@ public final class Dispatcher {
     if (recording || unrecorded.isEmpty()) {
       return;
     }
-    if (running && backlog && unrecorded.size() < RECORD_BATCH) {
+    if (loop.running() && backlog && unrecorded.size() < RECORD_BATCH) {
       // under a backlog results arrive by the thousand a second: gather them into fewer records
       if (recordTimer < 0) {
         recordTimer = vertx.setTimer(RECORD_GATHER_MS, id -> {
@@ -551,8 +530,8 @@ public final class Dispatcher {
       recording = false;
       batch.forEach(p -> p.recorded().handle(ar));
       recordWaiting();
-      if (!running) {
-        checkStopped();
+      if (!loop.running()) {
+        loop.settled();
       }
     });
   }
@@ -565,24 +544,16 @@ public final class Dispatcher {
     Promise<Delivery> answer = Promise.promise();
     long guard = vertx.setTimer(settings.leaseMs(), id ->
         answer.tryComplete(Delivery.retry("channel " + touch.channel() + " gave no answer within the lease")));
-    channels.send(touch).onComplete(ar -> context.runOnContext(v -> {
+    loop.back(channels.send(touch), ar -> {
       vertx.cancelTimer(guard);
       answer.tryComplete(ar.succeeded() ? ar.result() : Delivery.retry(String.valueOf(ar.cause())));
-    }));
+    });
     return answer.future();
   }
 
-  private void checkStopped() {
-    if (stopped != null && claimsOpen == 0 && inFlight == 0 && awaitingRecord == 0 && ready.isEmpty() && !recording
-        && unrecorded.isEmpty()) {
-      stopped.tryComplete();
-    }
-  }
-
-  private void cancelTimer() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
+  /** Nothing claimed is being planned, sent or recorded. */
+  private boolean idle() {
+    return claimsOpen == 0 && inFlight == 0 && awaitingRecord == 0 && ready.isEmpty() && !recording
+        && unrecorded.isEmpty();
   }
 }

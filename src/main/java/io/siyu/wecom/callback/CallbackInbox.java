@@ -5,6 +5,7 @@ import io.siyu.db.SqlParams;
 import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
+import io.siyu.worker.Worker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The WeCom callback feature of one running Siyu: its settings, the writer that stores callbacks,
  * the processor that hands them to handlers (started here), and what admins read and replay.
  */
-public final class CallbackInbox {
+public final class CallbackInbox implements Worker {
   private static final Logger LOG = LoggerFactory.getLogger(CallbackInbox.class);
   public static final Set<String> STATUSES = Set.of("pending", "done", "parked");
   private static final String COLUMNS = "id, event, change_type, fields, status, attempts, next_attempt_at, last_error, "
@@ -65,13 +66,25 @@ public final class CallbackInbox {
     handlers.forEach(processor::register);
   }
 
-  /** The inbox with its processor running; {@code handlers} take the events they name. */
-  public static CallbackInbox start(Vertx vertx, Pool pool, CallbackSettings settings, List<CallbackHandler> handlers) {
-    CallbackInbox inbox = new CallbackInbox(vertx, pool, settings, Clock.systemUTC(), handlers);
-    inbox.processor.start();
-    inbox.forgetTimer = vertx.setPeriodic(FORGET_FIRST_MS, FORGET_EVERY_MS, id -> inbox.forgetDone()
+  /** The inbox; {@code handlers} take the events they name once it is started ({@link #start}). */
+  public static CallbackInbox create(Vertx vertx, Pool pool, CallbackSettings settings, List<CallbackHandler> handlers) {
+    return new CallbackInbox(vertx, pool, settings, Clock.systemUTC(), handlers);
+  }
+
+  @Override
+  public String name() {
+    return processor.name();
+  }
+
+  /**
+   * Starts handing stored callbacks to their handlers, and forgetting done ones past the retention
+   * (from a minute after start on, hourly).
+   */
+  @Override
+  public void start() {
+    processor.start();
+    forgetTimer = vertx.setPeriodic(FORGET_FIRST_MS, FORGET_EVERY_MS, id -> forgetDone()
         .onFailure(e -> LOG.warn("Forgetting done WeCom callbacks failed; the next hour tries again", e)));
-    return inbox;
   }
 
   /**
@@ -113,6 +126,7 @@ public final class CallbackInbox {
   }
 
   /** Stops claiming callbacks; completes once those being handled are recorded. */
+  @Override
   public Future<Void> stop() {
     vertx.cancelTimer(forgetTimer);
     return processor.stop();

@@ -1,6 +1,7 @@
 package io.siyu.wecom.callback;
 
 import io.siyu.db.Unavailable;
+import io.siyu.worker.WorkLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_IN_FLIGHT} callbacks between them; while callbacks are arriving, one claim at a time,
  * at most every {@link #INGESTING_GAP_MS}. Polls every {@code SIYU_WECOM_CALLBACK_POLL_MS},
  * at once on {@link #wake} (after a batch of callbacks committed), and back to back while claims
- * come back full. State lives on one Vert.x context, so it needs no locks.
+ * come back full. State lives on the context of its {@link WorkLoop} (the inbox's), so it needs no
+ * locks.
  */
-public final class CallbackProcessor {
+final class CallbackProcessor {
   private static final Logger log = LoggerFactory.getLogger(CallbackProcessor.class);
   /**
    * Callbacks being handled, at most. Handlers work on the shared pool (16 connections by
@@ -87,35 +89,30 @@ public final class CallbackProcessor {
       + "  AS r (id, attempts, status, error, note, delay_ms) "
       + "WHERE c.id = ANY($1::bigint[]) AND c.id = r.id";
 
-  private static final long STOP_WAIT_MS = 30_000;
-
   private final Vertx vertx;
   private final Context context;
+  private final WorkLoop loop;
   private final Pool pool;
   private final CallbackSettings settings;
   private final Map<String, CallbackHandler> handlers = new ConcurrentHashMap<>();
 
   // confined to context
-  private boolean running;
   private boolean polling;
   private boolean wokenWhilePolling;
   /** No room for another claim when a poll was due: a finishing claim polls again. */
   private boolean full;
-  private long timer = -1;
-  private long quietUntil;
   private int inFlight;
   /** When the inbox last stored callbacks (its wake). */
   private long lastWakeAt;
   private int openBatches;
   private long lastClaimAt;
-  private boolean gathering;
   /** The last callback started per subject ({@link WecomCallback#subject}); the next one of that subject waits for it. */
   private final Map<String, Future<Outcome>> lastOfSubject = new HashMap<>();
-  private Promise<Void> stopped;
 
   public CallbackProcessor(Vertx vertx, Context context, Pool pool, CallbackSettings settings) {
     this.vertx = vertx;
     this.context = context;
+    this.loop = new WorkLoop(vertx, context, log).drives(this::poll, this::idle);
     this.pool = pool;
     this.settings = settings;
   }
@@ -129,11 +126,12 @@ public final class CallbackProcessor {
     }
   }
 
+  String name() {
+    return "the WeCom callback processor";
+  }
+
   public void start() {
-    context.runOnContext(v -> {
-      running = true;
-      poll();
-    });
+    loop.start();
   }
 
   /**
@@ -141,11 +139,11 @@ public final class CallbackProcessor {
    * claim. Wakes during a poll make one more poll after it.
    */
   public void wake() {
-    context.runOnContext(v -> {
+    loop.execute(() -> {
       lastWakeAt = System.currentTimeMillis();
       if (polling) {
         wokenWhilePolling = true;
-      } else if (!gathering) {
+      } else if (!loop.gathering()) {
         gatherThenPoll();
       }
     });
@@ -160,15 +158,9 @@ public final class CallbackProcessor {
     long wait = at - System.currentTimeMillis();
     if (wait <= 0) {
       poll();
-      return;
+    } else {
+      loop.gatherFor(wait);
     }
-    cancelTimer();
-    gathering = true;
-    timer = vertx.setTimer(wait, id -> {
-      timer = -1;
-      gathering = false;
-      poll();
-    });
   }
 
   /**
@@ -176,20 +168,11 @@ public final class CallbackProcessor {
    * open then is rolled back when the pool closes, and its callbacks are due again).
    */
   public Future<Void> stop() {
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      running = false;
-      cancelTimer();
-      stopped = done;
-      long cap = vertx.setTimer(STOP_WAIT_MS, id -> done.tryComplete());
-      done.future().onComplete(x -> vertx.cancelTimer(cap));
-      checkStopped();
-    });
-    return done.future();
+    return loop.stop();
   }
 
   private void poll() {
-    if (!running) {
+    if (!loop.running()) {
       return;
     }
     if (polling) {
@@ -213,7 +196,7 @@ public final class CallbackProcessor {
       pollAt(lastWakeAt + INGESTING_MS);
       return;
     }
-    cancelTimer();
+    loop.cancel();
     polling = true;
     openBatches++;
     lastClaimAt = System.currentTimeMillis();
@@ -240,8 +223,8 @@ public final class CallbackProcessor {
               log.warn("Could not record {} WeCom callbacks: {}", size[0], ar.cause().toString());
             }
           }
-          if (!running) {
-            checkStopped();
+          if (!loop.running()) {
+            loop.settled();
           } else if (full) {
             full = false;
             poll();
@@ -253,24 +236,18 @@ public final class CallbackProcessor {
 
   private void afterClaim(boolean ok, boolean filled, Throwable error) {
     polling = false;
-    if (!ok && !Unavailable.is(error) && System.currentTimeMillis() >= quietUntil) {
-      // once a minute at most: a database that is down would otherwise fill the log
-      log.warn("WeCom callback poll failed: {}", error.toString());
-      quietUntil = System.currentTimeMillis() + 60_000;
+    if (!ok) {
+      loop.warn("WeCom callback poll failed", error);
     }
-    if (!running) {
-      checkStopped();
+    if (!loop.running()) {
+      loop.settled();
     } else if (ok && filled) {
       poll();
     } else if (ok && wokenWhilePolling) {
       wokenWhilePolling = false;
       gatherThenPoll();
     } else {
-      long delay = ok ? settings.pollMs() : Math.max(settings.pollMs(), 1000);
-      timer = vertx.setTimer(delay, id -> {
-        timer = -1;
-        poll();
-      });
+      loop.pollAfter(!ok, settings.pollMs());
     }
   }
 
@@ -338,7 +315,7 @@ public final class CallbackProcessor {
       // a slow handler holds its slot and its claim's commit, not the other callbacks' slots; a
       // new claim waits until half the slots are free (or a claim ends), so it is worth handling together
       inFlight--;
-      if (full && running && MAX_IN_FLIGHT - inFlight >= MAX_IN_FLIGHT / 2) {
+      if (full && loop.running() && MAX_IN_FLIGHT - inFlight >= MAX_IN_FLIGHT / 2) {
         full = false;
         poll();
       }
@@ -419,18 +396,8 @@ public final class CallbackProcessor {
         .mapEmpty();
   }
 
-  private void checkStopped() {
-    if (stopped != null && !polling && openBatches == 0) {
-      stopped.tryComplete();
-    }
-  }
-
-  private void cancelTimer() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    // a gathering whose timer is gone is over: the next wake must poll again
-    gathering = false;
+  /** No claim is being made or recorded. */
+  private boolean idle() {
+    return !polling && openBatches == 0;
   }
 }

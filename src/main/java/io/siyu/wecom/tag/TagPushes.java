@@ -1,7 +1,8 @@
 package io.siyu.wecom.tag;
 
-import io.siyu.db.Unavailable;
 import io.siyu.wecom.api.WecomClient;
+import io.siyu.worker.WorkLoop;
+import io.siyu.worker.Worker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +27,12 @@ import org.slf4j.LoggerFactory;
  * {@code mark_tag} adding a tag the customer has, or removing one it lacks, changes nothing, so
  * sending twice is harmless. Transient WeCom errors are retried with a doubling delay, others fail
  * the row with WeCom's answer. A backlog (a segment tagged at once) is sent no faster than
- * {@code SIYU_WECOM_RATE_PER_SECOND} calls a second from each instance.
+ * {@code SIYU_WECOM_RATE_PER_SECOND} calls a second from each instance. One round at a time, on
+ * the context of its {@link WorkLoop}.
  */
-public final class TagPushes {
+public final class TagPushes implements Worker {
   private static final Logger log = LoggerFactory.getLogger(TagPushes.class);
   private static final int BATCH = 50;
-  /** What the Vert.x pool answers once closed. */
-  private static final String POOL_CLOSED = "Pool closed";
 
   private static final String CLAIM = "WITH due AS (SELECT contact_id, tag_id FROM wecom_tag_pushes "
       + "  WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() "
@@ -59,64 +58,59 @@ public final class TagPushes {
       + "  AS r(contact_id, tag_id, revision, attempts, outcome, error) "
       + "WHERE p.contact_id = r.contact_id AND p.tag_id = r.tag_id AND p.status = 'sending' AND p.attempts = r.attempts";
 
-  private final Vertx vertx;
   private final Pool pool;
   private final WecomClient wecom;
   private final TagPushSettings settings;
-  private final AtomicBoolean polling = new AtomicBoolean();
-  private volatile boolean stopped = true;
-  private volatile long timer = -1;
+  private final WorkLoop loop;
+  /** A round is under way (on the loop's context). */
+  private boolean polling;
 
   /** {@code wecom}: null when the WeCom API is not configured; then nothing is ever sent. */
   public TagPushes(Vertx vertx, Pool pool, WecomClient wecom, TagPushSettings settings) {
-    this.vertx = vertx;
     this.pool = pool;
     this.wecom = wecom != null && wecom.customerContactConfigured() ? wecom : null;
     this.settings = settings;
+    this.loop = new WorkLoop(vertx, log).drives(this::poll, () -> !polling);
+  }
+
+  @Override
+  public String name() {
+    return "the WeCom tag pushes";
   }
 
   /** Starts polling, when WeCom is configured. */
-  public TagPushes start() {
+  @Override
+  public void start() {
     if (wecom != null) {
-      stopped = false;
-      schedule(0);
+      loop.start();
     }
-    return this;
   }
 
-  /** Claims nothing more; a round in flight finishes on its own (its claims are leased). */
-  public void stop() {
-    stopped = true;
-    vertx.cancelTimer(timer);
-  }
-
-  private void schedule(long delayMs) {
-    if (!stopped) {
-      timer = vertx.setTimer(Math.max(1, delayMs), t -> poll());
-    }
+  /** Claims nothing more; completes once the round under way is recorded. */
+  @Override
+  public Future<Void> stop() {
+    return loop.stop();
   }
 
   private void poll() {
-    if (stopped || !polling.compareAndSet(false, true)) {
+    if (!loop.running() || polling) {
       return;
     }
+    polling = true;
     long started = System.nanoTime();
-    round().onComplete(done -> {
-      polling.set(false);
-      if (done.failed() && POOL_CLOSED.equals(done.cause().getMessage())) {
-        // Siyu is stopping and closed the pool under this worker: nothing can be claimed any more
-        stop();
-        return;
+    loop.back(round(), done -> {
+      polling = false;
+      if (done.failed()) {
+        loop.warn("Sending tag changes to WeCom failed", done.cause());
       }
-      if (done.failed() && !Unavailable.is(done.cause())) {
-        log.warn("Sending tag changes to WeCom failed: {}", done.cause().toString());
-      }
-      if (done.succeeded() && done.result().claimed() == BATCH) {
+      if (!loop.running()) {
+        loop.settled();
+      } else if (done.succeeded() && done.result().claimed() == BATCH) {
         // more may be due: go on as soon as this round's calls fit WeCom's rate (SIYU_WECOM_RATE_PER_SECOND)
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        schedule(Math.max(0, done.result().calls() * 1000L / wecom.ratePerSecond() - elapsedMs));
+        loop.pollIn(done.result().calls() * 1000L / wecom.ratePerSecond() - elapsedMs);
       } else {
-        schedule(settings.pollMs());
+        loop.pollAfter(done.failed(), settings.pollMs());
       }
     });
   }
