@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Every setting Siyu reads, taken from environment variables with the defaults documented in
- * the README's configuration table. Tests build one directly to run several servers side by side.
+ * the table in docs/CONFIGURATION.md. Tests build one directly to run several servers side by side.
  */
 public record Config(
     int httpPort,

@@ -3,7 +3,7 @@ package io.siyu.outbox;
 import java.net.URI;
 
 /**
- * The outbox's settings (README configuration table, {@code SIYU_OUTBOX_*}, {@code SIYU_WEBHOOK_*}
+ * The outbox's settings (docs/CONFIGURATION.md, {@code SIYU_OUTBOX_*}, {@code SIYU_WEBHOOK_*}
  * and the sending policy's). {@code publicUrl}: where members reach this Siyu (tracked links). {@code webhookUrl} null: the webhook channel is not configured.
  */
 public record OutboxSettings(long pollMs, long retryBaseMs, long retryMaxMs, int maxAttempts, long leaseMs,

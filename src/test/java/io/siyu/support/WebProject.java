@@ -69,7 +69,7 @@ public final class WebProject {
         return candidate.toString();
       }
     }
-    throw new AssertionError(name + " is not on the PATH: the tests need Node 20 and npm (README, Prerequisites)");
+    throw new AssertionError(name + " is not on the PATH: the tests need Node 20 and npm (README, Start here)");
   }
 
   /** Output goes to a file, so a process that never closes its output cannot hang the test past its time. */

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The email channel's settings, the {@code SIYU_SMTP_*} block of the README.
+ * The email channel's settings, the {@code SIYU_SMTP_*} block of docs/CONFIGURATION.md.
  *
  * @param user null to send without logging in (then so is {@code password})
  * @param starttls OPTIONAL (the default) upgrades when the server offers it; REQUIRED refuses a

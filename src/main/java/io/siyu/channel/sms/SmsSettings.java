@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The SMS gateway channel's settings, the {@code SIYU_SMS_*} block of the README.
+ * The SMS gateway channel's settings, the {@code SIYU_SMS_*} block of docs/CONFIGURATION.md.
  *
  * @param secret the HMAC key of requests to the gateway and of its callbacks to Siyu
  * @param signName the default SMS signature (短信签名); null when messages bring their own or the gateway adds it

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The WeCom (企业微信) channel's settings, the {@code SIYU_WECOM_*} block of the README.
+ * The WeCom (企业微信) channel's settings, the {@code SIYU_WECOM_*} block of docs/CONFIGURATION.md.
  *
  * <p>WeCom gives every app its own secret and its own access token: {@code contactSecret} is the
  * customer-contact (客户联系) secret that the externalcontact APIs need, {@code agentId} and

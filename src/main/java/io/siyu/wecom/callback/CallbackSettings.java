@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The callback inbox's settings (README configuration table). The crypto is null when the
+ * The callback inbox's settings (docs/CONFIGURATION.md). The crypto is null when the
  * callback is not configured: then {@code /webhooks/wecom} answers 404, and the processor still
  * works off what an earlier configuration stored.
  *
