@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.util.Set;
 
 /**
  * A result row as the API writes it: every column under its name, in the order the statement
@@ -26,9 +27,24 @@ public final class RowJson {
   private RowJson() {}
 
   public static JsonObject of(Row r) {
+    return except(r, Set.of());
+  }
+
+  /**
+   * Every column but {@code skipped}: for a statement that answers more than the thing it returns
+   * (a verdict beside the row), where its text is tuned and stays as it is.
+   */
+  public static JsonObject except(Row r, String... skipped) {
+    return except(r, Set.of(skipped));
+  }
+
+  private static JsonObject except(Row r, Set<String> skipped) {
     JsonObject j = new JsonObject();
     for (int i = 0; i < r.size(); i++) {
-      j.put(r.getColumnName(i), value(r.getColumnName(i), r.getValue(i)));
+      String column = r.getColumnName(i);
+      if (!skipped.contains(column)) {
+        j.put(column, value(column, r.getValue(i)));
+      }
     }
     return j;
   }

@@ -81,6 +81,12 @@ class RowJsonTest {
   }
 
   @Test
+  void exceptLeavesOutTheNamedColumnsAndKeepsTheOrderOfTheRest() {
+    JsonObject j = RowJson.except(row("SELECT 'granted' AS verdict, 3 AS c, 1 AS a, 'x' AS tier, 2 AS b"), "verdict", "tier");
+    assertEquals("{\"c\":3,\"a\":1,\"b\":2}", j.encode());
+  }
+
+  @Test
   void aKindItDoesNotWriteIsRefusedNamingTheColumn() {
     Row r = row("SELECT 1 AS fine, gen_random_uuid() AS token");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RowJson.of(r));
