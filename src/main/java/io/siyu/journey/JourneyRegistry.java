@@ -37,6 +37,7 @@ public final class JourneyRegistry {
       + "  WHERE (r ->> 'version')::int <> ?) || jsonb_build_array(?::jsonb), "
       + "status = CASE WHEN ? THEN 'suspended' ELSE status END, updated_at = now() WHERE key = ?";
   private static final String ALL = "SELECT key, name, status, trigger::text, reentry, version FROM journeys ORDER BY key";
+
   private final DataSource jdbc;
   private volatile List<Entry> cached = List.of();
   private volatile long loadedAt;
