@@ -1,5 +1,6 @@
 package io.siyu.attribute;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.problem.Problem;
 import io.vertx.core.Future;
@@ -17,7 +18,16 @@ import java.util.regex.Pattern;
 /** Custom attribute declarations ({@code /api/v1/attributes}). */
 public final class AttributeService {
   public static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
+  /** A declaration as the API shows it, in the order of its JSON. */
   private static final String COLUMNS = "key, type, enum_values, description, created_at, updated_at";
+  private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM attribute_definitions ORDER BY key";
+  private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM attribute_definitions WHERE key = $1";
+  private static final String INSERT = "INSERT INTO attribute_definitions (key, type, enum_values, description) "
+      + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS;
+  private static final String UPDATE = "UPDATE attribute_definitions SET enum_values = $2, description = $3, "
+      + "updated_at = now() WHERE key = $1 RETURNING " + COLUMNS;
+  private static final String IS_SET_ON_A_CONTACT = "SELECT EXISTS (SELECT 1 FROM contacts WHERE attributes ? $1) AS used";
+  private static final String DELETE = "DELETE FROM attribute_definitions WHERE key = $1 RETURNING key";
 
   /**
    * Every request that validates contact data or a filter needs the declarations; they change
@@ -41,7 +51,7 @@ public final class AttributeService {
     if (c != null && c.until > System.currentTimeMillis()) {
       return Future.succeededFuture(c.catalog);
     }
-    return pool.query("SELECT " + COLUMNS + " FROM attribute_definitions ORDER BY key").execute()
+    return pool.query(SELECT_ALL).execute()
         .map(rows -> {
           Map<String, AttributeDefinition> map = new LinkedHashMap<>();
           rows.forEach(r -> map.put(r.getString("key"), definition(r)));
@@ -56,14 +66,14 @@ public final class AttributeService {
   }
 
   public Future<JsonArray> list() {
-    return pool.query("SELECT " + COLUMNS + " FROM attribute_definitions ORDER BY key").execute()
-        .map(rows -> Rows.array(rows, AttributeService::toJson));
+    return pool.query(SELECT_ALL).execute()
+        .map(rows -> Rows.array(rows, RowJson::of));
   }
 
   public Future<JsonObject> get(String key) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM attribute_definitions WHERE key = $1")
+    return pool.preparedQuery(SELECT_ONE)
         .execute(Tuple.of(key))
-        .map(rows -> Rows.one(rows, "Attribute " + key, AttributeService::toJson));
+        .map(rows -> Rows.one(rows, "Attribute " + key, RowJson::of));
   }
 
   public Future<JsonObject> create(JsonObject body) {
@@ -77,10 +87,9 @@ public final class AttributeService {
     }
     String[] enumValues = enumValues(body, type);
     String description = description(body);
-    return invalidating(pool.preparedQuery("INSERT INTO attribute_definitions (key, type, enum_values, description) "
-            + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS)
+    return invalidating(pool.preparedQuery(INSERT)
         .execute(Tuple.of(key, type.wire(), enumValues, description)))
-        .map(rows -> toJson(rows.iterator().next()))
+        .map(rows -> RowJson.of(rows.iterator().next()))
         .recover(Rows.conflictOnDuplicate("Attribute " + key + " is already declared"));
   }
 
@@ -99,23 +108,22 @@ public final class AttributeService {
           ? enumValues(body, def.type())
           : def.enumValues() == null ? null : def.enumValues().toArray(String[]::new);
       String description = body.containsKey("description") ? description(body) : def.description();
-      return invalidating(pool.preparedQuery("UPDATE attribute_definitions SET enum_values = $2, description = $3, "
-              + "updated_at = now() WHERE key = $1 RETURNING " + COLUMNS)
+      return invalidating(pool.preparedQuery(UPDATE)
           .execute(Tuple.of(key, enumValues, description)))
-          .map(rows -> Rows.one(rows, "Attribute " + key, AttributeService::toJson));
+          .map(rows -> Rows.one(rows, "Attribute " + key, RowJson::of));
     });
   }
 
   /** Refuses to drop a declaration that contacts still use. */
   public Future<Void> delete(String key) {
-    return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM contacts WHERE attributes ? $1) AS used")
+    return pool.preparedQuery(IS_SET_ON_A_CONTACT)
         .execute(Tuple.of(key))
         .compose(rows -> {
           if (rows.iterator().next().getBoolean("used")) {
             return Future.failedFuture(Problem.conflict(
                 "Attribute " + key + " is still set on contacts; clear it from them first", null));
           }
-          return invalidating(pool.preparedQuery("DELETE FROM attribute_definitions WHERE key = $1 RETURNING key")
+          return invalidating(pool.preparedQuery(DELETE)
               .execute(Tuple.of(key)))
               .map(r -> Rows.deleted(r, "Attribute " + key));
         });
@@ -157,16 +165,5 @@ public final class AttributeService {
     String[] ev = r.getArrayOfStrings("enum_values");
     return new AttributeDefinition(r.getString("key"), AttributeType.fromWire(r.getString("type")),
         ev == null ? List.of() : List.of(ev), r.getString("description"));
-  }
-
-  private static JsonObject toJson(Row r) {
-    String[] ev = r.getArrayOfStrings("enum_values");
-    return new JsonObject()
-        .put("key", r.getString("key"))
-        .put("type", r.getString("type"))
-        .put("enum_values", ev == null ? null : new JsonArray(List.of(ev)))
-        .put("description", r.getString("description"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 }

@@ -1,5 +1,6 @@
 package io.siyu.auth;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.Table;
 import io.siyu.web.Page;
@@ -30,7 +31,21 @@ public final class TokenService {
   private static final long CACHE_MILLIS = 5_000;
 
   private static final Logger log = LoggerFactory.getLogger(TokenService.class);
+  /** A token as the API shows it, in the order of its JSON. */
   private static final String COLUMNS = "id, name, role, token_prefix, bootstrap, created_at, revoked_at, last_used_at";
+  private static final String VERIFY = "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL "
+      + "RETURNING id, name, role";
+  private static final String INSERT = "INSERT INTO api_tokens (name, role, token_hash, token_prefix, created_by, bootstrap) "
+      + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS;
+  private static final String ANY_LIVE_ADMIN = "SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1";
+  /** See {@link #useConfigured}. */
+  private static final String USE_CONFIGURED = "WITH made AS (INSERT INTO api_tokens (name, role, token_hash, token_prefix, bootstrap) "
+      + "VALUES ('bootstrap', 'admin', $1, $2, true) ON CONFLICT (token_hash) DO NOTHING RETURNING id), "
+      + "retired AS (UPDATE api_tokens SET revoked_at = now() "
+      + "WHERE bootstrap AND revoked_at IS NULL AND token_hash <> $1 RETURNING id) "
+      + "SELECT (SELECT count(*) FROM made) AS made, (SELECT count(*) FROM retired) AS retired, "
+      + "(SELECT revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = $1) AS revoked";
+  private static final String REVOKE = "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id";
 
   private final Pool pool;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
@@ -61,9 +76,7 @@ public final class TokenService {
     if (c != null && c.until > System.currentTimeMillis()) {
       return Future.succeededFuture(c.principal);
     }
-    return pool.preparedQuery(
-            "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL "
-                + "RETURNING id, name, role")
+    return pool.preparedQuery(VERIFY)
         .execute(Tuple.of(Buffer.buffer(hash(token))))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -84,12 +97,10 @@ public final class TokenService {
 
   private Future<JsonObject> insert(String name, Role role, Long createdBy, boolean bootstrap) {
     String secret = newSecret();
-    return pool.preparedQuery(
-            "INSERT INTO api_tokens (name, role, token_hash, token_prefix, created_by, bootstrap) "
-                + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS)
+    return pool.preparedQuery(INSERT)
         .execute(Tuple.of(name, role.wire(), Buffer.buffer(hash(secret)), TokenStrength.shownPrefix(secret), createdBy,
             bootstrap))
-        .map(rows -> toJson(rows.iterator().next()).put("token", secret));
+        .map(rows -> RowJson.of(rows.iterator().next()).put("token", secret));
   }
 
   /**
@@ -104,7 +115,7 @@ public final class TokenService {
     if (configured != null) {
       return useConfigured(configured).map(v -> (String) null);
     }
-    return pool.query("SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1")
+    return pool.query(ANY_LIVE_ADMIN)
         .execute()
         .compose(rows -> rows.size() > 0
             ? Future.succeededFuture(null)
@@ -117,13 +128,7 @@ public final class TokenService {
    * leaves the old one useless. Instances starting together with the same value agree.
    */
   private Future<Void> useConfigured(String configured) {
-    return pool.preparedQuery(
-            "WITH made AS (INSERT INTO api_tokens (name, role, token_hash, token_prefix, bootstrap) "
-                + "VALUES ('bootstrap', 'admin', $1, $2, true) ON CONFLICT (token_hash) DO NOTHING RETURNING id), "
-                + "retired AS (UPDATE api_tokens SET revoked_at = now() "
-                + "WHERE bootstrap AND revoked_at IS NULL AND token_hash <> $1 RETURNING id) "
-                + "SELECT (SELECT count(*) FROM made) AS made, (SELECT count(*) FROM retired) AS retired, "
-                + "(SELECT revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = $1) AS revoked")
+    return pool.preparedQuery(USE_CONFIGURED)
         .execute(Tuple.of(Buffer.buffer(hash(configured)), TokenStrength.shownPrefix(configured)))
         .map(rows -> {
           Row r = rows.iterator().next();
@@ -142,12 +147,11 @@ public final class TokenService {
   static final Sorts SORTS = Sorts.of("-id", Sorts.number("id", "id"), Sorts.text("name", "name"));
 
   public Future<JsonObject> list(Page page) {
-    return new Table(pool, "api_tokens", COLUMNS, "Token", TokenService::toJson).page(page);
+    return new Table(pool, "api_tokens", COLUMNS, "Token", RowJson::of).page(page);
   }
 
   public Future<Void> revoke(long id) {
-    return pool.preparedQuery(
-            "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id")
+    return pool.preparedQuery(REVOKE)
         .execute(Tuple.of(id))
         .map(rows -> {
           Rows.first(rows, "Token " + id);
@@ -155,17 +159,5 @@ public final class TokenService {
           cache.values().removeIf(c -> c.principal.tokenId() == id);
           return null;
         });
-  }
-
-  private static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("name", r.getString("name"))
-        .put("role", r.getString("role"))
-        .put("token_prefix", r.getString("token_prefix"))
-        .put("bootstrap", r.getBoolean("bootstrap"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("revoked_at", Rows.instant(r.getOffsetDateTime("revoked_at")))
-        .put("last_used_at", Rows.instant(r.getOffsetDateTime("last_used_at")));
   }
 }

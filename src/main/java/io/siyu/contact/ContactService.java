@@ -1,6 +1,7 @@
 package io.siyu.contact;
 
 import io.siyu.attribute.AttributeService;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.problem.Problem;
@@ -35,6 +36,12 @@ public final class ContactService {
   /** In a fixed order, so two transactions making the same new contacts queue on the index instead of deadlocking. */
   private static final String CREATE_BY_EXTERNAL_USERID = "INSERT INTO contacts (external_userid, timezone) "
       + "SELECT u, $2 FROM unnest($1::text[]) u ORDER BY u ON CONFLICT DO NOTHING RETURNING id, external_userid";
+  private static final String SELECT_ONE = "SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE c.id = $1";
+  /** Followed by the filters and the page's order. */
+  private static final String SELECT_WHERE = "SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE ";
+  private static final String OTHER_OWNER_OF_IDENTITIES = "SELECT id FROM contacts c WHERE (c.external_userid = $1 "
+      + "OR c.unionid = $2 OR c.openid = $3 OR c.mobile = $4 OR c.email = $5) AND c.id <> $6 LIMIT 1";
+  private static final String DELETE = "DELETE FROM contacts WHERE id = $1 RETURNING id";
 
   private final Pool pool;
   private final AttributeService attributes;
@@ -193,7 +200,7 @@ public final class ContactService {
     String sql = "INSERT INTO contacts AS c (" + String.join(", ", cols) + ") VALUES ("
         + String.join(", ", vals) + ")" + (orNothing ? " ON CONFLICT DO NOTHING" : "") + " RETURNING " + ContactRows.COLUMNS;
     return conn.preparedQuery(sql).execute(p.tuple())
-        .map(rows -> rows.size() == 0 ? null : ContactRows.toJson(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : RowJson.of(rows.iterator().next()));
   }
 
   private Future<JsonObject> update(SqlClient conn, long id, ContactInput in) {
@@ -208,13 +215,13 @@ public final class ContactService {
     }
     sets.add("updated_at = now()");
     String sql = "UPDATE contacts c SET " + String.join(", ", sets) + " WHERE c.id = $1 RETURNING " + ContactRows.COLUMNS;
-    return conn.preparedQuery(sql).execute(p.tuple()).map(rows -> Rows.one(rows, "Contact " + id, ContactRows::toJson));
+    return conn.preparedQuery(sql).execute(p.tuple()).map(rows -> Rows.one(rows, "Contact " + id, RowJson::of));
   }
 
   public Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE c.id = $1")
+    return pool.preparedQuery(SELECT_ONE)
         .execute(Tuple.of(id))
-        .map(rows -> Rows.one(rows, "Contact " + id, ContactRows::toJson));
+        .map(rows -> Rows.one(rows, "Contact " + id, RowJson::of));
   }
 
   /** PATCH: only the fields sent change; an identity taken by another contact is a 409 naming both. */
@@ -240,14 +247,13 @@ public final class ContactService {
     Tuple t = Tuple.tuple();
     Identities.KEYS.forEach(k -> t.addValue(ids.get(k)));
     t.addValue(self);
-    return pool.preparedQuery("SELECT id FROM contacts c WHERE (c.external_userid = $1 OR c.unionid = $2 "
-            + "OR c.openid = $3 OR c.mobile = $4 OR c.email = $5) AND c.id <> $6 LIMIT 1")
+    return pool.preparedQuery(OTHER_OWNER_OF_IDENTITIES)
         .execute(t)
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("id"));
   }
 
   public Future<Void> delete(long id) {
-    return pool.preparedQuery("DELETE FROM contacts WHERE id = $1 RETURNING id").execute(Tuple.of(id))
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id))
         .map(rows -> Rows.deleted(rows, "Contact " + id));
   }
 
@@ -278,9 +284,8 @@ public final class ContactService {
           where.add(sql);
           return null;
         });
-    return segmentCondition.compose(v -> pool.preparedQuery("SELECT " + ContactRows.COLUMNS
-            + " FROM contacts c WHERE " + String.join(" AND ", where) + " " + page.orderAndLimit(p::add))
+    return segmentCondition.compose(v -> pool.preparedQuery(SELECT_WHERE + String.join(" AND ", where) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple()))
-        .map(rows -> page.wrap(Rows.array(rows, ContactRows::toJson)));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 }

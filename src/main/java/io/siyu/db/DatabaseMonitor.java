@@ -25,6 +25,7 @@ public final class DatabaseMonitor {
   private static final Logger log = LoggerFactory.getLogger(DatabaseMonitor.class);
   static final long PROBE_MS = 1000;
   private static final long PROBE_TIMEOUT_MS = 3000;
+  private static final String PROBE = "SELECT 1";
   /** Tries to restart a stopped embedded server before giving up: about a minute and a half of them. */
   static final int RESTART_ATTEMPTS = 10;
   private static final long RESTART_BACKOFF_MAX_MS = 15_000;
@@ -132,7 +133,7 @@ public final class DatabaseMonitor {
           probe = c;
           return c;
         });
-    return connection.compose(c -> c.query("SELECT 1").execute())
+    return connection.compose(c -> c.query(PROBE).execute())
         .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .onFailure(err -> closeProbe());

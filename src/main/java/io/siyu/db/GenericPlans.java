@@ -13,10 +13,12 @@ import io.vertx.sqlclient.SqlConnection;
  * segment queries do gain from plans made for their values.
  */
 public final class GenericPlans {
+  private static final String FOR_THIS_TRANSACTION = "SET LOCAL plan_cache_mode = force_generic_plan";
+
   private GenericPlans() {}
 
   /** Switches {@code tx}'s transaction to generic plans; it ends with the transaction. */
   public static Future<Void> forThisTransaction(SqlConnection tx) {
-    return tx.query("SET LOCAL plan_cache_mode = force_generic_plan").execute().mapEmpty();
+    return tx.query(FOR_THIS_TRANSACTION).execute().mapEmpty();
   }
 }

@@ -4,6 +4,7 @@ import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactDefaults;
 import io.siyu.contact.ContactService;
 import io.siyu.db.GenericPlans;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.loyalty.growth.GrowthService;
@@ -17,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -34,7 +34,8 @@ import java.util.Map;
  */
 public final class EventService {
   public static final int MAX_BATCH = 1000;
-  static final String COLUMNS = "e.id AS seq, e.event_key, e.contact_id, e.type, e.occurred_at, e.received_at, "
+  /** An event as the API shows it, in the order of its JSON: the sender's id is its {@code id}, Siyu's is {@code seq}. */
+  static final String COLUMNS = "e.event_key AS id, e.id AS seq, e.contact_id, e.type, e.occurred_at, e.received_at, "
       + "e.amount, e.properties, e.source";
 
   /** Insert what is new, skip what was seen, and update aggregates from exactly what was inserted. */
@@ -57,6 +58,13 @@ public final class EventService {
       + "    updated_at = now() "
       + "  FROM agg WHERE c.id = agg.contact_id) "
       + "SELECT * FROM ins";
+  private static final String SELECT_BY_KEYS = "SELECT " + COLUMNS + " FROM events e WHERE e.event_key = ANY($1::text[])";
+  private static final String SELECT_BY_KEY = "SELECT " + COLUMNS + " FROM events e WHERE e.event_key = $1";
+  /** Followed by the page's conditions and order. */
+  private static final String SELECT_WHERE = "SELECT " + COLUMNS + " FROM events e WHERE ";
+  private static final String MISSING_CONTACTS = "SELECT array_agg(x) AS missing FROM unnest($1::bigint[]) x "
+      + "WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x)";
+  private static final String LOCK_CONTACTS = "SELECT id FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE";
 
   private final Pool pool;
   private final ContactService contacts;
@@ -162,11 +170,11 @@ public final class EventService {
   }
 
   private Future<Map<String, JsonObject>> existing(SqlConnection conn, List<String> keys) {
-    return conn.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE e.event_key = ANY($1::text[])")
+    return conn.preparedQuery(SELECT_BY_KEYS)
         .execute(Tuple.of(keys.toArray(String[]::new)))
         .map(rows -> {
           Map<String, JsonObject> map = new HashMap<>();
-          rows.forEach(r -> map.put(r.getString("event_key"), toJson(r)));
+          rows.forEach(r -> map.put(r.getString("id"), RowJson.of(r)));
           return map;
         });
   }
@@ -214,8 +222,7 @@ public final class EventService {
     if (wanted.isEmpty()) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery("SELECT array_agg(x) AS missing FROM unnest($1::bigint[]) x "
-            + "WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x)")
+    return conn.preparedQuery(MISSING_CONTACTS)
         .execute(Tuple.of(wanted.toArray(Long[]::new)))
         .map(rows -> {
           Long[] missing = rows.iterator().next().getArrayOfLongs("missing");
@@ -264,7 +271,7 @@ public final class EventService {
     // needs no order: the insert's own update locks it.
     Long[] ordered = cids.stream().distinct().sorted().toArray(Long[]::new);
     Future<?> locked = ordered.length == 1 ? Future.succeededFuture()
-        : conn.preparedQuery("SELECT id FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE")
+        : conn.preparedQuery(LOCK_CONTACTS)
             .execute(Tuple.of(ordered));
     return locked.compose(v -> conn.preparedQuery(INSERT)
         .execute(Tuple.of(keys.toArray(String[]::new), cids.toArray(Long[]::new), types.toArray(String[]::new),
@@ -272,14 +279,14 @@ public final class EventService {
             sources.toArray(String[]::new))))
         .map(rows -> {
           Map<String, JsonObject> map = new HashMap<>();
-          rows.forEach(r -> map.put(r.getString("event_key"), toJson(r)));
+          rows.forEach(r -> map.put(r.getString("id"), RowJson.of(r)));
           return map;
         });
   }
 
   public Future<JsonObject> get(String key) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE e.event_key = $1").execute(Tuple.of(key))
-        .map(rows -> Rows.one(rows, "Event " + key, EventService::toJson));
+    return pool.preparedQuery(SELECT_BY_KEY).execute(Tuple.of(key))
+        .map(rows -> Rows.one(rows, "Event " + key, RowJson::of));
   }
 
   /**
@@ -309,22 +316,9 @@ public final class EventService {
     if (until != null) {
       where.add("e.occurred_at < " + p.add(until));
     }
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM events e WHERE " + String.join(" AND ", where)
+    return pool.preparedQuery(SELECT_WHERE + String.join(" AND ", where)
             + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, EventService::toJson)));
-  }
-
-  static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("id", r.getString("event_key"))
-        .put("seq", r.getLong("seq"))
-        .put("contact_id", r.getLong("contact_id"))
-        .put("type", r.getString("type"))
-        .put("occurred_at", Rows.instant(r.getOffsetDateTime("occurred_at")))
-        .put("received_at", Rows.instant(r.getOffsetDateTime("received_at")))
-        .put("amount", r.getBigDecimal("amount"))
-        .put("properties", r.getJsonObject("properties"))
-        .put("source", r.getString("source"));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 }

@@ -16,6 +16,10 @@ import java.util.function.Supplier;
  * the database is away.
  */
 public final class HealthRoutes {
+  /** The schema version the migrations left. */
+  private static final String SCHEMA_VERSION = "SELECT version FROM siyu_schema_history WHERE success "
+      + "ORDER BY installed_rank DESC LIMIT 1";
+
   private HealthRoutes() {}
 
   /** What health looks at, once the database is open. */
@@ -36,7 +40,7 @@ public final class HealthRoutes {
       reply(ctx, 503, new JsonObject().put("status", "DOWN").put("database", "DOWN"));
       return;
     }
-    s.pool().query("SELECT version FROM siyu_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")
+    s.pool().query(SCHEMA_VERSION)
         .execute()
         .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
         .onSuccess(rows -> reply(ctx, 200, new JsonObject()

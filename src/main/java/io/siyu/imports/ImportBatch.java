@@ -53,6 +53,10 @@ final class ImportBatch {
       + "consent = jsonb_strip_nulls(c.consent || coalesce(s.consent, '{}')), updated_at = now() "
       + "FROM (SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY line_no) AS pass FROM import_stage) s "
       + "WHERE c.id = s.contact_id AND s.pass = ?";
+  private static final String COPY_NEW = "COPY contacts (" + String.join(", ", COLUMNS) + ", attributes, consent) "
+      + "FROM STDIN WITH (FORMAT csv)";
+  private static final String COPY_STAGED = "COPY import_stage (contact_id, line_no, " + String.join(", ", COLUMNS)
+      + ", attributes, consent) FROM STDIN WITH (FORMAT csv)";
 
   private record Row(long lineNo, ContactInput input) {}
 
@@ -156,14 +160,12 @@ final class ImportBatch {
     for (Row row : fresh) {
       appendColumns(csv, row.input(), defaultTimezone, false);
     }
-    return copy(conn, "COPY contacts (" + String.join(", ", COLUMNS) + ", attributes, consent) FROM STDIN WITH (FORMAT csv)",
-        csv.toString());
+    return copy(conn, COPY_NEW, csv.toString());
   }
 
   /** Rows naming one existing contact: staged (emptied again at commit), then applied pass by pass. */
   private static long update(Connection conn, StringBuilder staged) throws SQLException {
-    copy(conn, "COPY import_stage (contact_id, line_no, " + String.join(", ", COLUMNS) + ", attributes, consent) "
-        + "FROM STDIN WITH (FORMAT csv)", staged.toString());
+    copy(conn, COPY_STAGED, staged.toString());
     long updated = 0;
     try (PreparedStatement ps = conn.prepareStatement(UPDATE)) {
       for (int pass = 1; ; pass++) {

@@ -81,7 +81,7 @@ final class ImportJob implements Runnable {
   }
 
   private boolean tryLock(Connection conn) throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement("SELECT pg_try_advisory_lock(7353, ?::int)")) {
+    try (PreparedStatement ps = conn.prepareStatement(ImportSql.TRY_LOCK)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -121,9 +121,7 @@ final class ImportJob implements Runnable {
   /** Marks the job running, counts its rows, and returns how many rows an earlier run committed. */
   private long start(Connection conn) throws SQLException, IOException {
     long total = countRows();
-    try (PreparedStatement ps = conn.prepareStatement("UPDATE imports SET status = 'running', "
-        + "started_at = coalesce(started_at, now()), total_rows = ? WHERE id = ? "
-        + "RETURNING rows_done, rows_inserted, rows_updated, rows_rejected")) {
+    try (PreparedStatement ps = conn.prepareStatement(ImportSql.START)) {
       ps.setLong(1, total);
       ps.setLong(2, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -184,8 +182,7 @@ final class ImportJob implements Runnable {
     writeRejections(conn, chunk.rejections());
     writeRejections(conn, m.conflicts());
     long rejectedNow = m.conflicts().size() + chunk.rejections().size();
-    try (PreparedStatement ps = conn.prepareStatement("UPDATE imports SET rows_done = ?, rows_inserted = ?, "
-        + "rows_updated = ?, rows_rejected = ? WHERE id = ?")) {
+    try (PreparedStatement ps = conn.prepareStatement(ImportSql.RECORD_PROGRESS)) {
       ps.setLong(1, done + chunk.rows());
       ps.setLong(2, inserted + m.inserted());
       ps.setLong(3, updated + m.updated());
@@ -204,9 +201,7 @@ final class ImportJob implements Runnable {
     if (rejections.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO import_rejections (import_id, line_no, reason, errors) "
-        + "SELECT ?, ?, ?, ?::jsonb WHERE (SELECT count(*) FROM import_rejections WHERE import_id = ?) < ? "
-        + "ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement ps = conn.prepareStatement(ImportSql.KEEP_REJECTION)) {
       for (Rejection r : rejections) {
         ps.setLong(1, id);
         ps.setLong(2, r.lineNo());
@@ -223,8 +218,7 @@ final class ImportJob implements Runnable {
   private void finish(Connection conn, String status, String error) {
     try {
       conn.setAutoCommit(true);
-      try (PreparedStatement ps = conn.prepareStatement("UPDATE imports SET status = ?, error = ?, "
-          + "finished_at = now(), total_rows = CASE WHEN ? = 'done' THEN rows_done ELSE total_rows END WHERE id = ?")) {
+      try (PreparedStatement ps = conn.prepareStatement(ImportSql.FINISH)) {
         ps.setString(1, status);
         ps.setString(2, error);
         ps.setString(3, status);

@@ -1,5 +1,6 @@
 package io.siyu.imports;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
@@ -22,9 +23,6 @@ import org.apache.commons.csv.CSVFormat;
 final class ImportRejections {
   /** In file order unless asked otherwise. */
   static final Sorts SORTS = Sorts.of("line", Sorts.number("line", "r.line_no"));
-  private static final String CSV = "SELECT r.line_no, e.error->>'field' AS field, e.error->>'reason' AS reason "
-      + "FROM import_rejections r, jsonb_array_elements(" + errors("r") + ") WITH ORDINALITY AS e (error, n) "
-      + "WHERE r.import_id = $1 ORDER BY r.line_no, e.n";
   private static final CSVFormat CSV_FORMAT = CSVFormat.RFC4180;
 
   private final Pool pool;
@@ -35,11 +33,9 @@ final class ImportRejections {
 
   Future<JsonObject> page(long importId, Page page) {
     SqlParams p = SqlParams.startingWith(importId);
-    return pool.preparedQuery("SELECT r.line_no, r.reason, " + errors("r") + " AS errors FROM import_rejections r "
-            + "WHERE r.import_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+    return pool.preparedQuery(ImportSql.REJECTIONS_WHERE + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject().put("line", r.getLong("line_no"))
-            .put("reason", r.getString("reason")).put("errors", r.getJsonArray("errors")))));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   /**
@@ -47,7 +43,7 @@ final class ImportRejections {
    * as {@code out} takes them (an import keeps up to 100,000 rejected lines).
    */
   Future<Void> csv(long importId, WriteStream<Buffer> out) {
-    return pool.withTransaction(conn -> conn.prepare(CSV).compose(statement -> {
+    return pool.withTransaction(conn -> conn.prepare(ImportSql.REJECTIONS_CSV).compose(statement -> {
       Promise<Void> done = Promise.promise();
       RowStream<Row> rows = statement.createStream(500, Tuple.of(importId));
       // a byte-order mark first: without it Excel reads UTF-8 (Chinese names and messages) as GBK
@@ -61,12 +57,6 @@ final class ImportRejections {
       });
       return done.future();
     }));
-  }
-
-  /** Lines rejected before the cells were listed carry their one reason, without a field. */
-  private static String errors(String alias) {
-    return "coalesce(" + alias + ".errors, jsonb_build_array(jsonb_build_object('field', NULL, 'reason', " + alias
-        + ".reason)))";
   }
 
   private static Buffer line(Object... values) {

@@ -2,7 +2,7 @@ package io.siyu.imports;
 
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactDefaults;
-import io.siyu.db.Rows;
+import io.siyu.db.RowJson;
 import io.siyu.db.Table;
 import io.siyu.problem.Problem;
 import io.siyu.web.Page;
@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImportService {
   private static final Logger log = LoggerFactory.getLogger(ImportService.class);
-  private static final String COLUMNS = "id, format, status, file_bytes, total_rows, rows_done, rows_inserted, "
-      + "rows_updated, rows_rejected, error, created_by, created_at, started_at, finished_at";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -64,7 +62,7 @@ public final class ImportService {
     this.attributes = attributes;
     this.settings = settings;
     this.dir = settings.dir();
-    this.table = new Table(pool, "imports", COLUMNS, "Import", ImportService::toJson);
+    this.table = new Table(pool, "imports", ImportSql.COLUMNS, "Import", ImportService::toJson);
     this.rejections = new ImportRejections(pool);
     this.runner = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "siyu-import");
@@ -111,8 +109,7 @@ public final class ImportService {
 
   /** Records a stored upload and starts it; the answer is the job as it stands. */
   Future<JsonObject> accept(Path file, ImportFormat format, long bytes, String actor) {
-    return pool.preparedQuery("INSERT INTO imports (format, file_path, file_bytes, created_by) VALUES ($1, $2, $3, $4) "
-            + "RETURNING " + COLUMNS)
+    return pool.preparedQuery(ImportSql.INSERT_JOB)
         .execute(Tuple.of(format.wire, file.toString(), bytes, actor))
         .map(rows -> {
           JsonObject job = toJson(rows.iterator().next());
@@ -128,7 +125,7 @@ public final class ImportService {
 
   /** Picks up jobs a previous run of this instance accepted but did not finish (their file is here). */
   public void resumeInterrupted() {
-    pool.query("SELECT id, file_path, format FROM imports WHERE status IN ('queued', 'running') ORDER BY id").execute()
+    pool.query(ImportSql.UNFINISHED_JOBS).execute()
         .onSuccess(rows -> rows.forEach(r -> {
           Path file = Path.of(r.getString("file_path"));
           // a file-system look is blocking: not on the event loop
@@ -175,24 +172,11 @@ public final class ImportService {
     }
   }
 
+  /** The job's columns, and how far it is in percent (one decimal, rounded down; null until its lines are counted). */
   private static JsonObject toJson(Row r) {
     Long total = r.getLong("total_rows");
     long done = r.getLong("rows_done");
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("format", r.getString("format"))
-        .put("status", r.getString("status"))
-        .put("file_bytes", r.getLong("file_bytes"))
-        .put("total_rows", total)
-        .put("rows_done", done)
-        .put("rows_inserted", r.getLong("rows_inserted"))
-        .put("rows_updated", r.getLong("rows_updated"))
-        .put("rows_rejected", r.getLong("rows_rejected"))
-        .put("percent", total == null || total == 0 ? null : Math.min(100.0, Math.floor(1000.0 * done / total) / 10))
-        .put("error", r.getString("error"))
-        .put("created_by", r.getString("created_by"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("started_at", Rows.instant(r.getOffsetDateTime("started_at")))
-        .put("finished_at", Rows.instant(r.getOffsetDateTime("finished_at")));
+    return RowJson.of(r)
+        .put("percent", total == null || total == 0 ? null : Math.min(100.0, Math.floor(1000.0 * done / total) / 10));
   }
 }

@@ -22,6 +22,7 @@ public final class Contacts implements ExecutionListener {
       + "coalesce((SELECT array_agg(g.name || '/' || t.name ORDER BY g.name, t.name) FROM contact_tags ct "
       + "  JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id WHERE ct.contact_id = c.id), '{}') AS tags "
       + "FROM contacts c WHERE c.id = $1";
+  private static final String ZONE = "SELECT timezone FROM contacts WHERE id = $1";
 
   @Override
   public void notify(DelegateExecution execution) {
@@ -50,7 +51,7 @@ public final class Contacts implements ExecutionListener {
   }
 
   public ZoneId zone(long contactId) {
-    List<Map<String, Object>> rows = EngineSql.query("SELECT timezone FROM contacts WHERE id = $1", contactId);
+    List<Map<String, Object>> rows = EngineSql.query(ZONE, contactId);
     return io.siyu.locale.TimeZones.of(rows.isEmpty() ? null : (String) rows.get(0).get("timezone"));
   }
 }

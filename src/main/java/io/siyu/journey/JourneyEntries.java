@@ -30,6 +30,7 @@ public final class JourneyEntries {
   }
   private static final String CLAIM = "INSERT INTO journey_entries (journey_key, contact_id, entry_key, version, source) "
       + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (journey_key, contact_id, entry_key) DO NOTHING RETURNING id";
+  private static final String LINK_INSTANCE = "UPDATE journey_entries SET process_instance_id = $1 WHERE id = $2";
 
   private final JourneyEngine engine;
 
@@ -57,7 +58,7 @@ public final class JourneyEntries {
         .businessKey(contactId + ":" + entryKey)
         .setVariables(vars)
         .execute();
-    EngineSql.update("UPDATE journey_entries SET process_instance_id = $1 WHERE id = $2", pi.getId(), claimed.get(0).get("id"));
+    EngineSql.update(LINK_INSTANCE, pi.getId(), claimed.get(0).get("id"));
     return pi.getId();
   }
 

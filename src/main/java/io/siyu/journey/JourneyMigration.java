@@ -24,6 +24,8 @@ import org.camunda.bpm.engine.repository.ProcessDefinition;
  * version, so an instance that cannot move leaves its whole version where it was.
  */
 public final class JourneyMigration {
+  private static final String MOVE_ENTRIES = "UPDATE journey_entries SET version = $1 WHERE process_instance_id = ANY ($2)";
+
   private final JourneyEngine engine;
 
   JourneyMigration(JourneyEngine engine) {
@@ -99,7 +101,7 @@ public final class JourneyMigration {
       }
       throw notAllowed(fromVersion, problems);
     }
-    EngineSql.update("UPDATE journey_entries SET version = $1 WHERE process_instance_id = ANY ($2)", toVersion,
+    EngineSql.update(MOVE_ENTRIES, toVersion,
         ids.toArray(String[]::new));
     return ids.size();
   }

@@ -2,6 +2,7 @@ package io.siyu.journey;
 
 import static java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.problem.Problem;
 import io.vertx.core.Future;
@@ -23,11 +24,46 @@ import java.util.function.Supplier;
  * non-blocking pool): journeys with their versions, a contact's journeys, and funnels.
  */
 public final class JourneyQueries {
-  private static final String JOURNEY = "SELECT j.key, j.name, j.status, j.refused, j.trigger, j.reentry, j.version, j.created_at, j.updated_at, "
+  /** A journey as the API shows it, in the order of its JSON; followed by its WHERE or ORDER BY. */
+  private static final String JOURNEY = "SELECT j.key, j.name, j.status, j.refused, j.trigger, j.reentry, j.version, "
       + "(SELECT coalesce(jsonb_agg(jsonb_build_object('version', d.version_, 'id', d.id_, 'deployment_id', d.deployment_id_) "
       + "   ORDER BY d.version_ DESC), '[]') FROM act_re_procdef d WHERE d.key_ = j.key) AS versions, "
-      + "(SELECT count(*) FROM journey_entries e WHERE e.journey_key = j.key) AS entered "
+      + "(SELECT count(*) FROM journey_entries e WHERE e.journey_key = j.key) AS entered, "
+      + "j.created_at, j.updated_at "
       + "FROM journeys j";
+  private static final String SET_STATUS = "UPDATE journeys SET status = CASE WHEN status = 'suspended' THEN status "
+      + "ELSE $2 END, updated_at = now() WHERE key = $1 RETURNING status";
+  /**
+   * A contact's entries as the API shows them, in the order of their JSON, and what their current
+   * steps are worked out from (the definition and the open steps, not shown).
+   */
+  private static final String ENTRIES_OF_CONTACT = "SELECT e.journey_key, e.version, e.entry_key, e.process_instance_id, "
+      + "e.source, e.entered_at, e.goal, e.goal_reached_at, e.branch, p.state_ AS state, p.end_time_ AS ended_at, "
+      + "x.proc_def_id_ AS definition_id, (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.act_id_, "
+      + "  'type', a.act_type_) ORDER BY a.act_id_), '[]') FROM act_hi_actinst a "
+      + "  WHERE a.proc_inst_id_ = x.proc_inst_id_ AND a.end_time_ IS NULL) AS open_steps "
+      + "FROM journey_entries e LEFT JOIN act_hi_procinst p ON p.id_ = e.process_instance_id "
+      + "LEFT JOIN act_ru_execution x ON x.id_ = e.process_instance_id "
+      + "WHERE e.contact_id = $1 ORDER BY e.entered_at DESC, e.id DESC LIMIT 200";
+  private static final String[] WORKING_COLUMNS = {"definition_id", "open_steps"};
+
+  /** A funnel's entries: of the journey ($1), optionally of one version ($2) and entered in [$3, $4). */
+  private static final String FUNNEL_SCOPE = "j.journey_key = $1 AND ($2::int IS NULL OR j.version = $2) "
+      + "AND ($3::timestamptz IS NULL OR j.entered_at >= $3) AND ($4::timestamptz IS NULL OR j.entered_at < $4)";
+  private static final String FUNNEL_TOTALS = "SELECT count(*) AS entered, count(j.goal_reached_at) AS goal, "
+      + "count(p.end_time_) AS exited FROM journey_entries j "
+      + "LEFT JOIN act_hi_procinst p ON p.id_ = j.process_instance_id WHERE " + FUNNEL_SCOPE;
+  /** Each flow node as the funnel shows it, in the order of its JSON. */
+  private static final String FUNNEL_NODES = "SELECT a.act_id_ AS id, max(a.act_name_) AS name, max(a.act_type_) AS type, "
+      + "count(DISTINCT a.proc_inst_id_) AS reached, count(*) FILTER (WHERE a.end_time_ IS NULL) AS waiting "
+      + "FROM journey_entries j JOIN act_hi_actinst a ON a.proc_inst_id_ = j.process_instance_id "
+      + "WHERE " + FUNNEL_SCOPE + " GROUP BY a.act_id_ ORDER BY reached DESC, a.act_id_";
+  private static final String FUNNEL_TOUCHES = "SELECT t.activity_id, t.status, count(*) AS n FROM journey_entries j "
+      + "JOIN touches t ON t.process_instance_id = j.process_instance_id WHERE " + FUNNEL_SCOPE
+      + " GROUP BY t.activity_id, t.status ORDER BY t.activity_id, t.status";
+  private static final String FUNNEL_BRANCHES = "SELECT j.branch, count(*) AS entered, count(j.goal_reached_at) AS goal "
+      + "FROM journey_entries j WHERE " + FUNNEL_SCOPE + " AND j.branch IS NOT NULL GROUP BY j.branch ORDER BY j.branch";
+  private static final String JOURNEY_EXISTS = "SELECT 1 FROM journeys WHERE key = $1";
 
   private final Pool pool;
   private final Vertx vertx;
@@ -40,22 +76,17 @@ public final class JourneyQueries {
   }
 
   public Future<JsonArray> list() {
-    return pool.query(JOURNEY + " ORDER BY j.key").execute().map(rows -> {
-      JsonArray out = new JsonArray();
-      rows.forEach(r -> out.add(journey(r)));
-      return out;
-    });
+    return pool.query(JOURNEY + " ORDER BY j.key").execute().map(rows -> Rows.array(rows, RowJson::of));
   }
 
   public Future<JsonObject> get(String key) {
     return pool.preparedQuery(JOURNEY + " WHERE j.key = $1").execute(Tuple.of(key))
-        .map(rows -> Rows.one(rows, "Journey " + key, JourneyQueries::journey));
+        .map(rows -> Rows.one(rows, "Journey " + key, RowJson::of));
   }
 
   /** Pauses or activates a journey; one suspended for a refused version stays so until a corrected file is deployed. */
   public Future<JsonObject> setStatus(String key, String status) {
-    return pool.preparedQuery("UPDATE journeys SET status = CASE WHEN status = 'suspended' THEN status ELSE $2 END, "
-            + "updated_at = now() WHERE key = $1 RETURNING status")
+    return pool.preparedQuery(SET_STATUS)
         .execute(Tuple.of(key, status))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -69,28 +100,13 @@ public final class JourneyQueries {
         });
   }
 
-  private static JsonObject journey(Row r) {
-    return new JsonObject().put("key", r.getString("key")).put("name", r.getString("name"))
-        .put("status", r.getString("status")).put("refused", r.getJson("refused")).put("trigger", r.getJson("trigger")).put("reentry", r.getString("reentry"))
-        .put("version", r.getInteger("version")).put("versions", r.getJson("versions"))
-        .put("entered", r.getLong("entered")).put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
-  }
-
   /**
    * A contact's entries, newest first: where each running instance waits now (its open steps, a
    * wait behind an event-based gateway named for itself rather than the gateway), whether it
    * reached its goal, its touches.
    */
   public Future<JsonArray> ofContact(long contactId) {
-    return pool.preparedQuery("SELECT e.journey_key, e.version, e.entry_key, e.process_instance_id, e.source, "
-            + "e.entered_at, e.goal, e.goal_reached_at, e.branch, p.end_time_ AS ended_at, p.state_ AS state, "
-            + "x.proc_def_id_ AS definition_id, (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.act_id_, "
-            + "  'type', a.act_type_) ORDER BY a.act_id_), '[]') FROM act_hi_actinst a "
-            + "  WHERE a.proc_inst_id_ = x.proc_inst_id_ AND a.end_time_ IS NULL) AS open_steps "
-            + "FROM journey_entries e LEFT JOIN act_hi_procinst p ON p.id_ = e.process_instance_id "
-            + "LEFT JOIN act_ru_execution x ON x.id_ = e.process_instance_id "
-            + "WHERE e.contact_id = $1 ORDER BY e.entered_at DESC, e.id DESC LIMIT 200")
+    return pool.preparedQuery(ENTRIES_OF_CONTACT)
         .execute(Tuple.of(contactId))
         .compose(rows -> {
           List<Row> entries = new ArrayList<>();
@@ -104,14 +120,7 @@ public final class JourneyQueries {
 
   private JsonArray entries(List<Row> rows) {
     JsonArray out = new JsonArray();
-    rows.forEach(r -> out.add(new JsonObject().put("journey_key", r.getString("journey_key"))
-        .put("version", r.getInteger("version")).put("entry_key", r.getString("entry_key"))
-        .put("process_instance_id", r.getString("process_instance_id")).put("source", r.getString("source"))
-        .put("entered_at", Rows.instant(r.getOffsetDateTime("entered_at"))).put("goal", r.getString("goal"))
-        .put("goal_reached_at", Rows.instant(r.getOffsetDateTime("goal_reached_at"))).put("branch", r.getString("branch"))
-        .put("state", r.getString("state")).put("ended_at", r.getLocalDateTime("ended_at") == null ? null
-            : r.getLocalDateTime("ended_at").toString())
-        .put("current_steps", currentSteps(r))));
+    rows.forEach(r -> out.add(RowJson.except(r, WORKING_COLUMNS).put("current_steps", currentSteps(r))));
     return out;
   }
 
@@ -140,22 +149,8 @@ public final class JourneyQueries {
    * branch's conversion.
    */
   public Future<JsonObject> funnel(String key, Integer version, OffsetDateTime from, OffsetDateTime to) {
-    String scope = "j.journey_key = $1 AND ($2::int IS NULL OR j.version = $2) "
-        + "AND ($3::timestamptz IS NULL OR j.entered_at >= $3) AND ($4::timestamptz IS NULL OR j.entered_at < $4)";
     Tuple t = Tuple.tuple().addValue(key).addValue(version).addValue(from).addValue(to);
-    String totals = "SELECT count(*) AS entered, count(j.goal_reached_at) AS goal, "
-        + "count(p.end_time_) AS exited FROM journey_entries j "
-        + "LEFT JOIN act_hi_procinst p ON p.id_ = j.process_instance_id WHERE " + scope;
-    String nodes = "SELECT a.act_id_ AS id, max(a.act_name_) AS name, max(a.act_type_) AS type, "
-        + "count(DISTINCT a.proc_inst_id_) AS reached, count(*) FILTER (WHERE a.end_time_ IS NULL) AS waiting "
-        + "FROM journey_entries j JOIN act_hi_actinst a ON a.proc_inst_id_ = j.process_instance_id "
-        + "WHERE " + scope + " GROUP BY a.act_id_ ORDER BY reached DESC, a.act_id_";
-    String touches = "SELECT t.activity_id, t.status, count(*) AS n FROM journey_entries j "
-        + "JOIN touches t ON t.process_instance_id = j.process_instance_id WHERE " + scope
-        + " GROUP BY t.activity_id, t.status ORDER BY t.activity_id, t.status";
-    String branches = "SELECT j.branch, count(*) AS entered, count(j.goal_reached_at) AS goal FROM journey_entries j "
-        + "WHERE " + scope + " AND j.branch IS NOT NULL GROUP BY j.branch ORDER BY j.branch";
-    return pool.preparedQuery("SELECT 1 FROM journeys WHERE key = $1").execute(Tuple.of(key)).compose(found -> {
+    return pool.preparedQuery(JOURNEY_EXISTS).execute(Tuple.of(key)).compose(found -> {
       if (found.size() == 0) {
         return Future.failedFuture(Problem.notFound("Journey " + key));
       }
@@ -163,19 +158,16 @@ public final class JourneyQueries {
       JsonObject out = new JsonObject().put("journey", key).put("version", version)
           .put("from", from == null ? null : ISO_OFFSET_DATE_TIME.format(from))
           .put("to", to == null ? null : ISO_OFFSET_DATE_TIME.format(to));
-      return pool.preparedQuery(totals).execute(t).compose(rows -> {
+      return pool.preparedQuery(FUNNEL_TOTALS).execute(t).compose(rows -> {
         Row r = rows.iterator().next();
         long entered = r.getLong("entered");
         long goal = r.getLong("goal");
         out.put("entered", entered).put("goal_reached", goal).put("exited", r.getLong("exited"))
             .put("conversion_rate", rate(goal, entered));
-        return pool.preparedQuery(nodes).execute(t);
+        return pool.preparedQuery(FUNNEL_NODES).execute(t);
       }).compose(rows -> {
-        JsonArray list = new JsonArray();
-        rows.forEach(r -> list.add(new JsonObject().put("id", r.getString("id")).put("name", r.getString("name"))
-            .put("type", r.getString("type")).put("reached", r.getLong("reached")).put("waiting", r.getLong("waiting"))));
-        out.put("nodes", list);
-        return pool.preparedQuery(touches).execute(t);
+        out.put("nodes", Rows.array(rows, RowJson::of));
+        return pool.preparedQuery(FUNNEL_TOUCHES).execute(t);
       }).compose(rows -> {
         JsonObject byStep = new JsonObject();
         rows.forEach(r -> {
@@ -183,7 +175,7 @@ public final class JourneyQueries {
           byStep.put(r.getString("activity_id"), step.put(r.getString("status"), r.getLong("n")));
         });
         out.put("touches", byStep);
-        return pool.preparedQuery(branches).execute(t);
+        return pool.preparedQuery(FUNNEL_BRANCHES).execute(t);
       }).map(rows -> {
         JsonArray list = new JsonArray();
         rows.forEach(r -> list.add(new JsonObject().put("branch", r.getString("branch")).put("entered", r.getLong("entered"))

@@ -24,6 +24,20 @@ public final class JourneyRegistry {
   }
 
   private static final long CACHE_MILLIS = 2_000;
+  /** A version that passed the checks makes a journey suspended for a refused one active again. */
+  private static final String RECORD = "INSERT INTO journeys (key, name, trigger, reentry, version) "
+      + "VALUES (?, ?, ?::jsonb, ?, ?) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, "
+      + "trigger = EXCLUDED.trigger, reentry = EXCLUDED.reentry, version = EXCLUDED.version, updated_at = now(), "
+      + "status = CASE WHEN journeys.status = 'suspended' THEN 'active' ELSE journeys.status END";
+  private static final String FORGET_LISTENS = "DELETE FROM journey_listens WHERE journey_key = ?";
+  private static final String LISTEN = "INSERT INTO journey_listens (event_type, journey_key) VALUES (?, ?)";
+  /** Replaces the version's earlier refusal, if any; suspends the journey when it is the latest version. */
+  private static final String REFUSED = "UPDATE journeys SET "
+      + "refused = (SELECT coalesce(jsonb_agg(r), '[]') FROM jsonb_array_elements(refused) r "
+      + "  WHERE (r ->> 'version')::int <> ?) || jsonb_build_array(?::jsonb), "
+      + "status = CASE WHEN ? THEN 'suspended' ELSE status END, updated_at = now() WHERE key = ?";
+  private static final String ALL = "SELECT key, name, status, trigger::text, reentry, version FROM journeys ORDER BY key";
+
   private final DataSource jdbc;
   private volatile List<Entry> cached = List.of();
   private volatile long loadedAt;
@@ -36,11 +50,7 @@ public final class JourneyRegistry {
   void record(JourneyFile.Journey j, int version) throws SQLException {
     try (Connection c = jdbc.getConnection()) {
       c.setAutoCommit(false);
-      // a version that passed the checks makes a journey suspended for a refused one active again
-      try (PreparedStatement st = c.prepareStatement("INSERT INTO journeys (key, name, trigger, reentry, version) "
-          + "VALUES (?, ?, ?::jsonb, ?, ?) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, "
-          + "trigger = EXCLUDED.trigger, reentry = EXCLUDED.reentry, version = EXCLUDED.version, updated_at = now(), "
-          + "status = CASE WHEN journeys.status = 'suspended' THEN 'active' ELSE journeys.status END")) {
+      try (PreparedStatement st = c.prepareStatement(RECORD)) {
         st.setString(1, j.key());
         st.setString(2, j.name());
         st.setString(3, j.trigger().toJson().encode());
@@ -48,11 +58,11 @@ public final class JourneyRegistry {
         st.setInt(5, version);
         st.executeUpdate();
       }
-      try (PreparedStatement st = c.prepareStatement("DELETE FROM journey_listens WHERE journey_key = ?")) {
+      try (PreparedStatement st = c.prepareStatement(FORGET_LISTENS)) {
         st.setString(1, j.key());
         st.executeUpdate();
       }
-      try (PreparedStatement st = c.prepareStatement("INSERT INTO journey_listens (event_type, journey_key) VALUES (?, ?)")) {
+      try (PreparedStatement st = c.prepareStatement(LISTEN)) {
         for (String type : j.listens()) {
           st.setString(1, type);
           st.setString(2, j.key());
@@ -72,10 +82,7 @@ public final class JourneyRegistry {
   void refused(String key, int version, boolean latest, List<JsonObject> problems) throws SQLException {
     JsonObject refusal = new JsonObject().put("version", version).put("refused_at", java.time.Instant.now().toString())
         .put("problems", new io.vertx.core.json.JsonArray(problems));
-    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement("UPDATE journeys SET "
-        + "refused = (SELECT coalesce(jsonb_agg(r), '[]') FROM jsonb_array_elements(refused) r "
-        + "  WHERE (r ->> 'version')::int <> ?) || jsonb_build_array(?::jsonb), "
-        + "status = CASE WHEN ? THEN 'suspended' ELSE status END, updated_at = now() WHERE key = ?")) {
+    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(REFUSED)) {
       st.setInt(1, version);
       st.setString(2, refusal.encode());
       st.setBoolean(3, latest);
@@ -89,8 +96,7 @@ public final class JourneyRegistry {
   public List<Entry> all() {
     if (System.currentTimeMillis() - loadedAt > CACHE_MILLIS) {
       List<Entry> fresh = new ArrayList<>();
-      try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(
-          "SELECT key, name, status, trigger::text, reentry, version FROM journeys ORDER BY key");
+      try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(ALL);
           ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           fresh.add(new Entry(rs.getString(1), rs.getString(2), rs.getString(3),

@@ -31,6 +31,10 @@ import org.camunda.bpm.engine.impl.util.ClockUtil;
  */
 public final class JourneyRoutes {
   private static final int MAX_SEGMENT_START = 10_000;
+  private static final String CONTACT = "SELECT id, timezone FROM contacts WHERE id = $1";
+  /** One more than may start, so too many is known; {@code %s} is the segment's condition over {@code contacts c}. */
+  private static final String SEGMENT_CONTACTS = "SELECT c.id, c.timezone FROM contacts c WHERE %s ORDER BY c.id LIMIT "
+      + (MAX_SEGMENT_START + 1);
 
   private JourneyRoutes() {}
 
@@ -181,7 +185,7 @@ public final class JourneyRoutes {
   private record Audience(long id, String timezone) {}
 
   private static Future<List<Audience>> exists(Pool pool, long contactId) {
-    return pool.preparedQuery("SELECT id, timezone FROM contacts WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(contactId))
+    return pool.preparedQuery(CONTACT).execute(io.vertx.sqlclient.Tuple.of(contactId))
         .map(rows -> {
           if (rows.size() == 0) {
             throw Problem.notFound("Contact " + contactId);
@@ -192,8 +196,7 @@ public final class JourneyRoutes {
 
   private static Future<List<Audience>> segmentContacts(Pool pool, SegmentService segments, long segmentId) {
     SqlParams p = new SqlParams();
-    return segments.condition(segmentId, p).compose(cond -> pool.preparedQuery(
-            "SELECT c.id, c.timezone FROM contacts c WHERE " + cond + " ORDER BY c.id LIMIT " + (MAX_SEGMENT_START + 1))
+    return segments.condition(segmentId, p).compose(cond -> pool.preparedQuery(String.format(SEGMENT_CONTACTS, cond))
             .execute(p.tuple()))
         .map(rows -> {
           List<Audience> ids = new ArrayList<>();

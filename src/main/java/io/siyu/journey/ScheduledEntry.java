@@ -16,6 +16,14 @@ import java.util.List;
  * and members who entered under the policy before are skipped in SQL.
  */
 public final class ScheduledEntry {
+  /**
+   * The segment's contacts not yet entered with this firing's entry key: {@code %1$s} is the entry
+   * key's expression, {@code %2$s} the segment's condition over {@code contacts c}.
+   */
+  private static final String AUDIENCE = "SELECT c.id, %1$s AS entry_key FROM contacts c WHERE (%2$s) AND NOT EXISTS "
+      + "(SELECT 1 FROM journey_entries e WHERE e.journey_key = $1 AND e.contact_id = c.id AND e.entry_key = %1$s) "
+      + "ORDER BY c.id";
+
   private final Pool pool;
   private final SegmentService segments;
   private final JourneyRegistry registry;
@@ -45,11 +53,8 @@ public final class ScheduledEntry {
     String key = journey.trigger().reentry() == Trigger.Reentry.ALWAYS
         ? p.add("schedule:" + firing) + "::text"
         : journey.trigger().reentry().sqlKey("(" + p.add(firing.atOffset(ZoneOffset.UTC)) + "::timestamptz AT TIME ZONE c.timezone)");
-    return segments.condition(journey.trigger().segmentId(), p).compose(cond -> pool.preparedQuery(
-            "SELECT c.id, " + key + " AS entry_key FROM contacts c WHERE (" + cond + ") AND NOT EXISTS "
-                + "(SELECT 1 FROM journey_entries e WHERE e.journey_key = $1 AND e.contact_id = c.id AND e.entry_key = " + key + ") "
-                + "ORDER BY c.id")
-        .execute(p.tuple())).map(rows -> {
+    return segments.condition(journey.trigger().segmentId(), p)
+        .compose(cond -> pool.preparedQuery(String.format(AUDIENCE, key, cond)).execute(p.tuple())).map(rows -> {
           List<JourneyEntries.Candidate> out = new ArrayList<>();
           rows.forEach(r -> out.add(new JourneyEntries.Candidate(r.getLong("id"), r.getString("entry_key"))));
           return out;

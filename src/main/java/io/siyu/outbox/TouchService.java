@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.problem.Problem;
@@ -26,10 +27,16 @@ public final class TouchService {
    * its result is recorded.
    */
   private static final String STATUS = "CASE WHEN q.leased_until > now() THEN 'sending' ELSE t.status END";
-  private static final String SELECT = "SELECT " + Dispatcher.COLUMNS + ", t.requested_channel, t.next_attempt_at, "
-      + "t.last_error, t.sent_at, t.delivered_at, t.read_at, t.created_at, t.updated_at, "
-      + STATUS + " AS status, coalesce(q.attempts, t.attempts) AS attempts "
+  /** A touch as the API shows it, in the order of its JSON; followed by its WHERE. */
+  private static final String SELECT = "SELECT t.id, t.touch_key, t.contact_id, t.journey_key, t.process_instance_id, "
+      + "t.activity_id, t.channel, t.requested_channel, t.kind, t.template_key, t.payload, "
+      + STATUS + " AS status, coalesce(q.attempts, t.attempts) AS attempts, t.next_attempt_at, "
+      + "t.last_error, t.sent_at, t.delivered_at, t.read_at, t.created_at, t.updated_at "
       + "FROM touches t LEFT JOIN touch_queue q ON q.touch_id = t.id ";
+  private static final String HISTORY = "SELECT status, at, detail, attempt, started_at FROM touch_history "
+      + "WHERE touch_id = $1 ORDER BY id";
+  private static final String CONTACT_EXISTS = "SELECT 1 FROM contacts WHERE id = $1";
+  private static final String ID_BY_KEY = "SELECT id FROM touches WHERE touch_key = $1";
 
   /** Only a touch that has stopped trying goes back: a queued or sending one would be sent twice. */
   private static final String REQUEUE = "WITH requeued AS (UPDATE touches SET status = 'queued', attempts = 0, "
@@ -72,15 +79,14 @@ public final class TouchService {
     }
     return pool.preparedQuery(SELECT + "WHERE " + String.join(" AND ", where) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, TouchService::touch)));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   /** One touch with every status it has been through, in order. */
   public Future<JsonObject> get(long id) {
     return pool.preparedQuery(SELECT + "WHERE t.id = $1").execute(Tuple.of(id))
-        .map(rows -> Rows.one(rows, "Touch " + id, TouchService::touch))
-        .compose(touch -> pool.preparedQuery("SELECT status, at, detail, attempt, started_at FROM touch_history "
-                + "WHERE touch_id = $1 ORDER BY id").execute(Tuple.of(id))
+        .map(rows -> Rows.one(rows, "Touch " + id, RowJson::of))
+        .compose(touch -> pool.preparedQuery(HISTORY).execute(Tuple.of(id))
             .map(rows -> touch.put("history", history(rows))));
   }
 
@@ -123,12 +129,12 @@ public final class TouchService {
     String touchKey = "api:" + (key == null ? java.util.UUID.randomUUID().toString() : key);
     TouchRequest request = new TouchRequest(touchKey, contactId, null, null, null, body.getString("channel"),
         body.getString("template"), payload.encode());
-    return pool.preparedQuery("SELECT 1 FROM contacts WHERE id = $1").execute(Tuple.of(contactId))
+    return pool.preparedQuery(CONTACT_EXISTS).execute(Tuple.of(contactId))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Contact " + contactId))
             : Outbox.enqueue(pool, request))
         .compose(created -> {
           dispatcher.wake();
-          return pool.preparedQuery("SELECT id FROM touches WHERE touch_key = $1").execute(Tuple.of(touchKey))
+          return pool.preparedQuery(ID_BY_KEY).execute(Tuple.of(touchKey))
               .compose(rows -> get(rows.iterator().next().getLong("id"))).map(t -> t.put("created", created));
         });
   }
@@ -144,30 +150,6 @@ public final class TouchService {
           // answered as requeued, before the dispatcher may have claimed it again
           return get(id).onComplete(x -> dispatcher.wake());
         });
-  }
-
-  private static JsonObject touch(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("touch_key", r.getString("touch_key"))
-        .put("contact_id", r.getLong("contact_id"))
-        .put("journey_key", r.getString("journey_key"))
-        .put("process_instance_id", r.getString("process_instance_id"))
-        .put("activity_id", r.getString("activity_id"))
-        .put("channel", r.getString("channel"))
-        .put("requested_channel", r.getString("requested_channel"))
-        .put("kind", r.getString("kind"))
-        .put("template_key", r.getString("template_key"))
-        .put("payload", r.getJsonObject("payload"))
-        .put("status", r.getString("status"))
-        .put("attempts", r.getInteger("attempts"))
-        .put("next_attempt_at", Rows.instant(r.getOffsetDateTime("next_attempt_at")))
-        .put("last_error", r.getString("last_error"))
-        .put("sent_at", Rows.instant(r.getOffsetDateTime("sent_at")))
-        .put("delivered_at", Rows.instant(r.getOffsetDateTime("delivered_at")))
-        .put("read_at", Rows.instant(r.getOffsetDateTime("read_at")))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 
   /**

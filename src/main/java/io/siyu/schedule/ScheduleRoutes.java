@@ -2,12 +2,12 @@ package io.siyu.schedule;
 
 import io.siyu.auth.Access;
 import io.siyu.web.Bodies;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,8 +16,6 @@ import io.vertx.ext.web.Router;
 public final class ScheduleRoutes {
   private ScheduleRoutes() {}
 
-  private static final String RUNS = "SELECT id, job, scheduled_for, instance, started_at, finished_at, status, result, error "
-      + "FROM schedule_runs WHERE job = $1 AND ";
   /** A job's runs, the latest first. */
   static final Sorts RUN_SORTS = Sorts.of("-id", Sorts.number("id", "id"));
 
@@ -29,18 +27,8 @@ public final class ScheduleRoutes {
     api.get("/schedules/:name/runs").handler(Access.READ).handler(ctx -> {
       Page page = Page.of(ctx, RUN_SORTS);
       SqlParams p = SqlParams.startingWith(ctx.pathParam("name"));
-      pool.preparedQuery(RUNS + page.after(p::add) + " " + page.orderAndLimit(p::add)).execute(p.tuple())
-          .map(rows -> {
-            JsonArray out = new JsonArray();
-            rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("job", r.getString("job"))
-                .put("scheduled_for", Rows.instant(r.getOffsetDateTime("scheduled_for")))
-                .put("instance", r.getString("instance"))
-                .put("started_at", Rows.instant(r.getOffsetDateTime("started_at")))
-                .put("finished_at", Rows.instant(r.getOffsetDateTime("finished_at")))
-                .put("status", r.getString("status")).put("result", r.getJsonObject("result"))
-                .put("error", r.getString("error"))));
-            return page.wrap(out);
-          }).onSuccess(runs -> Bodies.ok(ctx, runs)).onFailure(ctx::fail);
+      pool.preparedQuery(ScheduleRuns.RUNS_OF_JOB + page.after(p::add) + " " + page.orderAndLimit(p::add)).execute(p.tuple())
+          .map(rows -> page.wrap(Rows.array(rows, RowJson::of))).onSuccess(runs -> Bodies.ok(ctx, runs)).onFailure(ctx::fail);
     });
     api.post("/schedules/:name/run").handler(Access.ADMIN).handler(ctx -> {
       String name = ctx.pathParam("name");

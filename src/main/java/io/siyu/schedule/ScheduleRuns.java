@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ScheduleRuns {
   private static final Logger log = LoggerFactory.getLogger(ScheduleRuns.class);
+  private static final String STARTED = "INSERT INTO schedule_runs (job, scheduled_for, instance) VALUES (?, ?, ?) RETURNING id";
+  private static final String ENDED = "UPDATE schedule_runs SET finished_at = now(), status = ?, result = ?::jsonb, "
+      + "error = ? WHERE id = ?";
+  /** A job's runs as the API shows them, in the order of their JSON; followed by the page's conditions and order. */
+  static final String RUNS_OF_JOB = "SELECT id, job, scheduled_for, instance, started_at, finished_at, status, result, "
+      + "error FROM schedule_runs WHERE job = $1 AND ";
   private final DataSource jdbc;
 
   ScheduleRuns(DataSource jdbc) {
@@ -24,8 +30,7 @@ final class ScheduleRuns {
   }
 
   long started(String job, Instant firing, String instance) {
-    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(
-        "INSERT INTO schedule_runs (job, scheduled_for, instance) VALUES (?, ?, ?) RETURNING id")) {
+    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(STARTED)) {
       st.setString(1, job);
       st.setTimestamp(2, Timestamp.from(firing));
       st.setString(3, instance);
@@ -53,8 +58,7 @@ final class ScheduleRuns {
     if (run < 0) {
       return;
     }
-    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(
-        "UPDATE schedule_runs SET finished_at = now(), status = ?, result = ?::jsonb, error = ? WHERE id = ?")) {
+    try (Connection c = jdbc.getConnection(); PreparedStatement st = c.prepareStatement(ENDED)) {
       st.setString(1, status);
       st.setString(2, result);
       st.setString(3, error);

@@ -2,6 +2,7 @@ package io.siyu.segment;
 
 import io.siyu.attribute.AttributeService;
 import io.siyu.contact.ContactRows;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.db.Table;
@@ -12,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.Set;
 
@@ -25,7 +25,20 @@ import java.util.Set;
 public final class SegmentService {
   public static final int DEFAULT_SAMPLE = 20;
   public static final int MAX_SAMPLE = 100;
+  /** A segment as the API shows it, in the order of its JSON. */
   private static final String COLUMNS = "id, name, description, filter, created_at, updated_at";
+  private static final String MISSING_TAGS = "SELECT array_agg(x) AS missing FROM unnest($1::bigint[]) x "
+      + "WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = x)";
+  private static final String FILTER_OF = "SELECT filter FROM segments WHERE id = $1";
+  /** Followed by the compiled condition. */
+  private static final String COUNT_WHERE = "SELECT count(*) AS n FROM contacts c WHERE ";
+  /** Followed by the compiled condition, the order and the sample's size. */
+  private static final String SAMPLE_WHERE = "SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE ";
+  private static final String INSERT = "INSERT INTO segments (name, description, filter) VALUES ($1, $2, $3::jsonb) "
+      + "RETURNING " + COLUMNS;
+  private static final String UPDATE = "UPDATE segments SET name = $2, description = $3, filter = $4::jsonb, "
+      + "updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
+  private static final String DELETE = "DELETE FROM segments WHERE id = $1 RETURNING id";
 
   private final Pool pool;
   private final AttributeService attributes;
@@ -34,7 +47,7 @@ public final class SegmentService {
   public SegmentService(Pool pool, AttributeService attributes) {
     this.pool = pool;
     this.attributes = attributes;
-    this.table = new Table(pool, "segments", COLUMNS, "Segment", SegmentService::toJson);
+    this.table = new Table(pool, "segments", COLUMNS, "Segment", RowJson::of);
   }
 
   /** Validates a filter against today's attribute declarations and tags. */
@@ -52,8 +65,7 @@ public final class SegmentService {
     if (tagIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery("SELECT array_agg(x) AS missing FROM unnest($1::bigint[]) x "
-            + "WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = x)")
+    return pool.preparedQuery(MISSING_TAGS)
         .execute(Tuple.of(tagIds.toArray(Long[]::new)))
         .map(rows -> {
           Long[] missing = rows.iterator().next().getArrayOfLongs("missing");
@@ -66,7 +78,7 @@ public final class SegmentService {
 
   /** The SQL condition selecting the saved segment's contacts, bound into {@code params}. */
   public Future<String> condition(long segmentId, SqlParams params) {
-    return pool.preparedQuery("SELECT filter FROM segments WHERE id = $1").execute(Tuple.of(segmentId))
+    return pool.preparedQuery(FILTER_OF).execute(Tuple.of(segmentId))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(Problem.invalid("segment", "segment " + segmentId + " does not exist"));
@@ -85,13 +97,12 @@ public final class SegmentService {
   private Future<JsonObject> count(Condition node, int sample) {
     SqlParams p = new SqlParams();
     String where = node.toSql(p);
-    Future<Long> count = pool.preparedQuery("SELECT count(*) AS n FROM contacts c WHERE " + where)
+    Future<Long> count = pool.preparedQuery(COUNT_WHERE + where)
         .execute(p.tuple()).map(rows -> rows.iterator().next().getLong("n"));
     Future<JsonArray> rows = sample == 0 ? Future.succeededFuture(new JsonArray())
-        : pool.preparedQuery("SELECT " + ContactRows.COLUMNS + " FROM contacts c WHERE " + where
-                + " ORDER BY c.id LIMIT " + sample)
+        : pool.preparedQuery(SAMPLE_WHERE + where + " ORDER BY c.id LIMIT " + sample)
             .execute(p.tuple())
-            .map(rs -> Rows.array(rs, ContactRows::toJson));
+            .map(rs -> Rows.array(rs, RowJson::of));
     return Future.all(count, rows).map(v -> new JsonObject().put("count", count.result()).put("sample", rows.result()));
   }
 
@@ -106,10 +117,9 @@ public final class SegmentService {
     String description = description(body);
     Object filter = body.getValue("filter");
     return compile(filter)
-        .compose(node -> pool.preparedQuery("INSERT INTO segments (name, description, filter) VALUES ($1, $2, $3::jsonb) "
-                + "RETURNING " + COLUMNS)
+        .compose(node -> pool.preparedQuery(INSERT)
             .execute(Tuple.of(name, description, filter)))
-        .map(rows -> toJson(rows.iterator().next()))
+        .map(rows -> RowJson.of(rows.iterator().next()))
         .recover(Rows.conflictOnDuplicate("A segment named " + name + " already exists"));
   }
 
@@ -136,16 +146,15 @@ public final class SegmentService {
       String description = body.containsKey("description") ? description(body) : current.getString("description");
       Object filter = body.containsKey("filter") ? body.getValue("filter") : current.getValue("filter");
       return compile(filter)
-          .compose(node -> pool.preparedQuery("UPDATE segments SET name = $2, description = $3, filter = $4::jsonb, "
-                  + "updated_at = now() WHERE id = $1 RETURNING " + COLUMNS)
+          .compose(node -> pool.preparedQuery(UPDATE)
               .execute(Tuple.of(id, name, description, filter)))
-          .map(rows -> toJson(rows.iterator().next()))
+          .map(rows -> RowJson.of(rows.iterator().next()))
           .recover(Rows.conflictOnDuplicate("A segment named " + name + " already exists"));
     });
   }
 
   public Future<Void> delete(long id) {
-    return pool.preparedQuery("DELETE FROM segments WHERE id = $1 RETURNING id").execute(Tuple.of(id))
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id))
         .map(rows -> Rows.deleted(rows, "Segment " + id));
   }
 
@@ -170,15 +179,5 @@ public final class SegmentService {
       throw Problem.invalid("description", "must be a string of at most 2000 characters");
     }
     return (String) d;
-  }
-
-  private static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("name", r.getString("name"))
-        .put("description", r.getString("description"))
-        .put("filter", r.getValue("filter"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 }

@@ -1,6 +1,7 @@
 package io.siyu.tag;
 
 import io.siyu.db.JdbcSql;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.problem.Problem;
@@ -29,30 +30,6 @@ import java.util.Set;
  */
 public final class TagService {
   public static final int MAX_CONTACT_IDS = 10_000;
-  private static final String TAG_COLUMNS = "t.id, t.group_id, g.name AS group_name, t.name, t.created_at";
-
-  /** Adds the tag to the contacts the {@code %s} condition selects and records who did it. */
-  private static final String ADD = "WITH target AS (SELECT c.id FROM contacts c WHERE %s), "
-      + "added AS (INSERT INTO contact_tags (contact_id, tag_id, tagged_by) SELECT id, $1, $2 FROM target "
-      + "  ON CONFLICT DO NOTHING RETURNING contact_id), "
-      + "logged AS (INSERT INTO tag_changes (contact_id, tag_id, tag_name, action, actor) "
-      + "  SELECT contact_id, $1, (SELECT name FROM tags WHERE id = $1), 'added', $2 FROM added) "
-      + "SELECT (SELECT count(*) FROM target) AS matched, (SELECT count(*) FROM added) AS changed";
-
-  private static final String REMOVE = "WITH target AS (SELECT c.id FROM contacts c WHERE %s), "
-      + "removed AS (DELETE FROM contact_tags ct USING target WHERE ct.contact_id = target.id AND ct.tag_id = $1 "
-      + "  RETURNING ct.contact_id), "
-      + "logged AS (INSERT INTO tag_changes (contact_id, tag_id, tag_name, action, actor) "
-      + "  SELECT contact_id, $1, (SELECT name FROM tags WHERE id = $1), 'removed', $2 FROM removed) "
-      + "SELECT (SELECT count(*) FROM target) AS matched, (SELECT count(*) FROM removed) AS changed";
-
-  /** ADD and REMOVE for one contact ($3), the same text on the Vert.x pool and inside a journey step's JDBC transaction. */
-  private static final String ADD_ONE = String.format(ADD, "c.id = $3");
-  private static final String REMOVE_ONE = String.format(REMOVE, "c.id = $3");
-
-  private static final String ID_BY_NAME = "SELECT t.id FROM tags t JOIN tag_groups g ON g.id = t.group_id "
-      + "WHERE g.name = $1 AND t.name = $2";
-
   private final Pool pool;
   private final SegmentService segments;
 
@@ -65,9 +42,9 @@ public final class TagService {
 
   public Future<JsonObject> createGroup(JsonObject body) {
     String name = Names.required(body, "name");
-    return pool.preparedQuery("INSERT INTO tag_groups (name) VALUES ($1) RETURNING id, name, created_at")
+    return pool.preparedQuery(TagSql.INSERT_GROUP)
         .execute(Tuple.of(name))
-        .map(rows -> group(rows.iterator().next()))
+        .map(rows -> RowJson.of(rows.iterator().next()))
         .recover(Rows.conflictOnDuplicate("A tag group named " + name + " already exists"));
   }
 
@@ -79,38 +56,34 @@ public final class TagService {
 
   public Future<JsonObject> listGroups(Page page) {
     SqlParams p = new SqlParams();
-    return pool.preparedQuery("SELECT g.id, g.name, g.created_at, "
-            + "(SELECT count(*) FROM tags t WHERE t.group_id = g.id) AS tag_count "
-            + "FROM tag_groups g WHERE " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+    return pool.preparedQuery(TagSql.GROUPS_WHERE + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, r -> group(r).put("tag_count", r.getLong("tag_count")))));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   public Future<JsonObject> getGroup(long id) {
-    return pool.preparedQuery("SELECT id, name, created_at FROM tag_groups WHERE id = $1").execute(Tuple.of(id))
+    return pool.preparedQuery(TagSql.GROUP).execute(Tuple.of(id))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(Problem.notFound("Tag group " + id));
           }
-          JsonObject g = group(rows.iterator().next());
-          return pool.preparedQuery("SELECT " + TAG_COLUMNS + " FROM tags t JOIN tag_groups g ON g.id = t.group_id "
-                  + "WHERE t.group_id = $1 ORDER BY t.id").execute(Tuple.of(id))
-              .map(tags -> g.put("tags", Rows.array(tags, TagService::tag)));
+          JsonObject g = RowJson.of(rows.iterator().next());
+          return pool.preparedQuery(TagSql.TAGS_OF_GROUP).execute(Tuple.of(id))
+              .map(tags -> g.put("tags", Rows.array(tags, RowJson::of)));
         });
   }
 
   public Future<JsonObject> renameGroup(long id, JsonObject body) {
     String name = Names.required(body, "name");
-    return pool.preparedQuery("UPDATE tag_groups SET name = $2 WHERE id = $1 RETURNING id, name, created_at")
+    return pool.preparedQuery(TagSql.RENAME_GROUP)
         .execute(Tuple.of(id, name))
-        .map(rows -> Rows.one(rows, "Tag group " + id, TagService::group))
+        .map(rows -> Rows.one(rows, "Tag group " + id, RowJson::of))
         .recover(Rows.conflictOnDuplicate("A tag group named " + name + " already exists"));
   }
 
   /** Only an empty group may go: deleting tags in passing would be too easy to do by mistake. */
   public Future<Void> deleteGroup(long id) {
-    return pool.preparedQuery("DELETE FROM tag_groups g WHERE g.id = $1 "
-            + "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.group_id = g.id) RETURNING id")
+    return pool.preparedQuery(TagSql.DELETE_EMPTY_GROUP)
         .execute(Tuple.of(id))
         .compose(rows -> rows.size() > 0 ? Future.<Void>succeededFuture()
             : getGroup(id).compose(g -> Future.failedFuture(Problem.conflict(
@@ -122,8 +95,7 @@ public final class TagService {
   public Future<JsonObject> createTag(JsonObject body) {
     String name = Names.required(body, "name");
     long groupId = Names.positiveId(body, "group_id");
-    return pool.preparedQuery("INSERT INTO tags (group_id, name) SELECT id, $2 FROM tag_groups WHERE id = $1 "
-            + "RETURNING id")
+    return pool.preparedQuery(TagSql.INSERT_TAG)
         .execute(Tuple.of(groupId, name))
         .recover(Rows.conflictOnDuplicate("The group already has a tag named " + name))
         .compose(rows -> {
@@ -135,24 +107,22 @@ public final class TagService {
   }
 
   public Future<JsonObject> getTag(long id) {
-    return pool.preparedQuery("SELECT " + TAG_COLUMNS + ", (SELECT count(*) FROM contact_tags ct WHERE ct.tag_id = t.id) "
-            + "AS contact_count FROM tags t JOIN tag_groups g ON g.id = t.group_id WHERE t.id = $1")
+    return pool.preparedQuery(TagSql.TAG)
         .execute(Tuple.of(id))
-        .map(rows -> Rows.one(rows, "Tag " + id, r -> tag(r).put("contact_count", r.getLong("contact_count"))));
+        .map(rows -> Rows.one(rows, "Tag " + id, RowJson::of));
   }
 
   public Future<JsonObject> listTags(Long groupId, Page page) {
     SqlParams p = new SqlParams();
     String group = groupId == null ? "" : " AND t.group_id = " + p.add(groupId);
-    return pool.preparedQuery("SELECT " + TAG_COLUMNS + " FROM tags t JOIN tag_groups g ON g.id = t.group_id "
-            + "WHERE " + page.after(p::add) + group + " " + page.orderAndLimit(p::add))
+    return pool.preparedQuery(TagSql.TAGS_WHERE + page.after(p::add) + group + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, TagService::tag)));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   public Future<JsonObject> renameTag(long id, JsonObject body) {
     String name = Names.required(body, "name");
-    return pool.preparedQuery("UPDATE tags SET name = $2 WHERE id = $1 RETURNING id")
+    return pool.preparedQuery(TagSql.RENAME_TAG)
         .execute(Tuple.of(id, name))
         .recover(Rows.conflictOnDuplicate("The group already has a tag named " + name))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Tag " + id)) : getTag(id));
@@ -160,10 +130,9 @@ public final class TagService {
 
   /** Deleting a tag takes it off every contact, and each contact's history says so. */
   public Future<Void> deleteTag(long id, String actor) {
-    return pool.withTransaction(conn -> conn.preparedQuery(String.format(REMOVE,
-                "EXISTS (SELECT 1 FROM contact_tags x WHERE x.contact_id = c.id AND x.tag_id = $1)"))
+    return pool.withTransaction(conn -> conn.preparedQuery(TagSql.REMOVE_FROM_ALL)
             .execute(Tuple.of(id, actor))
-            .compose(r -> conn.preparedQuery("DELETE FROM tags WHERE id = $1 RETURNING id").execute(Tuple.of(id))))
+            .compose(r -> conn.preparedQuery(TagSql.DELETE_TAG).execute(Tuple.of(id))))
         .map(rows -> Rows.deleted(rows, "Tag " + id));
   }
 
@@ -175,7 +144,7 @@ public final class TagService {
     return pool.withTransaction(conn -> {
       Future<Integer> chain = Future.succeededFuture(0);
       for (long tagId : tagIds) {
-        chain = chain.compose(sum -> conn.preparedQuery(ADD_ONE)
+        chain = chain.compose(sum -> conn.preparedQuery(TagSql.ADD_ONE)
             .execute(Tuple.of(tagId, actor, contactId))
             .map(rows -> {
               Row r = rows.iterator().next();
@@ -203,17 +172,13 @@ public final class TagService {
 
   /** Removes the tag, answering whether the contact had it (a journey removes without caring). */
   public Future<Boolean> untagIfTagged(long contactId, long tagId, String actor) {
-    return pool.preparedQuery(REMOVE_ONE).execute(Tuple.of(tagId, actor, contactId))
+    return pool.preparedQuery(TagSql.REMOVE_ONE).execute(Tuple.of(tagId, actor, contactId))
         .map(rows -> rows.iterator().next().getLong("changed") > 0);
   }
 
   /** The id of the tag {@code name} in group {@code group}, both made if missing (journeys name tags by name). */
   public Future<Long> ensure(String group, String name) {
-    return pool.preparedQuery("WITH g AS (INSERT INTO tag_groups (name) VALUES ($1) "
-            + "  ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id), "
-            + "t AS (INSERT INTO tags (group_id, name) SELECT id, $2 FROM g "
-            + "  ON CONFLICT (group_id, name) DO UPDATE SET name = EXCLUDED.name RETURNING id) "
-            + "SELECT id FROM t")
+    return pool.preparedQuery(TagSql.ENSURE)
         .execute(Tuple.of(group, name))
         .map(rows -> rows.iterator().next().getLong("id"));
   }
@@ -222,13 +187,13 @@ public final class TagService {
 
   /** The id of tag {@code name} in group {@code group}, or null when there is none yet ({@link #ensure} makes it). */
   public static Long find(Connection jdbc, String group, String name) throws SQLException {
-    List<Map<String, Object>> rows = JdbcSql.query(jdbc, ID_BY_NAME, group, name);
+    List<Map<String, Object>> rows = JdbcSql.query(jdbc, TagSql.ID_BY_NAME, group, name);
     return rows.isEmpty() ? null : (Long) rows.get(0).get("id");
   }
 
   /** Adds ({@code add}) or removes the tag on the contact; answers whether that changed anything. */
   public static boolean change(Connection jdbc, long contactId, long tagId, String actor, boolean add) throws SQLException {
-    List<Map<String, Object>> rows = JdbcSql.query(jdbc, add ? ADD_ONE : REMOVE_ONE, tagId, actor, contactId);
+    List<Map<String, Object>> rows = JdbcSql.query(jdbc, add ? TagSql.ADD_ONE : TagSql.REMOVE_ONE, tagId, actor, contactId);
     if ((Long) rows.get(0).get("matched") == 0) {
       throw Problem.notFound("Contact " + contactId);
     }
@@ -252,7 +217,7 @@ public final class TagService {
     return getTag(tagId)
         .compose(t -> condition)
         .compose(where -> pool.withTransaction(conn ->
-            conn.preparedQuery(String.format(add ? ADD : REMOVE, where)).execute(p.tuple())))
+            conn.preparedQuery(String.format(add ? TagSql.ADD : TagSql.REMOVE, where)).execute(p.tuple())))
         .map(rows -> {
           Row r = rows.iterator().next();
           long matched = r.getLong("matched");
@@ -263,27 +228,16 @@ public final class TagService {
   }
 
   public Future<JsonArray> ofContact(long contactId) {
-    return pool.preparedQuery("SELECT " + TAG_COLUMNS + ", ct.tagged_at, ct.tagged_by FROM contact_tags ct "
-            + "JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id "
-            + "WHERE ct.contact_id = $1 ORDER BY g.name, t.name")
+    return pool.preparedQuery(TagSql.OF_CONTACT)
         .execute(Tuple.of(contactId))
-        .map(rows -> Rows.array(rows, r -> tag(r)
-            .put("tagged_at", Rows.instant(r.getOffsetDateTime("tagged_at")))
-            .put("tagged_by", r.getString("tagged_by"))));
+        .map(rows -> Rows.array(rows, RowJson::of));
   }
 
   public Future<JsonObject> history(long contactId, Page page) {
     SqlParams p = SqlParams.startingWith(contactId);
-    return pool.preparedQuery("SELECT id, tag_id, tag_name, action, actor, changed_at FROM tag_changes "
-            + "WHERE contact_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+    return pool.preparedQuery(TagSql.HISTORY_WHERE + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
-            .put("id", r.getLong("id"))
-            .put("tag_id", r.getLong("tag_id"))
-            .put("tag_name", r.getString("tag_name"))
-            .put("action", r.getString("action"))
-            .put("actor", r.getString("actor"))
-            .put("changed_at", Rows.instant(r.getOffsetDateTime("changed_at"))))));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -291,17 +245,6 @@ public final class TagService {
   /** A missing tag shows up as a foreign-key (or, via the history's tag name, not-null) violation. */
   private static boolean isMissingTag(Throwable err) {
     return err instanceof PgException pg && ("23503".equals(pg.getSqlState()) || "23502".equals(pg.getSqlState()));
-  }
-
-  private static JsonObject group(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")));
-  }
-
-  private static JsonObject tag(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("group_id", r.getLong("group_id"))
-        .put("group", r.getString("group_name")).put("name", r.getString("name"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")));
   }
 
   /** Validation of the small inputs tags take. */

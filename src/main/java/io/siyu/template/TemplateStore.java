@@ -1,8 +1,8 @@
 package io.siyu.template;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
-import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
 import io.vertx.core.Future;
@@ -20,10 +20,22 @@ import io.vertx.sqlclient.Tuple;
  * (by hash) writes nothing.
  */
 final class TemplateStore {
-  private static final String TEMPLATE_COLUMNS = "t.id, t.key, t.kind, t.description, t.created_at, t.updated_at, "
-      + "(SELECT max(v.version) FROM template_versions v WHERE v.template_id = t.id) AS current_version";
-  private static final String VERSION_COLUMNS = "v.id, t.key, t.kind, v.version, v.source, v.created_by, v.created_at, "
-      + "v.content_hash, v.variants::text AS variants";
+  /** A template and a version as the API shows them, in the order of their JSON. */
+  private static final String TEMPLATE_COLUMNS = "t.id, t.key, t.kind, t.description, "
+      + "(SELECT max(v.version) FROM template_versions v WHERE v.template_id = t.id) AS current_version, "
+      + "t.created_at, t.updated_at";
+  private static final String VERSION_COLUMNS = "t.key, t.kind, v.version, v.source, v.created_by, v.created_at, "
+      + "v.content_hash, v.variants";
+  /** Followed by the page's conditions and order. */
+  private static final String TEMPLATES_WHERE = "SELECT " + TEMPLATE_COLUMNS + " FROM templates t WHERE ";
+  private static final String TEMPLATE = "SELECT " + TEMPLATE_COLUMNS + " FROM templates t WHERE t.key = $1";
+  private static final String VERSIONS = "SELECT " + VERSION_COLUMNS + " FROM template_versions v "
+      + "JOIN templates t ON t.id = v.template_id WHERE t.key = $1 ORDER BY v.version DESC";
+  private static final String VERSION = "SELECT " + VERSION_COLUMNS + " FROM template_versions v "
+      + "JOIN templates t ON t.id = v.template_id WHERE t.key = $1 AND v.version = $2";
+  /** The current version with its id, which touches name. */
+  private static final String CURRENT = "SELECT " + VERSION_COLUMNS + ", v.id FROM template_versions v "
+      + "JOIN templates t ON t.id = v.template_id WHERE t.key = $1 ORDER BY v.version DESC LIMIT 1";
 
   private static final String NEW_TEMPLATE = "INSERT INTO templates (key, kind, description) VALUES ($1, $2, $3) ";
   private static final String INSERT_TEMPLATE = NEW_TEMPLATE + "RETURNING id";
@@ -98,21 +110,19 @@ final class TemplateStore {
 
   Future<JsonObject> list(Page page) {
     SqlParams p = new SqlParams();
-    return pool.preparedQuery("SELECT " + TEMPLATE_COLUMNS + " FROM templates t WHERE " + page.after(p::add) + " "
-            + page.orderAndLimit(p::add))
+    return pool.preparedQuery(TEMPLATES_WHERE + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, TemplateStore::template)));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   /** The template with its current version in full and every version's header, newest first. */
   Future<JsonObject> get(String key) {
-    return pool.preparedQuery("SELECT " + TEMPLATE_COLUMNS + " FROM templates t WHERE t.key = $1").execute(Tuple.of(key))
-        .map(rows -> Rows.one(rows, "Template " + key, TemplateStore::template))
-        .compose(t -> pool.preparedQuery("SELECT " + VERSION_COLUMNS + " FROM template_versions v "
-                + "JOIN templates t ON t.id = v.template_id WHERE t.key = $1 ORDER BY v.version DESC")
+    return pool.preparedQuery(TEMPLATE).execute(Tuple.of(key))
+        .map(rows -> Rows.one(rows, "Template " + key, RowJson::of))
+        .compose(t -> pool.preparedQuery(VERSIONS)
             .execute(Tuple.of(key))
             .map(rows -> {
-              JsonArray versions = Rows.array(rows, TemplateStore::version);
+              JsonArray versions = Rows.array(rows, RowJson::of);
               JsonObject current = versions.isEmpty() ? null : versions.getJsonObject(0).copy();
               versions.forEach(v -> ((JsonObject) v).remove("variants"));
               return t.put("current", current).put("versions", versions);
@@ -120,37 +130,15 @@ final class TemplateStore {
   }
 
   Future<JsonObject> version(String key, int version) {
-    return pool.preparedQuery("SELECT " + VERSION_COLUMNS + " FROM template_versions v "
-            + "JOIN templates t ON t.id = v.template_id WHERE t.key = $1 AND v.version = $2")
+    return pool.preparedQuery(VERSION)
         .execute(Tuple.of(key, version))
-        .map(rows -> Rows.one(rows, "Version " + version + " of template " + key, TemplateStore::version));
+        .map(rows -> Rows.one(rows, "Version " + version + " of template " + key, RowJson::of));
   }
 
   /** The current version of {@code key} as stored (id, kind, version, variants); a 404 problem when there is none. */
   Future<JsonObject> current(String key) {
-    return pool.preparedQuery("SELECT " + VERSION_COLUMNS + " FROM template_versions v "
-            + "JOIN templates t ON t.id = v.template_id WHERE t.key = $1 ORDER BY v.version DESC LIMIT 1")
+    return pool.preparedQuery(CURRENT)
         .execute(Tuple.of(key))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Problem.notFound("Template " + key);
-          }
-          Row r = rows.iterator().next();
-          return version(r).put("id", r.getLong("id"));
-        });
-  }
-
-  private static JsonObject template(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("key", r.getString("key")).put("kind", r.getString("kind"))
-        .put("description", r.getString("description")).put("current_version", r.getInteger("current_version"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
-  }
-
-  private static JsonObject version(Row r) {
-    return new JsonObject().put("key", r.getString("key")).put("kind", r.getString("kind"))
-        .put("version", r.getInteger("version")).put("source", r.getString("source"))
-        .put("created_by", r.getString("created_by")).put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("content_hash", r.getString("content_hash")).put("variants", new JsonArray(r.getString("variants")));
+        .map(rows -> Rows.one(rows, "Template " + key, RowJson::of));
   }
 }

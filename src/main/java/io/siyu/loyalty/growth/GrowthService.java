@@ -1,5 +1,6 @@
 package io.siyu.loyalty.growth;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.web.Page;
@@ -70,6 +71,14 @@ public final class GrowthService {
       + "  (SELECT count(*) FROM moved WHERE type = 'tier.downgraded') AS downgraded, "
       + "  (SELECT count(*) FROM moved WHERE type = 'tier.upgraded') AS upgraded";
 
+  /**
+   * Followed by the page's conditions and order. An entry's {@code event_id} is the sender's id of
+   * the event that earned it.
+   */
+  private static final String HISTORY_WHERE = "SELECT g.id, g.points, g.event_type, e.event_key AS event_id, g.created_at "
+      + "FROM growth_ledger g LEFT JOIN events e ON e.id = g.event_id "
+      + "WHERE g.contact_id = $1 AND ";
+
   /** Appends one event per tier change in {@code source} (rows of id, old, new, type). */
   private static String logged(String source) {
     return "logged AS (INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
@@ -99,11 +108,7 @@ public final class GrowthService {
   public Future<JsonObject> review() {
     return pool.withTransaction(conn -> conn.preparedQuery(REVIEW)
             .execute(Tuple.of(reviewMonths, rules.tierNames(), rules.tierThresholds())))
-        .map(rows -> {
-          var r = rows.iterator().next();
-          return new JsonObject().put("reviewed", r.getLong("reviewed")).put("downgraded", r.getLong("downgraded"))
-              .put("upgraded", r.getLong("upgraded"));
-        });
+        .map(rows -> RowJson.of(rows.iterator().next()));
   }
 
   /** A contact's growth entries, the latest first. */
@@ -111,16 +116,9 @@ public final class GrowthService {
 
   public Future<JsonObject> history(long contactId, Page page) {
     SqlParams p = SqlParams.startingWith(contactId);
-    return pool.preparedQuery("SELECT g.id, g.event_id, e.event_key, g.event_type, g.points, g.created_at "
-            + "FROM growth_ledger g LEFT JOIN events e ON e.id = g.event_id "
-            + "WHERE g.contact_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+    return pool.preparedQuery(HISTORY_WHERE + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, r -> new JsonObject()
-            .put("id", r.getLong("id"))
-            .put("points", r.getInteger("points"))
-            .put("event_type", r.getString("event_type"))
-            .put("event_id", r.getString("event_key"))
-            .put("created_at", Rows.instant(r.getOffsetDateTime("created_at"))))));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   public GrowthRules rules() {

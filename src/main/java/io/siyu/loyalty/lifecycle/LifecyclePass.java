@@ -17,11 +17,20 @@ import java.util.Arrays;
  * the first one after the thresholds changed, evaluate every contact.
  */
 final class LifecyclePass {
+  private static final String LOCK_MARK = "SELECT * FROM recompute_marks WHERE part = 'lifecycle' FOR UPDATE";
+  /** See {@link #watermark}. */
+  private static final String WATERMARK = "SELECT now() AS clock, least(statement_timestamp(), "
+      + "(SELECT min(xact_start) FROM pg_stat_activity "
+      + "WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid())) "
+      + "- interval '1 second' AS since";
+  private static final String SAVE_MARK = "UPDATE recompute_marks SET clock = $1, since = $2, thresholds = $3 "
+      + "WHERE part = 'lifecycle'";
+
   private LifecyclePass() {}
 
   /** In a transaction: answers how many stages changed and whether the pass was full or a delta. */
   static Future<JsonObject> run(SqlConnection conn, LifecycleRules rules) {
-    return conn.query("SELECT * FROM recompute_marks WHERE part = 'lifecycle' FOR UPDATE").execute()
+    return conn.query(LOCK_MARK).execute()
         .map(rows -> rows.iterator().next())
         .compose(last -> watermark(conn).compose(now -> {
           boolean full = last.getOffsetDateTime("clock") == null
@@ -47,9 +56,7 @@ final class LifecyclePass {
    * snapshots once per transaction.
    */
   private static Future<Row> watermark(SqlConnection conn) {
-    return conn.query("SELECT now() AS clock, least(statement_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity "
-            + "WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid())) "
-            + "- interval '1 second' AS since")
+    return conn.query(WATERMARK)
         .execute().map(rows -> rows.iterator().next());
   }
 
@@ -66,7 +73,7 @@ final class LifecyclePass {
   }
 
   private static Future<Void> save(SqlConnection conn, Row now, LifecycleRules rules) {
-    return conn.preparedQuery("UPDATE recompute_marks SET clock = $1, since = $2, thresholds = $3 WHERE part = 'lifecycle'")
+    return conn.preparedQuery(SAVE_MARK)
         .execute(Tuple.tuple().addValue(now.getOffsetDateTime("clock")).addValue(now.getOffsetDateTime("since"))
             .addValue(rules.thresholds()))
         .mapEmpty();

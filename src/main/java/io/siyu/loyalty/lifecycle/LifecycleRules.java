@@ -19,6 +19,17 @@ public record LifecycleRules(int maturePurchases, long matureSpent, int dormantD
   static final String INTERACTION_CLOCK = "coalesce(c.last_interaction_at, c.first_seen_at)";
   static final String PURCHASE_CLOCK = "coalesce(c.last_purchase_at, c.first_seen_at)";
 
+  /** See {@link #recompute}: {@code %1$s} is the stage's expression, {@code %2$s} the scope. */
+  private static final String RECOMPUTE = "WITH due AS (SELECT c.id, c.lifecycle_stage AS old, s.stage AS new FROM contacts c "
+      + "  CROSS JOIN LATERAL (SELECT %1$s AS stage) s "
+      + "  WHERE (%2$s) AND c.lifecycle_stage <> s.stage ORDER BY c.id FOR NO KEY UPDATE OF c), "
+      + "changed AS (UPDATE contacts c SET lifecycle_stage = due.new, updated_at = now() FROM due "
+      + "  WHERE c.id = ANY (ARRAY(SELECT id FROM due)) AND c.id = due.id RETURNING c.id, due.old, due.new), "
+      + "logged AS (INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
+      + "  SELECT 'lifecycle.changed:' || id || ':' || txid_current(), id, 'lifecycle.changed', now(), "
+      + "  jsonb_build_object('from', old, 'to', new), 'siyu' FROM changed ON CONFLICT (event_key) DO NOTHING) "
+      + "SELECT count(*) AS n FROM changed";
+
   public static LifecycleRules defaults() {
     return new LifecycleRules(3, 500, 90, 180);
   }
@@ -66,15 +77,7 @@ public record LifecycleRules(int maturePurchases, long matureSpent, int dormantD
    * small day's work never turns into a join over the whole table.
    */
   public Future<Long> recompute(SqlClient client, String scope, SqlParams p) {
-    String sql = "WITH due AS (SELECT c.id, c.lifecycle_stage AS old, s.stage AS new FROM contacts c "
-        + "  CROSS JOIN LATERAL (SELECT " + stageSql(p) + " AS stage) s "
-        + "  WHERE (" + scope + ") AND c.lifecycle_stage <> s.stage ORDER BY c.id FOR NO KEY UPDATE OF c), "
-        + "changed AS (UPDATE contacts c SET lifecycle_stage = due.new, updated_at = now() FROM due "
-        + "  WHERE c.id = ANY (ARRAY(SELECT id FROM due)) AND c.id = due.id RETURNING c.id, due.old, due.new), "
-        + "logged AS (INSERT INTO events (event_key, contact_id, type, occurred_at, properties, source) "
-        + "  SELECT 'lifecycle.changed:' || id || ':' || txid_current(), id, 'lifecycle.changed', now(), "
-        + "  jsonb_build_object('from', old, 'to', new), 'siyu' FROM changed ON CONFLICT (event_key) DO NOTHING) "
-        + "SELECT count(*) AS n FROM changed";
-    return client.preparedQuery(sql).execute(p.tuple()).map(rows -> rows.iterator().next().getLong("n"));
+    return client.preparedQuery(String.format(RECOMPUTE, stageSql(p), scope)).execute(p.tuple())
+        .map(rows -> rows.iterator().next().getLong("n"));
   }
 }

@@ -53,6 +53,10 @@ public final class Rfm {
     return s.append(" ELSE 0 END").toString();
   }
 
+  private static final String LOCK_MARK = "SELECT 1 FROM recompute_marks WHERE part = 'rfm' FOR UPDATE";
+  private static final String SAVE_MARK = "UPDATE recompute_marks SET clock = now() WHERE part = 'rfm'";
+  /** The boundary sorts fit in memory with a little more than the default work_mem. */
+  private static final String MORE_WORK_MEM = "SET LOCAL work_mem = '64MB'";
   private static final String R = score("last_purchase_at", "r");
   private static final String F = score("purchase_count", "f");
   private static final String M = score("total_spent", "m");
@@ -105,12 +109,12 @@ public final class Rfm {
 
   /** Answers the size of the base, how many contacts were rescored and cleared, and which pass ran. */
   public static Future<JsonObject> recompute(SqlConnection conn) {
-    return conn.query("SELECT 1 FROM recompute_marks WHERE part = 'rfm' FOR UPDATE").execute()
+    return conn.query(LOCK_MARK).execute()
         .compose(locked -> conn.query(STILL).execute())
         .compose(rows -> {
           Row still = rows.iterator().next();
           if (still.getBoolean("ranked") && !still.getBoolean("moved")) {
-            return conn.query("UPDATE recompute_marks SET clock = now() WHERE part = 'rfm'").execute()
+            return conn.query(SAVE_MARK).execute()
                 .map(v -> report(still.getLong("base"), 0, 0, "none"));
           }
           return rank(conn);
@@ -118,8 +122,7 @@ public final class Rfm {
   }
 
   private static Future<JsonObject> rank(SqlConnection conn) {
-    // the boundary sorts fit in memory with a little more than the default work_mem
-    return conn.query("SET LOCAL work_mem = '64MB'").execute().compose(v -> conn.query(RANK).execute()).map(rows -> {
+    return conn.query(MORE_WORK_MEM).execute().compose(v -> conn.query(RANK).execute()).map(rows -> {
       Row r = rows.iterator().next();
       return report(r.getLong("base"), r.getLong("scored"), r.getLong("cleared"), r.getBoolean("same") ? "movers" : "full");
     });

@@ -1,5 +1,6 @@
 package io.siyu.loyalty.points;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.problem.Problem;
@@ -24,8 +25,29 @@ import java.util.List;
  * open lots. Every change carries an idempotency key; a replay answers with the original entry.
  */
 public final class PointsService {
-  static final String COLUMNS = "id, contact_id, kind, points, remaining, expires_at, reason, idempotency_key, actor, "
-      + "created_at";
+  /** A ledger entry as the API shows it, in the order of its JSON: the idempotency key is its {@code key}. */
+  private static final String COLUMNS = "id, contact_id, kind, points, remaining, expires_at, reason, "
+      + "idempotency_key AS key, actor, created_at";
+  private static final String INSERT_EARN = "INSERT INTO points_ledger (contact_id, kind, points, "
+      + "remaining, expires_at, reason, idempotency_key, actor) VALUES ($1, 'earn', $2, $2, $3, $4, $5, $6) "
+      + "RETURNING " + COLUMNS;
+  private static final String INSERT_SPEND = "INSERT INTO points_ledger (contact_id, kind, points, reason, "
+      + "idempotency_key, actor) VALUES ($1, 'spend', $2, $3, $4, $5) RETURNING " + COLUMNS;
+  private static final String ENTRY_BY_KEY = "SELECT " + COLUMNS + " FROM points_ledger WHERE idempotency_key = $1";
+  /** See {@link #lockContact}. */
+  private static final String LOCK_CONTACT = "SELECT id FROM contacts WHERE id = $1 FOR NO KEY UPDATE";
+  private static final String OPEN_LOTS = "SELECT id, remaining FROM points_ledger WHERE contact_id = $1 AND remaining > 0 "
+      + "ORDER BY expires_at, id";
+  private static final String SET_REMAINING = "UPDATE points_ledger l SET remaining = u.remaining FROM "
+      + "unnest($1::bigint[], $2::int[]) AS u(id, remaining) WHERE l.id = u.id";
+  private static final String ADD_TO_BALANCE = "UPDATE contacts SET points_balance = points_balance + $2, "
+      + "updated_at = now() WHERE id = $1";
+  private static final String SUMMARY = "SELECT c.id, coalesce(json_agg(json_build_object('points', l.remaining, "
+      + "'expires_at', l.expires_at) ORDER BY l.expires_at, l.id) FILTER (WHERE l.id IS NOT NULL), '[]') AS lots, "
+      + "coalesce(sum(l.remaining), 0)::int AS available FROM contacts c LEFT JOIN points_ledger l "
+      + "ON l.contact_id = c.id AND l.remaining > 0 AND l.expires_at > now() WHERE c.id = $1 GROUP BY c.id";
+  /** Followed by the page's conditions and order. */
+  private static final String LEDGER_WHERE = "SELECT " + COLUMNS + " FROM points_ledger WHERE contact_id = $1 AND ";
 
   private final Pool pool;
   private final int validityMonths;
@@ -42,9 +64,7 @@ public final class PointsService {
   public Future<Entry> earn(long contactId, PointsRequest req, String actor) {
     OffsetDateTime expires = req.expiresAt() != null ? req.expiresAt()
         : OffsetDateTime.now(ZoneOffset.UTC).plusMonths(validityMonths);
-    return change(contactId, req, conn -> conn.preparedQuery("INSERT INTO points_ledger (contact_id, kind, points, "
-                + "remaining, expires_at, reason, idempotency_key, actor) VALUES ($1, 'earn', $2, $2, $3, $4, $5, $6) "
-                + "RETURNING " + COLUMNS)
+    return change(contactId, req, conn -> conn.preparedQuery(INSERT_EARN)
             .execute(Tuple.of(contactId, req.points(), expires, req.reason(), req.key(), actor))
             .compose(rows -> balance(conn, contactId, req.points()).map(rows.iterator().next())));
   }
@@ -60,8 +80,7 @@ public final class PointsService {
                 "The member has " + available + " points, " + req.points() + " were asked for", null));
           }
           return consume(conn, lots, req.points())
-              .compose(v -> conn.preparedQuery("INSERT INTO points_ledger (contact_id, kind, points, reason, "
-                      + "idempotency_key, actor) VALUES ($1, 'spend', $2, $3, $4, $5) RETURNING " + COLUMNS)
+              .compose(v -> conn.preparedQuery(INSERT_SPEND)
                   .execute(Tuple.of(contactId, -req.points(), req.reason(), req.key(), actor)))
               .compose(rows -> balance(conn, contactId, -req.points()).map(rows.iterator().next()));
         }));
@@ -74,13 +93,13 @@ public final class PointsService {
   private Future<Entry> change(long contactId, PointsRequest req,
       java.util.function.Function<SqlConnection, Future<Row>> write) {
     return Rows.retryingRaces(() -> pool.withTransaction(conn -> lockContact(conn, contactId)
-        .compose(v -> conn.preparedQuery("SELECT " + COLUMNS + " FROM points_ledger WHERE idempotency_key = $1")
+        .compose(v -> conn.preparedQuery(ENTRY_BY_KEY)
             .execute(Tuple.of(req.key())))
         .compose(existing -> {
           if (existing.size() > 0) {
             return Future.succeededFuture(replay(existing.iterator().next(), contactId, req));
           }
-          return write.apply(conn).map(row -> new Entry(toJson(row), false));
+          return write.apply(conn).map(row -> new Entry(RowJson.of(row), false));
         })));
   }
 
@@ -90,7 +109,7 @@ public final class PointsService {
     if (original.getLong("contact_id") != contactId || original.getInteger("points") != signed) {
       throw Problem.conflict("The key " + req.key() + " was already used for a different points change", null);
     }
-    return new Entry(toJson(original), true);
+    return new Entry(RowJson.of(original), true);
   }
 
   /**
@@ -100,7 +119,7 @@ public final class PointsService {
    * otherwise wait for itself.
    */
   private static Future<Void> lockContact(SqlConnection conn, long contactId) {
-    return conn.preparedQuery("SELECT id FROM contacts WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(contactId))
+    return conn.preparedQuery(LOCK_CONTACT).execute(Tuple.of(contactId))
         .map(rows -> {
           Rows.first(rows, "Contact " + contactId);
           return null;
@@ -108,8 +127,7 @@ public final class PointsService {
   }
 
   private static Future<List<Row>> openLots(SqlConnection conn, long contactId) {
-    return conn.preparedQuery("SELECT id, remaining FROM points_ledger WHERE contact_id = $1 AND remaining > 0 "
-            + "ORDER BY expires_at, id")
+    return conn.preparedQuery(OPEN_LOTS)
         .execute(Tuple.of(contactId))
         .map(rows -> {
           List<Row> list = new ArrayList<>();
@@ -132,14 +150,13 @@ public final class PointsService {
       remaining.add(lot.getInteger("remaining") - take);
       left -= take;
     }
-    return conn.preparedQuery("UPDATE points_ledger l SET remaining = u.remaining FROM "
-            + "unnest($1::bigint[], $2::int[]) AS u(id, remaining) WHERE l.id = u.id")
+    return conn.preparedQuery(SET_REMAINING)
         .execute(Tuple.tuple().addValue(ids.toArray(Long[]::new)).addValue(remaining.toArray(Integer[]::new)))
         .mapEmpty();
   }
 
   private static Future<Void> balance(SqlConnection conn, long contactId, int delta) {
-    return conn.preparedQuery("UPDATE contacts SET points_balance = points_balance + $2, updated_at = now() WHERE id = $1")
+    return conn.preparedQuery(ADD_TO_BALANCE)
         .execute(Tuple.of(contactId, delta)).mapEmpty();
   }
 
@@ -154,10 +171,7 @@ public final class PointsService {
    * {@code points_balance} kept on the contact follows at that run).
    */
   public Future<JsonObject> summary(long contactId) {
-    return pool.preparedQuery("SELECT c.id, coalesce(json_agg(json_build_object('points', l.remaining, "
-            + "'expires_at', l.expires_at) ORDER BY l.expires_at, l.id) FILTER (WHERE l.id IS NOT NULL), '[]') AS lots, "
-            + "coalesce(sum(l.remaining), 0)::int AS available FROM contacts c LEFT JOIN points_ledger l "
-            + "ON l.contact_id = c.id AND l.remaining > 0 AND l.expires_at > now() WHERE c.id = $1 GROUP BY c.id")
+    return pool.preparedQuery(SUMMARY)
         .execute(Tuple.of(contactId))
         .map(rows -> {
           Row r = Rows.first(rows, "Contact " + contactId);
@@ -172,23 +186,8 @@ public final class PointsService {
 
   public Future<JsonObject> ledger(long contactId, Page page) {
     SqlParams p = SqlParams.startingWith(contactId);
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM points_ledger WHERE contact_id = $1 AND "
-            + page.after(p::add) + " " + page.orderAndLimit(p::add))
+    return pool.preparedQuery(LEDGER_WHERE + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, PointsService::toJson)));
-  }
-
-  static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("contact_id", r.getLong("contact_id"))
-        .put("kind", r.getString("kind"))
-        .put("points", r.getInteger("points"))
-        .put("remaining", r.getInteger("remaining"))
-        .put("expires_at", Rows.instant(r.getOffsetDateTime("expires_at")))
-        .put("reason", r.getString("reason"))
-        .put("key", r.getString("idempotency_key"))
-        .put("actor", r.getString("actor"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 }

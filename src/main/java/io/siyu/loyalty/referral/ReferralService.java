@@ -1,5 +1,6 @@
 package io.siyu.loyalty.referral;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.loyalty.points.PointsCredit;
 import io.vertx.core.Future;
@@ -56,6 +57,11 @@ public final class ReferralService {
       + PointsCredit.sql("SELECT referrer AS contact_id, points, reason, key, occurred_at AS earned_at FROM reg "
           + "UNION ALL SELECT referrer, points, reason, key, occurred_at FROM first_order", "$5", "system:referral");
 
+  /** Makes the invite code if the contact has none yet, and answers it with the contact's referees. */
+  private static final String INVITE_CODE = "UPDATE contacts SET invite_code = coalesce(invite_code, $2) "
+      + "WHERE id = $1 RETURNING id AS contact_id, invite_code, "
+      + "(SELECT count(*) FROM contacts r WHERE r.referred_by = $1) AS referees";
+
   private final Pool pool;
   private final int registerPoints;
   private final BigDecimal firstOrderShare;
@@ -106,14 +112,9 @@ public final class ReferralService {
 
   /** The contact's invite code, made on first request; a clash with another code just tries again. */
   public Future<JsonObject> inviteCode(long contactId) {
-    return Rows.retryingRaces(() -> pool.preparedQuery("UPDATE contacts SET invite_code = coalesce(invite_code, $2) "
-            + "WHERE id = $1 RETURNING invite_code, (SELECT count(*) FROM contacts r WHERE r.referred_by = $1) AS referees")
+    return Rows.retryingRaces(() -> pool.preparedQuery(INVITE_CODE)
         .execute(Tuple.of(contactId, newCode())))
-        .map(rows -> {
-          var r = Rows.first(rows, "Contact " + contactId);
-          return new JsonObject().put("contact_id", contactId).put("invite_code", r.getString("invite_code"))
-              .put("referees", r.getLong("referees"));
-        });
+        .map(rows -> Rows.one(rows, "Contact " + contactId, RowJson::of));
   }
 
   private static String newCode() {

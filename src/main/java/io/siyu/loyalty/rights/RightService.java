@@ -1,6 +1,7 @@
 package io.siyu.loyalty.rights;
 
 import io.siyu.db.JdbcSql;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.db.Table;
@@ -29,6 +30,7 @@ import java.util.Map;
  * of those tiers.
  */
 public final class RightService {
+  /** A right as the API shows it, in the order of its JSON. */
   private static final String COLUMNS =
       "id, code, name, type, value, validity_days, tiers, stock, description, created_at, updated_at, retired_at";
 
@@ -77,16 +79,27 @@ public final class RightService {
       + "WHERE id = $1 AND contact_id = $2 AND state = 'granted' AND expires_at > now() RETURNING " + GRANT_COLUMNS + "), "
       + logged("right.redeemed") + "SELECT * FROM changed";
 
+  /** What {@link #GRANT} answers beside the grant. */
+  private static final String[] GRANT_VERDICT = {"verdict", "tiers", "tier"};
+
   private static final String EXPIRE = "WITH changed AS (UPDATE right_grants SET state = 'expired' "
       + "WHERE state = 'granted' AND expires_at <= now() RETURNING id, contact_id, right_code), "
       + logged("right.expired") + "SELECT count(*) AS expired FROM changed";
+  private static final String RETIRE = "UPDATE rights SET retired_at = coalesce(retired_at, now()), updated_at = now() "
+      + "WHERE id = $1 RETURNING " + COLUMNS;
+  /** Followed by the page's conditions and order. */
+  private static final String GRANTS_OF_CONTACT_WHERE = "SELECT " + GRANT_COLUMNS + " FROM right_grants "
+      + "WHERE contact_id = $1 AND ";
+  private static final String CONTACT_EXISTS = "SELECT 1 FROM contacts WHERE id = $1";
+  private static final String GRANT_OF_CONTACT = "SELECT " + GRANT_COLUMNS
+      + " FROM right_grants WHERE id = $1 AND contact_id = $2";
 
   private final Pool pool;
   private final Table table;
 
   public RightService(Pool pool) {
     this.pool = pool;
-    this.table = new Table(pool, "rights", COLUMNS, "Right", RightService::right);
+    this.table = new Table(pool, "rights", COLUMNS, "Right", RowJson::of);
   }
 
   /**
@@ -112,7 +125,7 @@ public final class RightService {
     return pool.preparedQuery("INSERT INTO rights (" + String.join(", ", fields.keySet()) + ") VALUES ("
             + String.join(", ", placeholders) + ") RETURNING " + COLUMNS)
         .execute(p.tuple())
-        .map(rows -> right(rows.iterator().next()))
+        .map(rows -> RowJson.of(rows.iterator().next()))
         .recover(Rows.conflictOnDuplicate("A right with code " + fields.get("code") + " already exists"));
   }
 
@@ -142,15 +155,14 @@ public final class RightService {
     sets.add("updated_at = now()");
     return pool.preparedQuery("UPDATE rights SET " + String.join(", ", sets) + " WHERE id = $1 RETURNING " + COLUMNS)
         .execute(p.tuple())
-        .map(rows -> Rows.one(rows, "Right " + id, RightService::right));
+        .map(rows -> Rows.one(rows, "Right " + id, RowJson::of));
   }
 
   /** Soft: the right and its grants stay readable, it just cannot be granted any more. */
   public Future<JsonObject> retire(long id) {
-    return pool.preparedQuery("UPDATE rights SET retired_at = coalesce(retired_at, now()), updated_at = now() "
-            + "WHERE id = $1 RETURNING " + COLUMNS)
+    return pool.preparedQuery(RETIRE)
         .execute(Tuple.of(id))
-        .map(rows -> Rows.one(rows, "Right " + id, RightService::right));
+        .map(rows -> Rows.one(rows, "Right " + id, RowJson::of));
   }
 
   // ---- grants -------------------------------------------------------------------------------
@@ -169,7 +181,7 @@ public final class RightService {
           Verdict v = new Verdict(r.getString("verdict"), tiers == null ? null : List.of(tiers), r.getString("tier"),
               r.getLong("contact_id"), r.getString("right_code"));
           v.check(contactId, req);
-          return new Granted(grant(r), v.verdict().equals("granted"));
+          return new Granted(RowJson.except(r, GRANT_VERDICT), v.verdict().equals("granted"));
         }));
   }
 
@@ -216,12 +228,11 @@ public final class RightService {
   /** A page of the contact's grants. */
   public Future<JsonObject> ofContact(long contactId, Page page) {
     SqlParams p = SqlParams.startingWith(contactId);
-    return pool.preparedQuery("SELECT " + GRANT_COLUMNS + " FROM right_grants "
-            + "WHERE contact_id = $1 AND " + page.after(p::add) + " " + page.orderAndLimit(p::add))
+    return pool.preparedQuery(GRANTS_OF_CONTACT_WHERE + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
         .compose(rows -> rows.size() > 0
-            ? Future.succeededFuture(page.wrap(Rows.array(rows, RightService::grant)))
-            : pool.preparedQuery("SELECT 1 FROM contacts WHERE id = $1").execute(Tuple.of(contactId))
+            ? Future.succeededFuture(page.wrap(Rows.array(rows, RowJson::of)))
+            : pool.preparedQuery(CONTACT_EXISTS).execute(Tuple.of(contactId))
                 .map(c -> {
                   Rows.first(c, "Contact " + contactId);
                   return page.wrap(new JsonArray());
@@ -229,16 +240,16 @@ public final class RightService {
   }
 
   public Future<JsonObject> getGrant(long contactId, long grantId) {
-    return pool.preparedQuery("SELECT " + GRANT_COLUMNS + " FROM right_grants WHERE id = $1 AND contact_id = $2")
+    return pool.preparedQuery(GRANT_OF_CONTACT)
         .execute(Tuple.of(grantId, contactId))
-        .map(rows -> Rows.one(rows, "Grant " + grantId + " of contact " + contactId, RightService::grant));
+        .map(rows -> Rows.one(rows, "Grant " + grantId + " of contact " + contactId, RowJson::of));
   }
 
   /** granted → redeemed, once, and only before it expires; otherwise a 409 saying why. */
   public Future<JsonObject> redeem(long contactId, long grantId) {
     return pool.preparedQuery(REDEEM).execute(Tuple.of(grantId, contactId))
         .compose(rows -> rows.size() > 0
-            ? Future.succeededFuture(grant(rows.iterator().next()))
+            ? Future.succeededFuture(RowJson.of(rows.iterator().next()))
             : getGrant(contactId, grantId).compose(g -> Future.failedFuture(notRedeemable(g))));
   }
 
@@ -255,38 +266,5 @@ public final class RightService {
    */
   public Future<Long> expire() {
     return pool.preparedQuery(EXPIRE).execute().map(rows -> rows.iterator().next().getLong("expired"));
-  }
-
-  // ---- rows ---------------------------------------------------------------------------------
-
-  private static JsonObject right(Row r) {
-    String[] tiers = r.getArrayOfStrings("tiers");
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("code", r.getString("code"))
-        .put("name", r.getString("name"))
-        .put("type", r.getString("type"))
-        .put("value", r.getBigDecimal("value"))
-        .put("validity_days", r.getInteger("validity_days"))
-        .put("tiers", tiers == null ? null : new JsonArray(List.of(tiers)))
-        .put("stock", r.getInteger("stock"))
-        .put("description", r.getString("description"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")))
-        .put("retired_at", Rows.instant(r.getOffsetDateTime("retired_at")));
-  }
-
-  private static JsonObject grant(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("contact_id", r.getLong("contact_id"))
-        .put("right_code", r.getString("right_code"))
-        .put("state", r.getString("state"))
-        .put("granted_at", Rows.instant(r.getOffsetDateTime("granted_at")))
-        .put("expires_at", Rows.instant(r.getOffsetDateTime("expires_at")))
-        .put("redeemed_at", Rows.instant(r.getOffsetDateTime("redeemed_at")))
-        .put("reason", r.getString("reason"))
-        .put("grant_key", r.getString("grant_key"))
-        .put("granted_by", r.getString("granted_by"));
   }
 }

@@ -1,5 +1,6 @@
 package io.siyu.wecom.callback;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.problem.Problem;
@@ -11,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class CallbackInbox implements Worker {
   private static final Logger LOG = LoggerFactory.getLogger(CallbackInbox.class);
   public static final Set<String> STATUSES = Set.of("pending", "done", "parked");
+  /** A callback as the API shows it, in the order of its JSON. */
   private static final String COLUMNS = "id, event, change_type, fields, status, attempts, next_attempt_at, last_error, "
       + "note, received_at, updated_at, done_at";
 
@@ -41,6 +42,10 @@ public final class CallbackInbox implements Worker {
    */
   private static final String FORGET_DONE = "DELETE FROM wecom_callbacks WHERE id IN (SELECT id FROM wecom_callbacks "
       + "WHERE status = 'done' AND done_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)";
+  /** Followed by the page's conditions and order. */
+  private static final String CALLBACKS_WHERE = "SELECT " + COLUMNS + " FROM wecom_callbacks WHERE ";
+  /** One callback with the decrypted message as WeCom sent it. */
+  private static final String CALLBACK = "SELECT " + COLUMNS + ", message FROM wecom_callbacks WHERE id = $1";
   private static final int FORGET_BATCH = 5_000;
   /** The first look a minute after start (not in the way of starting), then hourly. */
   private static final long FORGET_FIRST_MS = 60_000;
@@ -145,19 +150,16 @@ public final class CallbackInbox implements Worker {
     if (event != null) {
       where.add("event = " + p.add(event));
     }
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM wecom_callbacks WHERE " + String.join(" AND ", where)
+    return pool.preparedQuery(CALLBACKS_WHERE + String.join(" AND ", where)
             + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, CallbackInbox::callback)));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   /** One callback with the decrypted message as WeCom sent it. */
   public Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + COLUMNS + ", message FROM wecom_callbacks WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> {
-          Row r = Rows.first(rows, "WeCom callback " + id);
-          return callback(r).put("message", r.getString("message"));
-        });
+    return pool.preparedQuery(CALLBACK).execute(Tuple.of(id))
+        .map(rows -> Rows.one(rows, "WeCom callback " + id, RowJson::of));
   }
 
   /** A parked or done callback goes back to its handler with its attempts reset; a pending one is a 409. */
@@ -168,23 +170,7 @@ public final class CallbackInbox implements Worker {
             + c.getString("status") + "; only parked or done callbacks can be replayed", null)));
       }
       processor.wake();
-      return Future.succeededFuture(callback(rows.iterator().next()));
+      return Future.succeededFuture(RowJson.of(rows.iterator().next()));
     });
-  }
-
-  private static JsonObject callback(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("event", r.getString("event"))
-        .put("change_type", r.getString("change_type"))
-        .put("fields", r.getJsonObject("fields"))
-        .put("status", r.getString("status"))
-        .put("attempts", r.getInteger("attempts"))
-        .put("next_attempt_at", Rows.instant(r.getOffsetDateTime("next_attempt_at")))
-        .put("last_error", r.getString("last_error"))
-        .put("note", r.getString("note"))
-        .put("received_at", Rows.instant(r.getOffsetDateTime("received_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")))
-        .put("done_at", Rows.instant(r.getOffsetDateTime("done_at")));
   }
 }

@@ -1,5 +1,6 @@
 package io.siyu.wecom.channelcode;
 
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.env.Env;
@@ -39,11 +40,15 @@ public final class ChannelCodeService {
   static final List<String> SETTINGS = List.of("SIYU_WECOM_CORP_ID", "SIYU_WECOM_SECRET");
   public static final Set<String> STATUSES = Set.of("creating", "active", "retired");
 
-  static final String COLUMNS = "c.id, c.name, c.state, c.staff_userids, c.journey_key, c.skip_verify, c.config_id, "
-      + "c.qr_code, c.status, c.created_by, c.created_at, c.retired_at, "
+  /** A code as the API shows it, in the order of its JSON, with the tags it puts on the customers it adds. */
+  private static final String COLUMNS = "c.id, c.name, c.state, c.staff_userids AS staff, "
       + "(SELECT coalesce(json_agg(json_build_object('id', t.id, 'group', g.name, 'name', t.name) ORDER BY t.id), '[]') "
       + "  FROM wecom_channel_code_tags ct JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id "
-      + "  WHERE ct.code_id = c.id)::text AS tags";
+      + "  WHERE ct.code_id = c.id) AS tags, "
+      + "c.journey_key, c.skip_verify, c.config_id, c.qr_code, c.status, c.created_by, c.created_at, c.retired_at";
+  /** Followed by the page's conditions and order. */
+  private static final String CODES_WHERE = "SELECT " + COLUMNS + " FROM wecom_channel_codes c WHERE ";
+  private static final String CODE = "SELECT " + COLUMNS + " FROM wecom_channel_codes c WHERE c.id = $1";
   private static final String RESERVE = "INSERT INTO wecom_channel_codes (name, state, staff_userids, journey_key, "
       + "skip_verify, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
   private static final String RESERVE_TAGS = "INSERT INTO wecom_channel_code_tags (code_id, tag_id) "
@@ -108,16 +113,16 @@ public final class ChannelCodeService {
     }
     SqlParams p = new SqlParams();
     String byStatus = status == null ? "" : " AND c.status = " + p.add(status);
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM wecom_channel_codes c WHERE " + page.after(p::add)
+    return pool.preparedQuery(CODES_WHERE + page.after(p::add)
             + byStatus + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, ChannelCodeService::toJson)));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   /** The code with its numbers since it was made: adds, deletions on either side, net, and who still follows. */
   public Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM wecom_channel_codes c WHERE c.id = $1").execute(Tuple.of(id))
-        .map(rows -> Rows.one(rows, "Channel code " + id, ChannelCodeService::toJson))
+    return pool.preparedQuery(CODE).execute(Tuple.of(id))
+        .map(rows -> Rows.one(rows, "Channel code " + id, RowJson::of))
         .compose(code -> pool.preparedQuery(TOTALS).execute(Tuple.of(id)).map(rows -> {
           Row r = rows.iterator().next();
           long adds = r.getLong("adds");
@@ -237,16 +242,5 @@ public final class ChannelCodeService {
     }
     return new Problem(502, "wecom-error", "WeCom did not accept the request", failed.getMessage(),
         new JsonObject().put("api", api).put("errcode", failed.errcode()).put("retryable", failed.retryable()));
-  }
-
-  static JsonObject toJson(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name")).put("state", r.getString("state"))
-        .put("staff", new JsonArray(List.of(r.getArrayOfStrings("staff_userids"))))
-        .put("tags", new JsonArray(r.getString("tags")))
-        .put("journey_key", r.getString("journey_key")).put("skip_verify", r.getBoolean("skip_verify"))
-        .put("config_id", r.getString("config_id")).put("qr_code", r.getString("qr_code"))
-        .put("status", r.getString("status")).put("created_by", r.getString("created_by"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("retired_at", Rows.instant(r.getOffsetDateTime("retired_at")));
   }
 }

@@ -1,6 +1,7 @@
 package io.siyu.wecom.chat;
 
 import io.siyu.contact.Like;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.SqlParams;
 import io.siyu.problem.Problem;
@@ -9,7 +10,6 @@ import io.siyu.web.Sorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +20,17 @@ import java.util.List;
  * userid at the moment it is read, so a contact made after the member joined is linked at once.
  */
 public final class GroupChats {
-  private static final String CHAT_COLUMNS = "g.id, g.chat_id, g.name, g.owner_userid, g.notice, g.created_at, "
-      + "g.dismissed_at, g.member_count, g.member_version, g.first_seen_at, g.updated_at";
+  /** A chat as the API shows it, in the order of its JSON. */
+  private static final String CHAT_COLUMNS = "g.id, g.chat_id, g.name, g.owner_userid AS owner, g.notice, "
+      + "CASE WHEN g.dismissed_at IS NULL THEN 'active' ELSE 'dismissed' END AS status, g.member_count, "
+      + "g.member_version, g.created_at, g.dismissed_at, g.first_seen_at, g.updated_at";
+  /** Followed by the filters and the page's order. */
+  private static final String CHATS_WHERE = "SELECT " + CHAT_COLUMNS + " FROM group_chats g WHERE ";
+  private static final String CHAT = "SELECT " + CHAT_COLUMNS + " FROM group_chats g WHERE g.chat_id = $1";
 
-  private static final String MEMBERS = "SELECT m.id, m.userid, m.member_type, c.id AS contact_id, m.unionid, m.name, "
-      + "m.group_nickname, m.joined_at, m.join_scene, m.invitor, m.left_at, m.quit_scene "
+  /** A page of a chat's members as the API shows them, in the order of their JSON. */
+  private static final String MEMBERS = "SELECT m.id, m.userid, m.member_type AS type, c.id AS contact_id, m.name, "
+      + "m.group_nickname, m.unionid, m.joined_at, m.join_scene, m.invitor, m.left_at, m.quit_scene "
       + "FROM group_chat_members m "
       + "LEFT JOIN contacts c ON c.external_userid = m.userid AND m.member_type IS DISTINCT FROM 'staff' "
       + "WHERE m.chat_id = $1 AND CASE $2::text WHEN 'active' THEN m.left_at IS NULL "
@@ -39,11 +45,11 @@ public final class GroupChats {
    * Per local day: joins and leaves logged that day, and the size after the day's last change before
    * its end (carried over days without changes; null before the first known change).
    */
-  private static final String STATS = "SELECT d::date AS day, "
-      + "  coalesce(sum(x.joins), 0) AS joins, coalesce(sum(x.leaves), 0) AS leaves, "
+  private static final String STATS = "SELECT d::date AS date, "
       + "  (SELECT l.member_count FROM group_chat_changes l WHERE l.chat_id = $1 "
       + "     AND l.occurred_at < ((d + interval '1 day') AT TIME ZONE $4::text) "
-      + "     ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS size "
+      + "     ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS size, "
+      + "  coalesce(sum(x.joins), 0) AS joins, coalesce(sum(x.leaves), 0) AS leaves "
       + "FROM generate_series($2::date::timestamp, $3::date::timestamp, interval '1 day') AS d "
       + "LEFT JOIN group_chat_changes x ON x.chat_id = $1 AND x.occurred_at >= (d AT TIME ZONE $4::text) "
       + "  AND x.occurred_at < ((d + interval '1 day') AT TIME ZONE $4::text) "
@@ -77,10 +83,10 @@ public final class GroupChats {
       where.add("g.chat_id IN (SELECT m.chat_id FROM group_chat_members m JOIN contacts c ON c.external_userid = m.userid "
           + "WHERE c.id = " + p.add(filter.contactId()) + " AND m.left_at IS NULL AND m.member_type IS DISTINCT FROM 'staff')");
     }
-    return pool.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM group_chats g WHERE " + String.join(" AND ", where)
+    return pool.preparedQuery(CHATS_WHERE + String.join(" AND ", where)
             + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> page.wrap(Rows.array(rows, GroupChats::chat)));
+        .map(rows -> page.wrap(Rows.array(rows, RowJson::of)));
   }
 
   /** The chat with {@code members}: a page of its members ({@code active}, {@code left} or {@code all}). */
@@ -88,7 +94,7 @@ public final class GroupChats {
     SqlParams p = SqlParams.startingWith(chatId, memberStatus);
     return chat(chatId).compose(chat -> pool.preparedQuery(MEMBERS + page.after(p::add) + " " + page.orderAndLimit(p::add))
         .execute(p.tuple())
-        .map(rows -> chat.put("members", page.wrap(Rows.array(rows, GroupChats::member)))));
+        .map(rows -> chat.put("members", page.wrap(Rows.array(rows, RowJson::of)))));
   }
 
   Future<JsonObject> stats(String chatId, GroupChatQuery.StatsRange range) {
@@ -96,17 +102,13 @@ public final class GroupChats {
         .execute(Tuple.of(chatId, range.from(), range.to(), range.zone().getId()))
         .map(rows -> new JsonObject().put("chat_id", chatId).put("timezone", range.zone().getId())
             .put("from", range.from().toString()).put("to", range.to().toString())
-            .put("days", Rows.array(rows, r -> new JsonObject()
-                .put("date", r.getLocalDate("day").toString())
-                .put("size", r.getInteger("size"))
-                .put("joins", r.getLong("joins"))
-                .put("leaves", r.getLong("leaves"))))));
+            .put("days", Rows.array(rows, RowJson::of))));
   }
 
   private Future<JsonObject> chat(String chatId) {
-    return pool.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM group_chats g WHERE g.chat_id = $1")
+    return pool.preparedQuery(CHAT)
         .execute(Tuple.of(chatId))
-        .map(rows -> Rows.one(rows, "Group chat " + chatId, GroupChats::chat));
+        .map(rows -> Rows.one(rows, "Group chat " + chatId, RowJson::of));
   }
 
   /** A path's chat id: WeCom's are short and plain, so anything else names no chat. */
@@ -115,37 +117,5 @@ public final class GroupChats {
       throw Problem.notFound("Group chat " + raw);
     }
     return raw;
-  }
-
-  private static JsonObject chat(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("chat_id", r.getString("chat_id"))
-        .put("name", r.getString("name"))
-        .put("owner", r.getString("owner_userid"))
-        .put("notice", r.getString("notice"))
-        .put("status", r.getOffsetDateTime("dismissed_at") == null ? "active" : "dismissed")
-        .put("member_count", r.getInteger("member_count"))
-        .put("member_version", r.getString("member_version"))
-        .put("created_at", Rows.instant(r.getOffsetDateTime("created_at")))
-        .put("dismissed_at", Rows.instant(r.getOffsetDateTime("dismissed_at")))
-        .put("first_seen_at", Rows.instant(r.getOffsetDateTime("first_seen_at")))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
-  }
-
-  private static JsonObject member(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("userid", r.getString("userid"))
-        .put("type", r.getString("member_type"))
-        .put("contact_id", r.getLong("contact_id"))
-        .put("name", r.getString("name"))
-        .put("group_nickname", r.getString("group_nickname"))
-        .put("unionid", r.getString("unionid"))
-        .put("joined_at", Rows.instant(r.getOffsetDateTime("joined_at")))
-        .put("join_scene", r.getString("join_scene"))
-        .put("invitor", r.getString("invitor"))
-        .put("left_at", Rows.instant(r.getOffsetDateTime("left_at")))
-        .put("quit_scene", r.getString("quit_scene"));
   }
 }

@@ -1,6 +1,7 @@
 package io.siyu.wecom.contact;
 
 import io.siyu.auth.Access;
+import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.problem.Problem;
 import io.siyu.web.Bodies;
@@ -8,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -18,6 +18,7 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class WecomContactRoutes {
   private static final String CONTACT = "SELECT id FROM contacts WHERE id = $1";
+  /** The profile and the follows as the API shows them, in the order of their JSON. */
   private static final String PROFILE = "SELECT external_userid, name, avatar, type, gender, unionid, corp_name, "
       + "corp_full_name, position, fetched_at FROM wecom_external_profiles WHERE contact_id = $1";
   private static final String FOLLOWS = "SELECT staff_userid, status, state, channel_code_id, add_way, remark, description, "
@@ -39,29 +40,8 @@ public final class WecomContactRoutes {
       }
       return pool.preparedQuery(PROFILE).execute(id).compose(profile -> pool.preparedQuery(FOLLOWS).execute(id)
           .map(follows -> new JsonObject()
-              .put("profile", profile.size() == 0 ? null : profile(profile.iterator().next()))
-              .put("follows", Rows.array(follows, WecomContactRoutes::follow))));
+              .put("profile", profile.size() == 0 ? null : RowJson.of(profile.iterator().next()))
+              .put("follows", Rows.array(follows, RowJson::of))));
     });
-  }
-
-  private static JsonObject profile(Row r) {
-    return new JsonObject().put("external_userid", r.getString("external_userid")).put("name", r.getString("name"))
-        .put("avatar", r.getString("avatar")).put("type", r.getInteger("type")).put("gender", r.getInteger("gender"))
-        .put("unionid", r.getString("unionid")).put("corp_name", r.getString("corp_name"))
-        .put("corp_full_name", r.getString("corp_full_name")).put("position", r.getString("position"))
-        .put("fetched_at", Rows.instant(r.getOffsetDateTime("fetched_at")));
-  }
-
-  private static JsonObject follow(Row r) {
-    return new JsonObject().put("staff_userid", r.getString("staff_userid")).put("status", r.getString("status"))
-        .put("state", r.getString("state")).put("channel_code_id", r.getLong("channel_code_id"))
-        .put("add_way", r.getInteger("add_way")).put("remark", r.getString("remark"))
-        .put("description", r.getString("description"))
-        .put("added_at", Rows.instant(r.getOffsetDateTime("added_at")))
-        .put("deleted_at", Rows.instant(r.getOffsetDateTime("deleted_at")))
-        .put("deleted_by", r.getString("deleted_by")).put("delete_source", r.getString("delete_source"))
-        .put("transfer_failed_at", Rows.instant(r.getOffsetDateTime("transfer_failed_at")))
-        .put("transfer_fail_reason", r.getString("transfer_fail_reason"))
-        .put("updated_at", Rows.instant(r.getOffsetDateTime("updated_at")));
   }
 }
