@@ -1,5 +1,6 @@
 package io.siyu.channel;
 
+import io.siyu.support.Await;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

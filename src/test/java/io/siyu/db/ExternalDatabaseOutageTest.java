@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.siyu.app.Siyu;
 import io.siyu.outbox.Touches;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.Eventually;
 import io.siyu.support.SiyuProcess;
 import io.siyu.support.TestSiyu;
@@ -35,7 +35,7 @@ class ExternalDatabaseOutageTest {
     Siyu siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of("SIYU_DB_URL", "postgresql://postgres@localhost:" + port
         + "/postgres")));
     try {
-      Api api = new Api(siyu.vertx(), siyu.httpPort(), TestSiyu.ADMIN_TOKEN);
+      Api api = TestSiyu.admin(siyu);
       Reply created = api.post("/api/v1/contacts", new JsonObject().put("mobile", "13600000001").put("name", "外部"));
       assertEquals(201, created.status(), created.toString());
       long contact = created.json().getLong("id");
@@ -67,7 +67,7 @@ class ExternalDatabaseOutageTest {
       long touch = Touches.enqueue(siyu, Touches.touch("after-outage-" + Touches.unique(), contact, "log")).get(0);
       Touches.await(api, touch, "sent");
     } finally {
-      siyu.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(siyu);
       server.close();
     }
   }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
+import io.siyu.support.Await;
 import io.siyu.support.OwnServer;
+import io.siyu.support.TestSiyu;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -42,7 +44,7 @@ class ClaimsAfterACrashTest {
    */
   @BeforeAll
   static void onlyTheStartedInstancesSend() throws Exception {
-    server.siyu().services().dispatcher().stop().toCompletionStage().toCompletableFuture().get();
+    Await.result(server.siyu().services().dispatcher().stop());
   }
 
   @AfterAll
@@ -70,7 +72,7 @@ class ClaimsAfterACrashTest {
 
       assertStillLeased(theirs, other);
     } finally {
-      restarted.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(restarted);
     }
   }
 
@@ -87,7 +89,7 @@ class ClaimsAfterACrashTest {
       Touches.await(server.api(), Touches.idOf(server.siyu(), fresh), "sent");
       assertStillLeased(held, RUNNING);
     } finally {
-      twin.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(twin);
     }
   }
 

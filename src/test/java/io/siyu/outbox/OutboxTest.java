@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
+import io.siyu.support.Await;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -14,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,8 +50,8 @@ class OutboxTest {
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       assertFalse(Outbox.enqueue(conn, Touches.touch(key, c, "log")), "a repeat in a later transaction");
     }
-    boolean again = siyu.services().pool().withTransaction(conn -> Outbox.enqueue(conn, Touches.touch(key, c, "log")))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    boolean again = Await.result(
+        siyu.services().pool().withTransaction(conn -> Outbox.enqueue(conn, Touches.touch(key, c, "log"))));
     assertFalse(again, "the Vert.x door runs the same statement");
 
     assertEquals(1, count("SELECT count(*) FROM touches WHERE touch_key = ?", key));
@@ -98,8 +98,7 @@ class OutboxTest {
     long c = Touches.contact(api);
     assertEquals(4, count("WITH i AS (INSERT INTO contact_send_days (contact_id, day, sent) SELECT ?, "
         + "(now() AT TIME ZONE 'UTC')::date - d, 1 FROM unnest(ARRAY[20, 9, 6, 0]) d RETURNING 1) SELECT count(*) FROM i", c));
-    new SendLimits(siyu.services().pool(), SendLimits.Cap.NONE).forgetOldDays(java.time.Instant.now())
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Await.result(new SendLimits(siyu.services().pool(), SendLimits.Cap.NONE).forgetOldDays(java.time.Instant.now()));
     assertEquals(2, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ? "
         + "AND day >= (now() AT TIME ZONE 'UTC')::date - 6", c), "the last week stays");
     assertEquals(2, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ?", c), "the older days are gone");
@@ -174,8 +173,7 @@ class OutboxTest {
   void theVertxDoorWritesAndTheLogChannelSends() throws Exception {
     long c = Touches.contact(api);
     String key = "vertx-" + Touches.unique();
-    boolean written = Outbox.enqueue(siyu.services().pool(), Touches.touch(key, c, "log"))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    boolean written = Await.result(Outbox.enqueue(siyu.services().pool(), Touches.touch(key, c, "log")));
     assertTrue(written);
     siyu.services().dispatcher().wake();
     long id = Touches.idOf(siyu, key);

@@ -3,6 +3,7 @@ package io.siyu.outbox;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
+import io.siyu.support.Await;
 import io.siyu.support.OwnServer;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.json.JsonObject;
@@ -58,9 +59,8 @@ class TouchPriorityTest {
     siyu.services().dispatcher().wake();
     Touches.await(server.api(), Touches.idOf(siyu, k + "-b0"), "sending");
 
-    Outbox.enqueue(siyu.services().pool(), new TouchRequest(k + "-w", contact, "welcome", null, "send", "log", "welcome",
-        new JsonObject().put("welcome_code", "WC-" + k).put("kind", "transactional").encode()))
-        .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Await.result(Outbox.enqueue(siyu.services().pool(), new TouchRequest(k + "-w", contact, "welcome", null, "send", "log",
+        "welcome", new JsonObject().put("welcome_code", "WC-" + k).put("kind", "transactional").encode())));
     siyu.services().dispatcher().wake();
     Touches.await(server.api(), Touches.idOf(siyu, k + "-w"), "sent");
     long sentBefore = backlog.stream().filter(key -> !sink.calls(key).isEmpty()).count();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.OwnServer;
+import io.siyu.support.TestSiyu;
 import io.siyu.support.WebhookSink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,7 +58,7 @@ class TwoInstancesTest {
       assertEquals(List.of(), twice, "touches that arrived more than once");
       assertEquals(200, count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND attempts = 1", prefix + "%"));
     } finally {
-      other.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(other);
     }
   }
 

@@ -11,7 +11,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /** A small blocking HTTP client for tests: real requests over loopback, answers as {@link Reply}. */
 public final class Api {
@@ -66,10 +66,10 @@ public final class Api {
       req.putHeader("Content-Type", contentType);
     }
     try {
-      HttpResponse<Buffer> resp = (body == null ? req.send() : req.sendBuffer(body))
-          .toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+      HttpResponse<Buffer> resp = Await.result(body == null ? req.send() : req.sendBuffer(body),
+          Duration.ofSeconds(timeoutSeconds));
       return new Reply(resp.statusCode(), resp.headers(), resp.bodyAsString());
-    } catch (Exception e) {
+    } catch (IllegalStateException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e, e);
     }
   }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A webhook receiver on loopback, with a Vert.x of its own: records every call and answers each
@@ -42,8 +41,7 @@ public final class WebhookSink implements AutoCloseable {
   }
 
   WebhookSink() throws Exception {
-    server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
   }
 
   public String url() {
@@ -94,6 +92,6 @@ public final class WebhookSink implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Await.result(vertx.close());
   }
 }

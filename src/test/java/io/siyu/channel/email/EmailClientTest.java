@@ -1,6 +1,6 @@
 package io.siyu.channel.email;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.siyu.channel.Envs;
-import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Delivery.Outcome;
+import io.siyu.outbox.Delivery;
 import io.vertx.core.Vertx;
 import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;

@@ -1,6 +1,6 @@
 package io.siyu.channel.email;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;

@@ -1,13 +1,13 @@
 package io.siyu.channel.sms;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.channel.Envs;
 import io.siyu.channel.TestClock;
-import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Delivery.Outcome;
+import io.siyu.outbox.Delivery;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;

@@ -10,6 +10,7 @@ import io.siyu.outbox.Delivery.Outcome;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Recipient;
 import io.siyu.outbox.Touch;
+import io.siyu.support.Await;
 import io.siyu.support.Signatures;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.Vertx;
@@ -17,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class WebhookChannelTest {
   @AfterAll
   static void close() throws Exception {
     sink.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Await.result(vertx.close());
   }
 
   private static WebhookChannel channel(Map<String, String> env) {
@@ -55,7 +55,7 @@ class WebhookChannelTest {
   }
 
   private static Delivery send(WebhookChannel channel, Touch touch) throws Exception {
-    return channel.send(touch).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return Await.result(channel.send(touch));
   }
 
   @Test

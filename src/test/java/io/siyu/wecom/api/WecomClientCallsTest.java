@@ -3,8 +3,8 @@ package io.siyu.wecom.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Await;
 import io.siyu.channel.TestClock;
+import io.siyu.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package io.siyu.wecom.api;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

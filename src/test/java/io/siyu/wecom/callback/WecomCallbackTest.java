@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Await;
 import io.siyu.support.Api;
+import io.siyu.support.Await;
 import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
@@ -265,7 +265,7 @@ class WecomCallbackTest {
     assertTrue(server.api().get("/api/v1/wecom/callbacks?status=parked").items().stream()
         .anyMatch(c -> ((JsonObject) c).getLong("id") == id));
 
-    Api operator = new Api(server.siyu().vertx(), server.siyu().httpPort(), server.api()
+    Api operator = server.as(server.api()
         .post("/api/v1/tokens", new JsonObject().put("name", "operator").put("role", "operator")).json().getString("token"));
     assertEquals(403, operator.post("/api/v1/wecom/callbacks/" + id + "/replay", null).status());
     assertEquals(403, operator.get("/api/v1/wecom/callbacks").status());
@@ -396,7 +396,7 @@ class WecomCallbackTest {
           }
         });
       }
-      Api other = new Api(second.vertx(), second.httpPort(), null);
+      Api other = TestSiyu.as(second, null);
       for (int i = 0; i < 40; i++) {
         assertSuccess(callbacks.post(i % 2 == 0 ? server.api() : other,
             WecomCallbacks.event(event, null, Map.of("ExternalUserID", "wm-shared-" + i))));
@@ -411,7 +411,7 @@ class WecomCallbackTest {
       assertEquals(40, handled.size());
       assertTrue(handled.values().stream().allMatch(n -> n.get() == 1), "each callback handled once: " + handled);
     } finally {
-      second.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(second);
     }
   }
 

@@ -1,14 +1,14 @@
 package io.siyu.wecom.chat;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;

@@ -1,7 +1,7 @@
 package io.siyu.wecom.contact;
 
 import io.siyu.app.Siyu;
-import io.siyu.channel.Await;
+import io.siyu.support.Await;
 import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.siyu.wecom.callback.WecomCallbacks;

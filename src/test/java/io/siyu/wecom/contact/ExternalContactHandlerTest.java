@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Await;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
+import io.siyu.support.Await;
 import io.siyu.support.OwnServer;
 import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.api.WecomClient;

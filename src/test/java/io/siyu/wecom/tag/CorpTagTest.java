@@ -1,6 +1,6 @@
 package io.siyu.wecom.tag;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static io.siyu.support.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
