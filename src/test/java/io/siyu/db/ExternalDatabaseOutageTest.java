@@ -1,5 +1,6 @@
 package io.siyu.db;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -64,7 +65,7 @@ class ExternalDatabaseOutageTest {
       }
       siyu.services().journeys().engine().engine().getRepositoryService().createDeploymentQuery().count();
       assertFalse(siyu.services().schedules().list().isEmpty(), "Quartz runs again");
-      long touch = Touches.enqueue(siyu, Touches.touch("after-outage-" + Touches.unique(), contact, "log")).get(0);
+      long touch = Touches.enqueue(siyu, Touches.touch("after-outage-" + unique(), contact, "log")).get(0);
       Touches.await(api, touch, "sent");
     } finally {
       TestSiyu.stop(siyu);

@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,12 +27,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * instances keep their lease, also when a running instance shares the starting one's id.
  */
 class ClaimsAfterACrashTest {
-  private static final WebhookSink sink = WebhookSink.open();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
   /** The id of the server below, running all along. */
   private static final UUID RUNNING = UUID.randomUUID();
   private static final Map<String, String> ENV = Map.of(
       "SIYU_WEBHOOK_URL", sink.url(),
-      "SIYU_WEBHOOK_SECRET", "claims-" + Touches.unique(),
+      "SIYU_WEBHOOK_SECRET", "claims-" + unique(),
       "SIYU_OUTBOX_POLL_MS", "50");
 
   @RegisterExtension
@@ -47,17 +48,12 @@ class ClaimsAfterACrashTest {
     Await.result(server.siyu().services().dispatcher().stop());
   }
 
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
-  }
-
   @Test
   void aRestartedInstanceSendsWhatItHadClaimedAtOnceAndOtherInstancesClaimsKeepTheirLease() throws Exception {
     UUID crashed = UUID.randomUUID();
     UUID other = UUID.randomUUID();
-    String mine = "crashed-" + Touches.unique();
-    String theirs = "other-" + Touches.unique();
+    String mine = "crashed-" + unique();
+    String theirs = "other-" + unique();
     claimed(mine, crashed);
     claimed(theirs, other);
 
@@ -78,8 +74,8 @@ class ClaimsAfterACrashTest {
 
   @Test
   void anInstanceStartingUnderTheIdOfARunningOneLeavesItsClaimsAlone() throws Exception {
-    String held = "held-" + Touches.unique();
-    String fresh = "fresh-" + Touches.unique();
+    String held = "held-" + unique();
+    String fresh = "fresh-" + unique();
     claimed(held, RUNNING);
     Touches.enqueue(server.siyu(), Touches.touch(fresh, Touches.contact(server.api()), "webhook"));
 

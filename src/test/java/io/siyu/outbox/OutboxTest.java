@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,7 +41,7 @@ class OutboxTest {
   @Test
   void theSameKeyTwiceIsOneTouch() throws Exception {
     long c = Touches.contact(api);
-    String key = "twice-" + Touches.unique();
+    String key = "twice-" + unique();
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
       assertTrue(Outbox.enqueue(conn, Touches.touch(key, c, "log")));
@@ -64,8 +65,8 @@ class OutboxTest {
   void erasingAContactTakesItsTouchesHistoryQueueAndCapPlacesAlongAndNoOneElses() throws Exception {
     long erased = Touches.contact(api);
     long kept = Touches.contact(api);
-    String erasedKey = "erased-" + Touches.unique();
-    String keptKey = "kept-" + Touches.unique();
+    String erasedKey = "erased-" + unique();
+    String keptKey = "kept-" + unique();
     // held back a day, so both are still queued when the contact goes
     assertEquals(2, Touches.enqueueAdjusted(siyu, List.of(Touches.touch(erasedKey, erased, "log"),
         Touches.touch(keptKey, kept, "log")), "UPDATE touch_queue SET due_at = now() + interval '1 day' "
@@ -115,7 +116,7 @@ class OutboxTest {
   @Test
   void aClaimAndARecordOfAWholePageUpdateEveryRowInPlace() throws Exception {
     long c = Touches.contact(api);
-    String prefix = "page-" + Touches.unique() + "-";
+    String prefix = "page-" + unique() + "-";
     long[] before = heapOnlyUpdates();
     Map<String, String> pages = new java.util.HashMap<>();
     // written in one transaction, so together in their pages, and seen by the dispatcher all at once
@@ -172,7 +173,7 @@ class OutboxTest {
   @Test
   void theVertxDoorWritesAndTheLogChannelSends() throws Exception {
     long c = Touches.contact(api);
-    String key = "vertx-" + Touches.unique();
+    String key = "vertx-" + unique();
     boolean written = Await.result(Outbox.enqueue(siyu.services().pool(), Touches.touch(key, c, "log")));
     assertTrue(written);
     siyu.services().dispatcher().wake();
@@ -199,7 +200,7 @@ class OutboxTest {
   @Test
   void aRolledBackTransactionLeavesNoTouch() throws Exception {
     long c = Touches.contact(api);
-    String key = "rollback-" + Touches.unique();
+    String key = "rollback-" + unique();
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
       assertTrue(Outbox.enqueue(conn, Touches.touch(key, c, "log")));
@@ -212,7 +213,7 @@ class OutboxTest {
   void anUnknownContactFailsTheWritersTransaction() throws Exception {
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       assertThrows(java.sql.SQLException.class,
-          () -> Outbox.enqueue(conn, Touches.touch("orphan-" + Touches.unique(), 987654321L, "log")));
+          () -> Outbox.enqueue(conn, Touches.touch("orphan-" + unique(), 987654321L, "log")));
     }
   }
 
@@ -236,8 +237,8 @@ class OutboxTest {
   @Test
   void unknownChannelsAndAnUnconfiguredWebhookAreDeadAtOnce() throws Exception {
     long c = Touches.contact(api);
-    String pigeon = "pigeon-" + Touches.unique();
-    String webhook = "nohook-" + Touches.unique();
+    String pigeon = "pigeon-" + unique();
+    String webhook = "nohook-" + unique();
     List<Long> ids = Touches.enqueue(siyu, Touches.touch(pigeon, c, "pigeon"), Touches.touch(webhook, c, "webhook"));
 
     JsonObject dead = Touches.await(api, ids.get(0), "dead");

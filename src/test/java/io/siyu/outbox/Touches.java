@@ -3,8 +3,8 @@ package io.siyu.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -17,10 +17,6 @@ import java.util.UUID;
 /** What the outbox tests do over and over: make a contact, write touches as a journey would, wait for them. */
 public final class Touches {
   private Touches() {}
-
-  public static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
 
   public static long contact(Api api) {
     Reply r = api.post("/api/v1/contacts", new JsonObject().put("external_userid", "outbox-" + UUID.randomUUID()));

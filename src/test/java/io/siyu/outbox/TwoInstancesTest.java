@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * by one of them and arrives once.
  */
 class TwoInstancesTest {
-  private static final WebhookSink sink = WebhookSink.open();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
   private static final Map<String, String> ENV = Map.of(
       "SIYU_WEBHOOK_URL", sink.url(),
       "SIYU_WEBHOOK_SECRET", "two-instances",
@@ -33,17 +34,12 @@ class TwoInstancesTest {
   @RegisterExtension
   static final OwnServer first = new OwnServer(ENV);
 
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
-  }
-
   @Test
   void twoDispatchersNeverSendATouchTwice() throws Exception {
     Siyu other = first.secondInstance(ENV);
     try {
       long contact = Touches.contact(first.api());
-      String prefix = "twice-" + Touches.unique() + "-";
+      String prefix = "twice-" + unique() + "-";
       TouchRequest[] touches = IntStream.range(0, 200)
           .mapToObj(i -> Touches.touch(prefix + i, contact, "webhook")).toArray(TouchRequest[]::new);
       Touches.enqueue(first.siyu(), touches);

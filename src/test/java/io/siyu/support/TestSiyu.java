@@ -3,6 +3,8 @@ package io.siyu.support;
 import io.siyu.app.Config;
 import io.siyu.app.Siyu;
 import io.siyu.db.Database.DbCoordinates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -157,6 +159,15 @@ public final class TestSiyu {
       }
     } catch (Exception e) {
       System.err.println("Could not drop test databases " + created + ": " + e.getMessage());
+    }
+  }
+
+  /** SIYU_JOURNEYS_DIR naming an empty folder: a server without the shipped journeys. */
+  public static Map<String, String> noJourneys() {
+    try {
+      return Map.of("SIYU_JOURNEYS_DIR", Files.createTempDirectory("no-journeys").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

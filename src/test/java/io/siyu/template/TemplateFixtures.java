@@ -1,5 +1,6 @@
 package io.siyu.template;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import io.siyu.support.TestSiyu;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /** Templates made through the real API, and the service the dispatcher calls, for the template tests. */
@@ -25,7 +25,7 @@ final class TemplateFixtures {
 
   /** A key no other test uses. */
   static String key(String prefix) {
-    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    return prefix + "_" + unique();
   }
 
   static JsonObject variant(String channel, String locale, String body) {

@@ -4,10 +4,11 @@ import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Envs;
-import io.siyu.channel.TestClock;
 import io.siyu.outbox.Delivery.Outcome;
 import io.siyu.outbox.Delivery;
+import io.siyu.support.Envs;
+import io.siyu.support.FakeSmsGateway;
+import io.siyu.support.TestClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;

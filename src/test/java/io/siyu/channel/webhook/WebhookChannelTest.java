@@ -1,5 +1,6 @@
 package io.siyu.channel.webhook;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,20 +21,17 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The webhook channel on its own against a loopback receiver: what each answer means, and the signature. */
 class WebhookChannelTest {
   private static final String SECRET = "whsec-test-" + unique();
   private static final Vertx vertx = Vertx.vertx();
-  private static final WebhookSink sink = WebhookSink.open();
-
-  private static String unique() {
-    return java.util.UUID.randomUUID().toString().substring(0, 8);
-  }
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
 
   @AfterAll
-  static void close() throws Exception {
-    sink.close();
+  static void close() {
     Await.result(vertx.close());
   }
 

@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
 import io.siyu.support.Await;
+import io.siyu.support.Envs;
 import io.siyu.support.Eventually;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
-import io.siyu.wecom.api.FakeWecom;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (nothing stored), retries, parking and an admin's replay.
  */
 class WecomCallbackTest {
-  private static final FakeWecom wecom = new FakeWecom();
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
 
   @RegisterExtension
   static final OwnServer server = new OwnServer(env());
@@ -46,16 +47,8 @@ class WecomCallbackTest {
   private static final WecomCallbacks callbacks = new WecomCallbacks(FakeWecom.CORP_ID);
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(WecomCallbacks.env(wecom.env()));
-    env.put("SIYU_WECOM_CALLBACK_ATTEMPTS", "3");
-    env.put("SIYU_WECOM_CALLBACK_RETRY_MS", "50");
-    env.put("SIYU_WECOM_CALLBACK_POLL_MS", "50");
-    return env;
-  }
-
-  @AfterAll
-  static void closeWecom() {
-    wecom.close();
+    return Envs.with(WecomCallbacks.env(wecom.env()), Map.of("SIYU_WECOM_CALLBACK_ATTEMPTS", "3",
+        "SIYU_WECOM_CALLBACK_RETRY_MS", "50", "SIYU_WECOM_CALLBACK_POLL_MS", "50"));
   }
 
   /** A handler for a made-up event, doing what {@code behaviour} says and counting its calls. */

@@ -1,6 +1,7 @@
 package io.siyu.wecom.chat;
 
 import static io.siyu.support.Await.result;
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +39,7 @@ class GroupChatCallbackTest {
   }
 
   private static String userid() {
-    return "wm" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    return "wm" + unique();
   }
 
   private static JsonObject chat(String chatId, String memberStatus) {
