@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
+import io.siyu.support.Ports;
 import io.siyu.support.TestSiyu;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** /health says 503 while the database is unreachable, and again when it goes away later. */
 class HealthTest {
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static Reply pollHealth(Siyu siyu, int port) throws Exception {
     Api anonymous = new Api(siyu.vertx(), port, null);
@@ -32,7 +26,7 @@ class HealthTest {
 
   @Test
   void unreachableDatabaseIs503WhileSiyuKeepsTrying() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     // nothing listens on port 1: every connection attempt is refused
     Siyu siyu = TestSiyu.startInBackground(TestSiyu.freshConfig(Map.of(
         "SIYU_DB_URL", "postgresql://siyu:secret@127.0.0.1:1/siyu", "SIYU_HTTP_PORT", String.valueOf(port))));

@@ -9,7 +9,7 @@ import io.siyu.outbox.Touches;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
 import io.siyu.support.Eventually;
-import io.siyu.support.SiyuProcess;
+import io.siyu.support.Ports;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -31,7 +31,7 @@ class ExternalDatabaseOutageTest {
   @Test
   void anExternalDatabaseThatGoesAwayIsUsedAgainWhenItReturns() throws Exception {
     Path dir = Files.createTempDirectory("siyu-external");
-    int port = SiyuProcess.freePort();
+    int port = Ports.free();
     EmbeddedPostgres server = startServer(dir, port);
     Siyu siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of("SIYU_DB_URL", "postgresql://postgres@localhost:" + port
         + "/postgres")));

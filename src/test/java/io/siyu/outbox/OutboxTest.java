@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
 import io.siyu.support.Await;
+import io.siyu.support.Eventually;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -131,7 +132,7 @@ class OutboxTest {
     siyu.services().dispatcher().wake();
     for (int i = 0; i < 600 && count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND status = 'sent'",
         prefix + "%") < 150; i++) {
-      Touches.sleep(50);
+      Eventually.sleep(50);
     }
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       Map<String, String> now = pagesOf(conn, prefix);
@@ -141,7 +142,7 @@ class OutboxTest {
     }
     long[] after = heapOnlyUpdates();
     for (int i = 0; i < 300 && (after[0] - before[0] < 150 || after[1] - before[1] < 150); i++) {
-      Touches.sleep(100);
+      Eventually.sleep(100);
       after = heapOnlyUpdates();
     }
     assertTrue(after[0] - before[0] >= 150, "heap-only updates of touches: " + (after[0] - before[0]));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.MultiMap;
@@ -95,7 +96,7 @@ class ReceiptsTest {
         .getJsonArray("items").stream().map(t -> ((JsonObject) t).getLong("id")).toList());
 
     assertEquals(1L, post(receipts(key, "delivered")).json().getLong("applied"));
-    Touches.sleep(2500); // the sink's answer (1.5 s) and its record have come and gone
+    Eventually.sleep(2500); // the sink's answer (1.5 s) and its record have come and gone
     JsonObject t = api.get("/api/v1/touches/" + id).json();
     assertEquals("delivered", t.getString("status"));
     assertEquals(List.of("queued", "delivered"), Touches.statuses(t));

@@ -4,6 +4,7 @@ import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.json.JsonObject;
@@ -125,7 +126,7 @@ class SendingPolicyDeliveryTest {
       if (settled) {
         return;
       }
-      Touches.sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("touches " + ids + " did not settle");
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.siyu.app.Siyu;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -89,7 +90,7 @@ public final class Touches {
       if (status.equals(t.getString("status"))) {
         return t;
       }
-      sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("touch " + id + " did not become " + status + ": " + t);
   }
@@ -101,7 +102,7 @@ public final class Touches {
       if (List.of("sent", "dead", "suppressed").contains(t.getString("status"))) {
         return t;
       }
-      sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("touch " + id + " did not settle");
   }
@@ -116,14 +117,5 @@ public final class Touches {
   public static List<String> statuses(JsonObject touch) {
     JsonArray history = touch.getJsonArray("history");
     return history.stream().map(h -> ((JsonObject) h).getString("status")).toList();
-  }
-
-  public static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -4,6 +4,7 @@ import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
+import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
 import io.siyu.support.WebhookSink;
@@ -61,7 +62,7 @@ class TwoInstancesTest {
   private static void awaitAllSent(String prefix, int n) throws Exception {
     long sent = 0;
     for (int i = 0; i < 1200 && sent < n; i++) {
-      Touches.sleep(50);
+      Eventually.sleep(50);
       sent = count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND status = 'sent'", prefix + "%");
     }
     assertEquals(n, sent, "touches sent");

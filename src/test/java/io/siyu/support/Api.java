@@ -95,12 +95,7 @@ public final class Api {
       if ("done".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
         return job;
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      Eventually.sleep(100);
     }
     throw new AssertionError("import " + id + " did not finish");
   }

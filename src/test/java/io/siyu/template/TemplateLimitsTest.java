@@ -108,7 +108,7 @@ class TemplateLimitsTest {
         "/api/v1/templates/" + key + "/preview", new JsonObject().put("contact_id", contact).put("channel", "log")
             .put("variables", new JsonObject().put("seed", "0123456789".repeat(5_000)))));
     Eventually.await("the preview to arrive", () -> server.siyu().requestsInFlight() > 0);
-    Touches.sleep(200);
+    Eventually.sleep(200);
     Reply health = server.as(null).get("/health");
     assertEquals(200, health.status(), health.toString());
     assertFalse(slow.isDone(), "the one event loop answered /health while the template was rendering");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
 import io.siyu.wecom.callback.WecomCallbacks;
@@ -54,7 +55,7 @@ class WecomCallbackFixturesTest {
         return mine;
       }
       assertTrue(mine.size() <= count, "stored more than once: " + mine);
-      sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("expected " + count + " done callbacks of " + event + " for " + marker + ": " + mine);
   }
@@ -173,14 +174,5 @@ class WecomCallbackFixturesTest {
       m.put(kv[i], kv[i + 1]);
     }
     return m;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.siyu.outbox.Delivery.Outcome;
 import io.siyu.outbox.Delivery;
 import io.siyu.support.Envs;
+import io.siyu.support.Ports;
 import io.siyu.support.ScriptedSmtpServer;
 import io.siyu.support.SmtpServer;
 import io.vertx.core.Vertx;
 import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -131,10 +131,7 @@ class EmailClientTest {
 
   @Test
   void aServerThatCannotBeReachedIsRetried() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.free();
     assertOutcome(Outcome.RETRY, send(closedPort, Map.of(), BIRTHDAY, "k1"));
   }
 }

@@ -12,11 +12,11 @@ import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Recipient;
 import io.siyu.outbox.Touch;
 import io.siyu.support.Await;
+import io.siyu.support.Ports;
 import io.siyu.support.Signatures;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -101,10 +101,7 @@ class WebhookChannelTest {
     Delivery timedOut = send(channel(), touch(slow));
     assertEquals(Outcome.RETRY, timedOut.outcome(), timedOut.toString());
 
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.free();
     Delivery refused = send(channel(Map.of("SIYU_WEBHOOK_URL", "http://127.0.0.1:" + closedPort + "/x")),
         touch("refused-" + unique()));
     assertEquals(Outcome.RETRY, refused.outcome(), refused.toString());

@@ -9,12 +9,12 @@ import io.siyu.outbox.Delivery.Outcome;
 import io.siyu.outbox.Delivery;
 import io.siyu.support.Envs;
 import io.siyu.support.FakeWecom;
+import io.siyu.support.Ports;
 import io.siyu.support.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -266,10 +266,7 @@ class WecomClientTest {
     Delivery timedOut = sendToCustomer("wm2");
     assertOutcome(Outcome.RETRY, timedOut);
 
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.free();
     WecomClient down = client(Envs.with(wecom.env(), "SIYU_WECOM_API_BASE", "http://127.0.0.1:" + closedPort));
     assertOutcome(Outcome.RETRY, result(down.sendToCustomers(toCustomer("wm3"), "touch-3")));
     result(down.close());

@@ -282,7 +282,7 @@ class WecomCallbackTest {
     assertSuccess(callbacks.post(server.api(), WecomCallbacks.event(handler.event, null, Map.of())));
     long id = WecomCallbacks.stored(server.api(), handler.event).get(0).getLong("id");
     for (int i = 0; i < 600 && handler.calls.get() == 0; i++) {
-      WecomCallbacks.sleep(50);
+      Eventually.sleep(50);
     }
     Api.Reply conflict = server.api().post("/api/v1/wecom/callbacks/" + id + "/replay", null);
     assertEquals(409, conflict.status(), conflict.toString());
@@ -314,7 +314,7 @@ class WecomCallbackTest {
 
     for (int i = 0; i < 600 && WecomCallbacks.stored(server.api(), handler.event).stream()
         .anyMatch(c -> !"done".equals(c.getString("status"))); i++) {
-      WecomCallbacks.sleep(50);
+      Eventually.sleep(50);
     }
     assertTrue(WecomCallbacks.stored(server.api(), handler.event).stream().allMatch(c -> "done".equals(c.getString("status"))));
     assertEquals(3, handler.calls.get(), log.toString());
@@ -358,7 +358,7 @@ class WecomCallbackTest {
 
     List<JsonObject> rows = WecomCallbacks.stored(server.api(), event);
     for (int i = 0; i < 600 && rows.stream().anyMatch(c -> "pending".equals(c.getString("status"))); i++) {
-      WecomCallbacks.sleep(50);
+      Eventually.sleep(50);
       rows = WecomCallbacks.stored(server.api(), event);
     }
     assertEquals(List.of("done", "done", "parked", "done"), rows.stream().map(r -> r.getString("status")).toList());
@@ -396,7 +396,7 @@ class WecomCallbackTest {
       }
       for (int i = 0; i < 600 && WecomCallbacks.stored(server.api(), event).stream()
           .anyMatch(c -> !"done".equals(c.getString("status"))); i++) {
-        WecomCallbacks.sleep(50);
+        Eventually.sleep(50);
       }
       List<JsonObject> rows = WecomCallbacks.stored(server.api(), event);
       assertEquals(40, rows.size());
