@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Eventually;
+import io.siyu.support.Ports;
 import io.siyu.support.SiyuProcess;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class CrashRestartTest {
   @Test
   void withAFixedPortTheNextStartDoesNotReuseTheOrphanedPostmaster() throws Exception {
     Path data = Files.createTempDirectory("siyu-crash-port");
-    Map<String, String> env = Map.of("SIYU_EMBEDDED_DB_PORT", String.valueOf(SiyuProcess.freePort()));
+    Map<String, String> env = Map.of("SIYU_EMBEDDED_DB_PORT", String.valueOf(Ports.free()));
     long contact;
     ProcessHandle orphan;
     try (SiyuProcess first = SiyuProcess.start(data, env)) {

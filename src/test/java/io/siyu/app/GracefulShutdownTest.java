@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.siyu.support.Api;
+import io.siyu.support.Await;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,8 +15,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,11 +32,10 @@ class GracefulShutdownTest {
     Vertx clientVertx = Vertx.vertx(); // the client must outlive the server's Vert.x
     try {
       HttpClient client = clientVertx.createHttpClient();
-      HttpClientRequest upload = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+      HttpClientRequest upload = Await.result(client.request(new RequestOptions().setMethod(HttpMethod.POST)
               .setHost("127.0.0.1").setPort(siyu.httpPort()).setURI("/api/v1/imports")
               .putHeader("Authorization", "Bearer " + TestSiyu.ADMIN_TOKEN)
-              .putHeader("Content-Type", "text/csv"))
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+              .putHeader("Content-Type", "text/csv")));
       upload.setChunked(true);
       Future<HttpClientResponse> response = upload.response();
       // read the body as soon as the response arrives, on the client's event loop, or it is gone
@@ -56,21 +56,21 @@ class GracefulShutdownTest {
         upload.write("drain" + i + "@x.cn,n" + i + "\n");
       }
       upload.end();
-      String text = body.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
+      String text = Await.result(body).toString();
       assertEquals(202, response.result().statusCode(), text);
-      stopped.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Await.result(stopped, Duration.ofSeconds(60));
     } finally {
       clientVertx.close();
     }
 
     Siyu again = TestSiyu.start(config);
     try {
-      Api api = new Api(again.vertx(), again.httpPort(), TestSiyu.ADMIN_TOKEN);
+      Api api = TestSiyu.admin(again);
       JsonObject job = api.awaitImport(api.latestImportId());
       assertEquals("done", job.getString("status"), job.encode());
       assertEquals(1000, job.getInteger("rows_inserted"));
     } finally {
-      again.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(again);
     }
   }
 }

@@ -2,21 +2,15 @@ package io.siyu.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
+import io.siyu.support.Ports;
 import io.siyu.support.TestSiyu;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** /health says 503 while the database is unreachable, and again when it goes away later. */
 class HealthTest {
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static Reply pollHealth(Siyu siyu, int port) throws Exception {
     Api anonymous = new Api(siyu.vertx(), port, null);
@@ -32,11 +26,10 @@ class HealthTest {
 
   @Test
   void unreachableDatabaseIs503WhileSiyuKeepsTrying() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     // nothing listens on port 1: every connection attempt is refused
-    Siyu siyu = Siyu.create(TestSiyu.freshConfig(Map.of(
+    Siyu siyu = TestSiyu.startInBackground(TestSiyu.freshConfig(Map.of(
         "SIYU_DB_URL", "postgresql://siyu:secret@127.0.0.1:1/siyu", "SIYU_HTTP_PORT", String.valueOf(port))));
-    siyu.start();
     try {
       Reply health = pollHealth(siyu, port);
       assertEquals(503, health.status(), health.toString());
@@ -45,7 +38,7 @@ class HealthTest {
       assertEquals(503, api.status());
       assertEquals("application/problem+json", api.contentType());
     } finally {
-      siyu.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(siyu);
     }
   }
 
@@ -53,14 +46,14 @@ class HealthTest {
   void aDatabaseThatGoesAwayTurnsHealthTo503() throws Exception {
     Siyu siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of("SIYU_DB_URL", "")));
     try {
-      Api api = new Api(siyu.vertx(), siyu.httpPort(), null);
+      Api api = TestSiyu.as(siyu, null);
       assertEquals(200, api.get("/health").status());
       siyu.database().close(); // stops the embedded PostgreSQL under the running server
       Reply down = api.get("/health");
       assertEquals(503, down.status(), down.toString());
       assertEquals("DOWN", down.json().getString("database"));
     } finally {
-      siyu.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(siyu);
     }
   }
 }

@@ -3,8 +3,8 @@ package io.siyu.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class RestartTest {
     Path pending = config.dataDir().resolve("imports").resolve("interrupted.csv");
     try {
       assertDurable(first);
-      Api api = new Api(first.vertx(), first.httpPort(), TestSiyu.ADMIN_TOKEN);
+      Api api = TestSiyu.admin(first);
       Reply created = api.post("/api/v1/contacts", new JsonObject().put("mobile", "13811112222").put("name", "持久"));
       assertEquals(201, created.status());
       contactId = created.json().getLong("id");
@@ -46,12 +46,12 @@ class RestartTest {
         ps.executeUpdate();
       }
     } finally {
-      first.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(first);
     }
 
     Siyu second = TestSiyu.start(config);
     try {
-      Api api = new Api(second.vertx(), second.httpPort(), TestSiyu.ADMIN_TOKEN);
+      Api api = TestSiyu.admin(second);
       Reply again = api.get("/api/v1/contacts/" + contactId);
       assertEquals(200, again.status(), again.toString());
       assertEquals("持久", again.json().getString("name"));
@@ -65,7 +65,7 @@ class RestartTest {
       assertEquals(1, api.get("/api/v1/contacts?email=r4@x.cn").items().size());
       assertTrue(Files.notExists(pending), "a finished import's file is removed");
     } finally {
-      second.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(second);
     }
   }
 

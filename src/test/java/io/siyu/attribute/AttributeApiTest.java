@@ -1,14 +1,14 @@
 package io.siyu.attribute;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Declaring, changing and retiring custom attributes. */
@@ -16,7 +16,7 @@ class AttributeApiTest {
   private static final Api api = TestSiyu.admin();
 
   private static String key() {
-    return "a_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    return "a_" + unique();
   }
 
   @Test

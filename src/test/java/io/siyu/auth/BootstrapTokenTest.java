@@ -1,5 +1,7 @@
 package io.siyu.auth;
 
+import static io.siyu.support.TestSiyu.as;
+import static io.siyu.support.TestSiyu.stop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -43,14 +45,6 @@ class BootstrapTokenTest {
     env.put("SIYU_DATA_DIR", dataDir);
     env.put("SIYU_ADMIN_TOKEN", token == null ? "" : token);
     return TestSiyu.freshConfig(env);
-  }
-
-  private static Api as(Siyu siyu, String token) {
-    return new Api(siyu.vertx(), siyu.httpPort(), token);
-  }
-
-  private static void stop(Siyu siyu) throws Exception {
-    siyu.stop().toCompletionStage().toCompletableFuture().get();
   }
 
   private static long bootstrapId(Api admin) {

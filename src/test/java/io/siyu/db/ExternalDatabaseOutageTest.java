@@ -1,14 +1,15 @@
 package io.siyu.db;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.siyu.app.Siyu;
 import io.siyu.outbox.Touches;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.Eventually;
-import io.siyu.support.SiyuProcess;
+import io.siyu.support.Ports;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -30,12 +31,12 @@ class ExternalDatabaseOutageTest {
   @Test
   void anExternalDatabaseThatGoesAwayIsUsedAgainWhenItReturns() throws Exception {
     Path dir = Files.createTempDirectory("siyu-external");
-    int port = SiyuProcess.freePort();
+    int port = Ports.free();
     EmbeddedPostgres server = startServer(dir, port);
     Siyu siyu = TestSiyu.start(TestSiyu.freshConfig(Map.of("SIYU_DB_URL", "postgresql://postgres@localhost:" + port
         + "/postgres")));
     try {
-      Api api = new Api(siyu.vertx(), siyu.httpPort(), TestSiyu.ADMIN_TOKEN);
+      Api api = TestSiyu.admin(siyu);
       Reply created = api.post("/api/v1/contacts", new JsonObject().put("mobile", "13600000001").put("name", "外部"));
       assertEquals(201, created.status(), created.toString());
       long contact = created.json().getLong("id");
@@ -64,10 +65,10 @@ class ExternalDatabaseOutageTest {
       }
       siyu.services().journeys().engine().engine().getRepositoryService().createDeploymentQuery().count();
       assertFalse(siyu.services().schedules().list().isEmpty(), "Quartz runs again");
-      long touch = Touches.enqueue(siyu, Touches.touch("after-outage-" + Touches.unique(), contact, "log")).get(0);
+      long touch = Touches.enqueue(siyu, Touches.touch("after-outage-" + unique(), contact, "log")).get(0);
       Touches.await(api, touch, "sent");
     } finally {
-      siyu.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(siyu);
       server.close();
     }
   }

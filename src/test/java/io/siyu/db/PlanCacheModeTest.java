@@ -2,8 +2,8 @@ package io.siyu.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.siyu.support.Await;
 import io.siyu.support.TestSiyu;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,12 +25,8 @@ class PlanCacheModeTest {
   @Test
   void theDispatchersConnectionsUseGenericPlansAndTheSharedPoolDoesNot() throws Exception {
     var services = TestSiyu.get().services();
-    String outbox = services.outboxPool().query("SHOW plan_cache_mode").execute()
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getString(0);
-    String shared = services.pool().query("SHOW plan_cache_mode").execute()
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getString(0);
-    assertEquals("force_generic_plan", outbox);
-    assertEquals("auto", shared);
+    assertEquals("force_generic_plan", show(services.outboxPool(), "plan_cache_mode"));
+    assertEquals("auto", show(services.pool(), "plan_cache_mode"));
   }
 
   /**
@@ -47,22 +43,20 @@ class PlanCacheModeTest {
     assertEquals("on", show(services.pool(), "synchronous_commit"));
   }
 
-  private static String show(io.vertx.sqlclient.Pool pool, String setting) throws Exception {
-    return pool.query("SHOW " + setting).execute()
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getString(0);
+  private static String show(io.vertx.sqlclient.Pool pool, String setting) {
+    return Await.result(pool.query("SHOW " + setting).execute()).iterator().next().getString(0);
   }
 
   @Test
   void aTransactionCanAskForGenericPlansAndTheConnectionForgetsItAfterwards() throws Exception {
     var pool = TestSiyu.get().services().pool();
     // one connection throughout, so "afterwards" is the same session the setting was made in
-    var modes = pool.withConnection(conn -> conn.begin()
+    var modes = Await.result(pool.withConnection(conn -> conn.begin()
         .compose(tx -> GenericPlans.forThisTransaction(conn)
             .compose(v -> conn.query("SHOW plan_cache_mode").execute())
             .compose(inside -> tx.commit().map(inside.iterator().next().getString(0))))
         .compose(inside -> conn.query("SHOW plan_cache_mode").execute()
-            .map(after -> java.util.List.of(inside, after.iterator().next().getString(0)))))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            .map(after -> java.util.List.of(inside, after.iterator().next().getString(0))))));
     assertEquals(java.util.List.of("force_generic_plan", "auto"), modes);
   }
 }

@@ -9,6 +9,7 @@ import io.siyu.journey.step.Journeys;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -83,7 +84,7 @@ class JourneyRecheckTest {
       assertEquals("active", api.get("/api/v1/journeys/" + key).json().getString("status"));
       assertEquals(200, api.post("/api/v1/journeys/" + key + "/start", new JsonObject().put("contact_id", contact)).status());
     } finally {
-      restarted.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(restarted);
     }
   }
 }

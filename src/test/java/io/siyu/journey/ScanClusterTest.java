@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,7 +68,7 @@ class ScanClusterTest {
       System.out.println("Scan runs per instance: " + count("SELECT count(DISTINCT instance) FROM schedule_runs", null)
           + " instance(s) ran " + count("SELECT count(*) FROM schedule_runs", null) + " runs");
     } finally {
-      second.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(second);
     }
   }
 

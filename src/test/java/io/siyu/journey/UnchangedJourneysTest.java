@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.siyu.app.Siyu;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.OwnServer;
+import io.siyu.support.TestSiyu;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ class UnchangedJourneysTest {
   void everyShippedJourneyStaysAtVersionOneOverThreeStartsAndAReupload() throws Exception {
     for (int start = 2; start <= 3; start++) {
       Siyu again = server.secondInstance(Map.of());
-      again.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(again);
     }
     for (String key : SHIPPED) {
       assertEquals(1, server.api().get("/api/v1/journeys/" + key).json().getJsonArray("versions").size(), key);

@@ -1,10 +1,13 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
+import io.siyu.support.Await;
 import io.siyu.support.OwnServer;
+import io.siyu.support.TestSiyu;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -14,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,12 +27,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * instances keep their lease, also when a running instance shares the starting one's id.
  */
 class ClaimsAfterACrashTest {
-  private static final WebhookSink sink = WebhookSink.open();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
   /** The id of the server below, running all along. */
   private static final UUID RUNNING = UUID.randomUUID();
   private static final Map<String, String> ENV = Map.of(
       "SIYU_WEBHOOK_URL", sink.url(),
-      "SIYU_WEBHOOK_SECRET", "claims-" + Touches.unique(),
+      "SIYU_WEBHOOK_SECRET", "claims-" + unique(),
       "SIYU_OUTBOX_POLL_MS", "50");
 
   @RegisterExtension
@@ -42,20 +45,15 @@ class ClaimsAfterACrashTest {
    */
   @BeforeAll
   static void onlyTheStartedInstancesSend() throws Exception {
-    server.siyu().services().dispatcher().stop().toCompletionStage().toCompletableFuture().get();
-  }
-
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
+    Await.result(server.siyu().services().dispatcher().stop());
   }
 
   @Test
   void aRestartedInstanceSendsWhatItHadClaimedAtOnceAndOtherInstancesClaimsKeepTheirLease() throws Exception {
     UUID crashed = UUID.randomUUID();
     UUID other = UUID.randomUUID();
-    String mine = "crashed-" + Touches.unique();
-    String theirs = "other-" + Touches.unique();
+    String mine = "crashed-" + unique();
+    String theirs = "other-" + unique();
     claimed(mine, crashed);
     claimed(theirs, other);
 
@@ -70,14 +68,14 @@ class ClaimsAfterACrashTest {
 
       assertStillLeased(theirs, other);
     } finally {
-      restarted.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(restarted);
     }
   }
 
   @Test
   void anInstanceStartingUnderTheIdOfARunningOneLeavesItsClaimsAlone() throws Exception {
-    String held = "held-" + Touches.unique();
-    String fresh = "fresh-" + Touches.unique();
+    String held = "held-" + unique();
+    String fresh = "fresh-" + unique();
     claimed(held, RUNNING);
     Touches.enqueue(server.siyu(), Touches.touch(fresh, Touches.contact(server.api()), "webhook"));
 
@@ -87,7 +85,7 @@ class ClaimsAfterACrashTest {
       Touches.await(server.api(), Touches.idOf(server.siyu(), fresh), "sent");
       assertStillLeased(held, RUNNING);
     } finally {
-      twin.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(twin);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
 import io.siyu.support.Api;
+import io.siyu.support.Await;
+import io.siyu.support.Eventually;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -14,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +42,7 @@ class OutboxTest {
   @Test
   void theSameKeyTwiceIsOneTouch() throws Exception {
     long c = Touches.contact(api);
-    String key = "twice-" + Touches.unique();
+    String key = "twice-" + unique();
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
       assertTrue(Outbox.enqueue(conn, Touches.touch(key, c, "log")));
@@ -50,8 +52,8 @@ class OutboxTest {
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       assertFalse(Outbox.enqueue(conn, Touches.touch(key, c, "log")), "a repeat in a later transaction");
     }
-    boolean again = siyu.services().pool().withTransaction(conn -> Outbox.enqueue(conn, Touches.touch(key, c, "log")))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    boolean again = Await.result(
+        siyu.services().pool().withTransaction(conn -> Outbox.enqueue(conn, Touches.touch(key, c, "log"))));
     assertFalse(again, "the Vert.x door runs the same statement");
 
     assertEquals(1, count("SELECT count(*) FROM touches WHERE touch_key = ?", key));
@@ -64,8 +66,8 @@ class OutboxTest {
   void erasingAContactTakesItsTouchesHistoryQueueAndCapPlacesAlongAndNoOneElses() throws Exception {
     long erased = Touches.contact(api);
     long kept = Touches.contact(api);
-    String erasedKey = "erased-" + Touches.unique();
-    String keptKey = "kept-" + Touches.unique();
+    String erasedKey = "erased-" + unique();
+    String keptKey = "kept-" + unique();
     // held back a day, so both are still queued when the contact goes
     assertEquals(2, Touches.enqueueAdjusted(siyu, List.of(Touches.touch(erasedKey, erased, "log"),
         Touches.touch(keptKey, kept, "log")), "UPDATE touch_queue SET due_at = now() + interval '1 day' "
@@ -98,8 +100,7 @@ class OutboxTest {
     long c = Touches.contact(api);
     assertEquals(4, count("WITH i AS (INSERT INTO contact_send_days (contact_id, day, sent) SELECT ?, "
         + "(now() AT TIME ZONE 'UTC')::date - d, 1 FROM unnest(ARRAY[20, 9, 6, 0]) d RETURNING 1) SELECT count(*) FROM i", c));
-    new SendLimits(siyu.services().pool(), SendLimits.Cap.NONE).forgetOldDays(java.time.Instant.now())
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Await.result(new SendLimits(siyu.services().pool(), SendLimits.Cap.NONE).forgetOldDays(java.time.Instant.now()));
     assertEquals(2, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ? "
         + "AND day >= (now() AT TIME ZONE 'UTC')::date - 6", c), "the last week stays");
     assertEquals(2, count("SELECT count(*) FROM contact_send_days WHERE contact_id = ?", c), "the older days are gone");
@@ -116,7 +117,7 @@ class OutboxTest {
   @Test
   void aClaimAndARecordOfAWholePageUpdateEveryRowInPlace() throws Exception {
     long c = Touches.contact(api);
-    String prefix = "page-" + Touches.unique() + "-";
+    String prefix = "page-" + unique() + "-";
     long[] before = heapOnlyUpdates();
     Map<String, String> pages = new java.util.HashMap<>();
     // written in one transaction, so together in their pages, and seen by the dispatcher all at once
@@ -131,7 +132,7 @@ class OutboxTest {
     siyu.services().dispatcher().wake();
     for (int i = 0; i < 600 && count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND status = 'sent'",
         prefix + "%") < 150; i++) {
-      Touches.sleep(50);
+      Eventually.sleep(50);
     }
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       Map<String, String> now = pagesOf(conn, prefix);
@@ -141,7 +142,7 @@ class OutboxTest {
     }
     long[] after = heapOnlyUpdates();
     for (int i = 0; i < 300 && (after[0] - before[0] < 150 || after[1] - before[1] < 150); i++) {
-      Touches.sleep(100);
+      Eventually.sleep(100);
       after = heapOnlyUpdates();
     }
     assertTrue(after[0] - before[0] >= 150, "heap-only updates of touches: " + (after[0] - before[0]));
@@ -173,9 +174,8 @@ class OutboxTest {
   @Test
   void theVertxDoorWritesAndTheLogChannelSends() throws Exception {
     long c = Touches.contact(api);
-    String key = "vertx-" + Touches.unique();
-    boolean written = Outbox.enqueue(siyu.services().pool(), Touches.touch(key, c, "log"))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String key = "vertx-" + unique();
+    boolean written = Await.result(Outbox.enqueue(siyu.services().pool(), Touches.touch(key, c, "log")));
     assertTrue(written);
     siyu.services().dispatcher().wake();
     long id = Touches.idOf(siyu, key);
@@ -201,7 +201,7 @@ class OutboxTest {
   @Test
   void aRolledBackTransactionLeavesNoTouch() throws Exception {
     long c = Touches.contact(api);
-    String key = "rollback-" + Touches.unique();
+    String key = "rollback-" + unique();
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
       assertTrue(Outbox.enqueue(conn, Touches.touch(key, c, "log")));
@@ -214,7 +214,7 @@ class OutboxTest {
   void anUnknownContactFailsTheWritersTransaction() throws Exception {
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       assertThrows(java.sql.SQLException.class,
-          () -> Outbox.enqueue(conn, Touches.touch("orphan-" + Touches.unique(), 987654321L, "log")));
+          () -> Outbox.enqueue(conn, Touches.touch("orphan-" + unique(), 987654321L, "log")));
     }
   }
 
@@ -238,8 +238,8 @@ class OutboxTest {
   @Test
   void unknownChannelsAndAnUnconfiguredWebhookAreDeadAtOnce() throws Exception {
     long c = Touches.contact(api);
-    String pigeon = "pigeon-" + Touches.unique();
-    String webhook = "nohook-" + Touches.unique();
+    String pigeon = "pigeon-" + unique();
+    String webhook = "nohook-" + unique();
     List<Long> ids = Touches.enqueue(siyu, Touches.touch(pigeon, c, "pigeon"), Touches.touch(webhook, c, "webhook"));
 
     JsonObject dead = Touches.await(api, ids.get(0), "dead");

@@ -1,9 +1,11 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.MultiMap;
@@ -14,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,17 +24,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * replay or an older receipt changes nothing, and calls that are not the provider's change nothing.
  */
 class ReceiptsTest {
-  private static final String SECRET = "whsec-" + Touches.unique();
-  private static final WebhookSink sink = WebhookSink.open();
+  private static final String SECRET = "whsec-" + unique();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(Map.of("SIYU_WEBHOOK_URL", sink.url(), "SIYU_WEBHOOK_SECRET", SECRET,
-      "SIYU_OUTBOX_POLL_MS", "20"));
-
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
-  }
+  static final OwnServer server = new OwnServer(sink.env(SECRET), Map.of("SIYU_OUTBOX_POLL_MS", "20"));
 
   private static Api.Reply post(String channel, JsonObject body, String secret, long timestamp) {
     Buffer raw = body.toBuffer();
@@ -59,7 +55,7 @@ class ReceiptsTest {
   @Test
   void receiptsMoveATouchForwardOnceAndOnlyForward() throws Exception {
     Api api = server.api();
-    String key = "rcpt-" + Touches.unique();
+    String key = "rcpt-" + unique();
     long id = Touches.enqueue(server.siyu(), Touches.touch(key, Touches.contact(api), "webhook")).get(0);
     Touches.await(api, id, "sent");
 
@@ -90,7 +86,7 @@ class ReceiptsTest {
   @Test
   void aReceiptThatBeatsTheRecordOfItsSendStands() throws Exception {
     Api api = server.api();
-    String key = "rcpt-early-" + Touches.unique();
+    String key = "rcpt-early-" + unique();
     sink.scriptSlow(key, 1500);
     long contact = Touches.contact(api);
     long id = Touches.enqueue(server.siyu(), Touches.touch(key, contact, "webhook")).get(0);
@@ -100,7 +96,7 @@ class ReceiptsTest {
         .getJsonArray("items").stream().map(t -> ((JsonObject) t).getLong("id")).toList());
 
     assertEquals(1L, post(receipts(key, "delivered")).json().getLong("applied"));
-    Touches.sleep(2500); // the sink's answer (1.5 s) and its record have come and gone
+    Eventually.sleep(2500); // the sink's answer (1.5 s) and its record have come and gone
     JsonObject t = api.get("/api/v1/touches/" + id).json();
     assertEquals("delivered", t.getString("status"));
     assertEquals(List.of("queued", "delivered"), Touches.statuses(t));
@@ -111,7 +107,7 @@ class ReceiptsTest {
   @Test
   void callsThatAreNotTheProvidersChangeNothing() throws Exception {
     Api api = server.api();
-    String key = "rcpt-" + Touches.unique();
+    String key = "rcpt-" + unique();
     long id = Touches.enqueue(server.siyu(), Touches.touch(key, Touches.contact(api), "webhook")).get(0);
     Touches.await(api, id, "sent");
     long now = System.currentTimeMillis() / 1000;
@@ -130,7 +126,7 @@ class ReceiptsTest {
 
   @Test
   void aSignedReceiptWithNulIsA422AndAnEmptyBodyA401() {
-    String key = "rcpt-nul-" + Touches.unique();
+    String key = "rcpt-nul-" + unique();
     Api.Reply nul = post(new JsonObject().put("receipts", new JsonArray()
         .add(new JsonObject().put("touch_key", key).put("status", "failed").put("error", "bad\u0000byte"))));
     assertEquals(422, nul.status(), nul.toString());

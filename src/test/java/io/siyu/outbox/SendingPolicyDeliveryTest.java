@@ -1,10 +1,10 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.app.Siyu;
-import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +17,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,29 +28,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * queued for later with the reason in its history.
  */
 class SendingPolicyDeliveryTest {
-  private static final WebhookSink sink = WebhookSink.open();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(Map.of(
-      "SIYU_WEBHOOK_URL", sink.url(),
-      "SIYU_WEBHOOK_SECRET", "whsec-" + Touches.unique(),
+  static final OwnServer server = new OwnServer(sink.env("whsec-" + unique()), Map.of(
       "SIYU_WEBHOOK_RATE_PER_SECOND", "2",
       "SIYU_OUTBOX_POLL_MS", "20",
       "SIYU_FREQUENCY_CAP", "1/day,5/week",
       "SIYU_CHANNEL_FALLBACK", "webhook,log"));
-
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
-  }
-
-  private static Siyu siyu() {
-    return server.siyu();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
 
   private static TouchRequest touch(String key, long contact, String kind) {
     return new TouchRequest(key, contact, "welcome", "pi-" + key, "send", "webhook", "welcome",
@@ -59,31 +44,31 @@ class SendingPolicyDeliveryTest {
   }
 
   private static long contact(JsonObject consent) {
-    JsonObject body = new JsonObject().put("external_userid", "policy-" + Touches.unique());
+    JsonObject body = new JsonObject().put("external_userid", "policy-" + unique());
     if (consent != null) {
       body.put("consent", consent);
     }
-    return api().post("/api/v1/contacts", body).json().getLong("id");
+    return server.api().post("/api/v1/contacts", body).json().getLong("id");
   }
 
   @Test
   void theCapDefersMarketingToTheContactsNextDayAndLetsTransactionalThrough() throws Exception {
     long c = contact(null);
-    String k = Touches.unique();
-    List<Long> ids = Touches.enqueue(siyu(), touch(k + "-1", c, "marketing"), touch(k + "-2", c, "marketing"),
+    String k = unique();
+    List<Long> ids = Touches.enqueue(server.siyu(), touch(k + "-1", c, "marketing"), touch(k + "-2", c, "marketing"),
         touch(k + "-3", c, "transactional"));
-    JsonObject receipt = Touches.await(api(), ids.get(2), "sent");
+    JsonObject receipt = Touches.await(server.api(), ids.get(2), "sent");
     assertEquals("transactional", kind(ids.get(2)));
-    List<JsonObject> marketing = List.of(api().get("/api/v1/touches/" + ids.get(0)).json(),
-        api().get("/api/v1/touches/" + ids.get(1)).json());
+    List<JsonObject> marketing = List.of(server.api().get("/api/v1/touches/" + ids.get(0)).json(),
+        server.api().get("/api/v1/touches/" + ids.get(1)).json());
     // one of the two marketing touches went, the other waits for tomorrow (in the contact's zone)
     awaitSettled(ids.subList(0, 2));
     List<String> statuses = new ArrayList<>();
     for (long id : ids.subList(0, 2)) {
-      statuses.add(api().get("/api/v1/touches/" + id).json().getString("status"));
+      statuses.add(server.api().get("/api/v1/touches/" + id).json().getString("status"));
     }
     assertTrue(statuses.contains("sent") && statuses.contains("queued"), statuses.toString());
-    JsonObject deferred = api().get("/api/v1/touches/" + ids.get(statuses.indexOf("queued"))).json();
+    JsonObject deferred = server.api().get("/api/v1/touches/" + ids.get(statuses.indexOf("queued"))).json();
     Instant tomorrow = LocalDate.now(ZoneId.of("Asia/Shanghai")).plusDays(1).atStartOfDay(ZoneId.of("Asia/Shanghai")).toInstant();
     assertEquals(tomorrow, Instant.parse(deferred.getString("next_attempt_at")), deferred.encode());
     assertEquals(0, deferred.getInteger("attempts"), "a deferral is not an attempt");
@@ -96,13 +81,13 @@ class SendingPolicyDeliveryTest {
   void consentSendsDownTheFallbackOrderOrSuppressesWithTheReason() throws Exception {
     long refusedWebhook = contact(new JsonObject().put("webhook", false));
     long refusedBoth = contact(new JsonObject().put("webhook", false).put("log", false));
-    String k = Touches.unique();
-    List<Long> ids = Touches.enqueue(siyu(), touch(k + "-a", refusedWebhook, "transactional"),
+    String k = unique();
+    List<Long> ids = Touches.enqueue(server.siyu(), touch(k + "-a", refusedWebhook, "transactional"),
         touch(k + "-b", refusedBoth, "transactional"));
-    JsonObject fellBack = Touches.await(api(), ids.get(0), "sent");
+    JsonObject fellBack = Touches.await(server.api(), ids.get(0), "sent");
     assertEquals("log", fellBack.getString("channel"));
     assertEquals("webhook", text("SELECT requested_channel FROM touches WHERE id = ?", ids.get(0)));
-    JsonObject suppressed = Touches.await(api(), ids.get(1), "suppressed");
+    JsonObject suppressed = Touches.await(server.api(), ids.get(1), "suppressed");
     assertTrue(suppressed.getString("last_error").contains("webhook: opted out")
         && suppressed.getString("last_error").contains("log: opted out"), suppressed.encode());
     assertEquals(0, suppressed.getInteger("attempts"));
@@ -111,14 +96,14 @@ class SendingPolicyDeliveryTest {
   @Test
   void aChannelsRateLimitSpreadsItsSendsOverSeconds() throws Exception {
     long c = contact(null);
-    String k = Touches.unique();
+    String k = unique();
     TouchRequest[] many = new TouchRequest[6];
     for (int i = 0; i < many.length; i++) {
       many[i] = touch(k + "-r" + i, c, "transactional");
     }
-    List<Long> ids = Touches.enqueue(siyu(), many);
+    List<Long> ids = Touches.enqueue(server.siyu(), many);
     for (long id : ids) {
-      assertEquals("webhook", Touches.await(api(), id, "sent").getString("channel"));
+      assertEquals("webhook", Touches.await(server.api(), id, "sent").getString("channel"));
     }
     assertTrue(scalar("SELECT max(used) FROM channel_rate_windows WHERE channel = 'webhook'", 0) <= 2);
     // six sends at two a second take at least three seconds, and some waited for the next one; the
@@ -126,7 +111,7 @@ class SendingPolicyDeliveryTest {
     // which for a send late in a second can fall in the next one)
     assertTrue(java.util.stream.IntStream.range(0, many.length).mapToObj(i -> sink.calls(k + "-r" + i).get(0).timestamp())
         .distinct().count() >= 3);
-    long waited = ids.stream().filter(id -> Touches.details(api().get("/api/v1/touches/" + id).json()).stream()
+    long waited = ids.stream().filter(id -> Touches.details(server.api().get("/api/v1/touches/" + id).json()).stream()
         .anyMatch(d -> d.contains("rate limit of channel webhook"))).count();
     assertTrue(waited >= 1, "some sends waited for the next second");
   }
@@ -134,14 +119,14 @@ class SendingPolicyDeliveryTest {
   private static void awaitSettled(List<Long> ids) {
     for (int i = 0; i < 600; i++) {
       boolean settled = ids.stream().allMatch(id -> {
-        JsonObject t = api().get("/api/v1/touches/" + id).json();
+        JsonObject t = server.api().get("/api/v1/touches/" + id).json();
         return t.getString("status").equals("sent")
             || (t.getString("status").equals("queued") && Touches.details(t).stream().anyMatch(d -> d.startsWith("deferred")));
       });
       if (settled) {
         return;
       }
-      Touches.sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("touches " + ids + " did not settle");
   }
@@ -151,7 +136,7 @@ class SendingPolicyDeliveryTest {
   }
 
   private static String text(String sql, long id) throws Exception {
-    try (Connection conn = siyu().database().jdbc().getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+    try (Connection conn = server.siyu().database().jdbc().getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -161,7 +146,7 @@ class SendingPolicyDeliveryTest {
   }
 
   private static long scalar(String sql, Object param) throws Exception {
-    try (Connection conn = siyu().database().jdbc().getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+    try (Connection conn = server.siyu().database().jdbc().getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
       if (sql.contains("?")) {
         ps.setObject(1, param);
       }

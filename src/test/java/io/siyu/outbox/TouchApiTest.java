@@ -1,13 +1,14 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
 import io.siyu.auth.Role;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,10 +37,10 @@ class TouchApiTest {
   @Test
   void listsFilterAndPage() throws Exception {
     long c = Touches.contact(api);
-    String journey = "journey-" + Touches.unique();
+    String journey = "journey-" + unique();
     TouchRequest[] requests = new TouchRequest[5];
     for (int i = 0; i < requests.length; i++) {
-      String key = "list-" + i + "-" + Touches.unique();
+      String key = "list-" + i + "-" + unique();
       requests[i] = new TouchRequest(key, c, journey, "pi-1", i < 3 ? "step_a" : "step_b",
           i == 4 ? "nowhere" : "log", "welcome", "{\"i\": " + i + "}");
     }
@@ -74,8 +75,8 @@ class TouchApiTest {
   @Test
   void requeueSendsADeadTouchAgainAndRefusesTheRest() throws Exception {
     long c = Touches.contact(api);
-    String sentKey = "rq-sent-" + Touches.unique();
-    String deadKey = "rq-dead-" + Touches.unique();
+    String sentKey = "rq-sent-" + unique();
+    String deadKey = "rq-dead-" + unique();
     List<Long> ids = Touches.enqueue(siyu, Touches.touch(sentKey, c, "log"), Touches.touch(deadKey, c, "nowhere"));
     long sent = ids.get(0);
     long dead = ids.get(1);
@@ -143,7 +144,7 @@ class TouchApiTest {
   @Test
   void aOneOffTouchIsSentOnceAndBadInputChangesNothing() {
     long contact = Touches.contact(api);
-    io.vertx.core.MultiMap key = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "test-" + Touches.unique());
+    io.vertx.core.MultiMap key = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "test-" + unique());
     io.vertx.core.buffer.Buffer body = new JsonObject().put("contact_id", contact).put("channel", "log")
         .put("template", "welcome").put("data", new JsonObject().put("coupon", 50)).toBuffer();
     Reply sent = api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/touches", "application/json", body, key);

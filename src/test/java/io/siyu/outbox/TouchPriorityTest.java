@@ -1,8 +1,10 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
+import io.siyu.support.Await;
 import io.siyu.support.OwnServer;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +15,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,16 +24,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * dispatcher's memory.
  */
 class TouchPriorityTest {
-  private static final WebhookSink sink = WebhookSink.open();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(Map.of("SIYU_OUTBOX_CONCURRENCY", "1", "SIYU_OUTBOX_POLL_MS", "60000",
-      "SIYU_WEBHOOK_URL", sink.url(), "SIYU_WEBHOOK_SECRET", "whsec-" + Touches.unique()));
-
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
-  }
+  static final OwnServer server = new OwnServer(sink.env("whsec-" + unique()),
+      Map.of("SIYU_OUTBOX_CONCURRENCY", "1", "SIYU_OUTBOX_POLL_MS", "60000"));
 
   /**
    * Twenty transactional touches to a slow receiver are claimed at once and wait in the
@@ -43,7 +40,7 @@ class TouchPriorityTest {
   void aWelcomeClaimedAfterABacklogGoesBeforeIt() throws Exception {
     Siyu siyu = server.siyu();
     long contact = Touches.contact(server.api());
-    String k = Touches.unique();
+    String k = unique();
     List<String> backlog = new ArrayList<>();
     try (Connection conn = siyu.database().jdbc().getConnection()) {
       conn.setAutoCommit(false);
@@ -58,9 +55,8 @@ class TouchPriorityTest {
     siyu.services().dispatcher().wake();
     Touches.await(server.api(), Touches.idOf(siyu, k + "-b0"), "sending");
 
-    Outbox.enqueue(siyu.services().pool(), new TouchRequest(k + "-w", contact, "welcome", null, "send", "log", "welcome",
-        new JsonObject().put("welcome_code", "WC-" + k).put("kind", "transactional").encode()))
-        .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Await.result(Outbox.enqueue(siyu.services().pool(), new TouchRequest(k + "-w", contact, "welcome", null, "send", "log",
+        "welcome", new JsonObject().put("welcome_code", "WC-" + k).put("kind", "transactional").encode())));
     siyu.services().dispatcher().wake();
     Touches.await(server.api(), Touches.idOf(siyu, k + "-w"), "sent");
     long sentBefore = backlog.stream().filter(key -> !sink.calls(key).isEmpty()).count();
@@ -71,7 +67,7 @@ class TouchPriorityTest {
   void aWelcomeGoesBeforeEarlierMarketing() throws Exception {
     Siyu siyu = server.siyu();
     long contact = Touches.contact(server.api());
-    String k = Touches.unique();
+    String k = unique();
     // written without waking the dispatcher, which looks only once a minute here; in one transaction,
     // so a claim woken by something else (the contact's own events) sees all six touches or none
     try (Connection conn = siyu.database().jdbc().getConnection()) {

@@ -3,8 +3,9 @@ package io.siyu.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
+import io.siyu.support.Eventually;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -17,10 +18,6 @@ import java.util.UUID;
 /** What the outbox tests do over and over: make a contact, write touches as a journey would, wait for them. */
 public final class Touches {
   private Touches() {}
-
-  public static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
 
   public static long contact(Api api) {
     Reply r = api.post("/api/v1/contacts", new JsonObject().put("external_userid", "outbox-" + UUID.randomUUID()));
@@ -93,7 +90,7 @@ public final class Touches {
       if (status.equals(t.getString("status"))) {
         return t;
       }
-      sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("touch " + id + " did not become " + status + ": " + t);
   }
@@ -105,7 +102,7 @@ public final class Touches {
       if (List.of("sent", "dead", "suppressed").contains(t.getString("status"))) {
         return t;
       }
-      sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("touch " + id + " did not settle");
   }
@@ -120,14 +117,5 @@ public final class Touches {
   public static List<String> statuses(JsonObject touch) {
     JsonArray history = touch.getJsonArray("history");
     return history.stream().map(h -> ((JsonObject) h).getString("status")).toList();
-  }
-
-  public static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -1,17 +1,16 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.app.Siyu;
+import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,17 +21,17 @@ import org.junit.jupiter.api.Test;
  */
 class TrackedLinksTest {
   private static final Api api = TestSiyu.admin();
-  private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  /** A member's browser: no token. */
+  private static final Api browser = TestSiyu.as(null);
 
-  private static HttpResponse<String> open(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestSiyu.get().httpPort() + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static Reply open(String path) {
+    return browser.get(path);
   }
 
   @Test
   void aShortLinkRedirectsAndRecordsTheClick() throws Exception {
     Siyu siyu = TestSiyu.get();
-    String key = "link-" + Touches.unique();
+    String key = "link-" + unique();
     long contact = Touches.contact(api);
     long id = Touches.enqueue(siyu, Touches.touch(key, contact, "log")).get(0);
     Touch touch = new Touch(id, key, contact, "welcome", null, "send_welcome", "log", "welcome", new JsonObject(), 1,
@@ -45,15 +44,15 @@ class TrackedLinksTest {
     assertEquals(shortUrl, links.link(touch, target), "the same link of the same touch: the same code");
     assertNotEquals(shortUrl, links.link(touch, target + "&b"));
     assertEquals("mailto:help@example.com", links.link(touch, "mailto:help@example.com"));
-    assertEquals(404, open(URI.create(shortUrl).getPath()).statusCode(), "not opened before it is saved");
+    assertEquals(404, open(URI.create(shortUrl).getPath()).status(), "not opened before it is saved");
     io.siyu.async.Blocking.await(links.save(touch, List.of(target, target, "mailto:help@example.com")));
     io.siyu.async.Blocking.await(links.save(touch, List.of(target)));
 
     String path = URI.create(shortUrl).getPath();
-    HttpResponse<String> first = open(path);
-    assertEquals(302, first.statusCode());
-    assertEquals(target, first.headers().firstValue("Location").orElse(null));
-    assertEquals(302, open(path).statusCode());
+    Reply first = open(path);
+    assertEquals(302, first.status());
+    assertEquals(target, first.headers().get("Location"));
+    assertEquals(302, open(path).status());
 
     JsonObject events = api.get("/api/v1/contacts/" + contact + "/events").json();
     JsonObject clicked = events.getJsonArray("items").stream().map(e -> (JsonObject) e)
@@ -61,9 +60,9 @@ class TrackedLinksTest {
     assertEquals(target, clicked.getJsonObject("properties").getString("url"));
     assertEquals(key, clicked.getJsonObject("properties").getString("touch_key"));
 
-    HttpResponse<String> unknown = open("/l/AAAAAAAAAAAA");
-    assertEquals(404, unknown.statusCode());
-    assertEquals("application/problem+json", unknown.headers().firstValue("Content-Type").orElse(null));
-    assertEquals(404, open("/l/..%2F..%2Fetc").statusCode());
+    Reply unknown = open("/l/AAAAAAAAAAAA");
+    assertEquals(404, unknown.status());
+    assertEquals("application/problem+json", unknown.contentType());
+    assertEquals(404, open("/l/..%2F..%2Fetc").status());
   }
 }

@@ -1,9 +1,12 @@
 package io.siyu.outbox;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Siyu;
+import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
+import io.siyu.support.TestSiyu;
 import io.siyu.support.WebhookSink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * by one of them and arrives once.
  */
 class TwoInstancesTest {
-  private static final WebhookSink sink = WebhookSink.open();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
   private static final Map<String, String> ENV = Map.of(
       "SIYU_WEBHOOK_URL", sink.url(),
       "SIYU_WEBHOOK_SECRET", "two-instances",
@@ -32,17 +35,12 @@ class TwoInstancesTest {
   @RegisterExtension
   static final OwnServer first = new OwnServer(ENV);
 
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
-  }
-
   @Test
   void twoDispatchersNeverSendATouchTwice() throws Exception {
     Siyu other = first.secondInstance(ENV);
     try {
       long contact = Touches.contact(first.api());
-      String prefix = "twice-" + Touches.unique() + "-";
+      String prefix = "twice-" + unique() + "-";
       TouchRequest[] touches = IntStream.range(0, 200)
           .mapToObj(i -> Touches.touch(prefix + i, contact, "webhook")).toArray(TouchRequest[]::new);
       Touches.enqueue(first.siyu(), touches);
@@ -57,14 +55,14 @@ class TwoInstancesTest {
       assertEquals(List.of(), twice, "touches that arrived more than once");
       assertEquals(200, count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND attempts = 1", prefix + "%"));
     } finally {
-      other.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(other);
     }
   }
 
   private static void awaitAllSent(String prefix, int n) throws Exception {
     long sent = 0;
     for (int i = 0; i < 1200 && sent < n; i++) {
-      Touches.sleep(50);
+      Eventually.sleep(50);
       sent = count("SELECT count(*) FROM touches WHERE touch_key LIKE ? AND status = 'sent'", prefix + "%");
     }
     assertEquals(n, sent, "touches sent");

@@ -11,16 +11,22 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-/** A small blocking HTTP client for tests: real requests over loopback, answers as {@link Reply}. */
+/**
+ * The tests' HTTP client, the one way they call Siyu: real requests over loopback, blocking the
+ * test thread, answers as {@link Reply}. Get one from {@link TestSiyu} (the shared server) or
+ * {@link OwnServer} (a class's own).
+ */
 public final class Api {
   private final WebClient client;
   private final String token;
   private final long timeoutSeconds;
 
   public Api(Vertx vertx, int port, String token) {
-    this(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)), token, 120);
+    // a test sees each answer as the server gave it: a redirect is an answer, not a hop
+    this(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setFollowRedirects(false)), token, 120);
   }
 
   private Api(WebClient client, String token, long timeoutSeconds) {
@@ -52,11 +58,14 @@ public final class Api {
 
   /** A raw body with any content type, for malformed-input tests. */
   public Reply send(HttpMethod method, String path, String contentType, Buffer body) {
-    return send(method, path, contentType, body, io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+    return send(method, path, contentType, body, MultiMap.caseInsensitiveMultiMap());
   }
 
-  /** The same with extra headers (a provider's signature, say). */
-  public Reply send(HttpMethod method, String path, String contentType, Buffer body, io.vertx.core.MultiMap headers) {
+  /**
+   * The same with extra headers (a provider's signature, say). Every request of every test goes
+   * out here, so a check of all requests (against the API contract, say) belongs here.
+   */
+  public Reply send(HttpMethod method, String path, String contentType, Buffer body, MultiMap headers) {
     HttpRequest<Buffer> req = client.request(method, path);
     req.putHeaders(headers);
     if (token != null) {
@@ -66,10 +75,10 @@ public final class Api {
       req.putHeader("Content-Type", contentType);
     }
     try {
-      HttpResponse<Buffer> resp = (body == null ? req.send() : req.sendBuffer(body))
-          .toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+      HttpResponse<Buffer> resp = Await.result(body == null ? req.send() : req.sendBuffer(body),
+          Duration.ofSeconds(timeoutSeconds));
       return new Reply(resp.statusCode(), resp.headers(), resp.bodyAsString());
-    } catch (Exception e) {
+    } catch (IllegalStateException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e, e);
     }
   }
@@ -86,12 +95,7 @@ public final class Api {
       if ("done".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
         return job;
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      Eventually.sleep(100);
     }
     throw new AssertionError("import " + id + " did not finish");
   }

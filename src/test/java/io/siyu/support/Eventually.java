@@ -20,13 +20,18 @@ public final class Eventually {
       if (found != null && !Boolean.FALSE.equals(found)) {
         return found;
       }
-      try {
-        Thread.sleep(POLL_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      sleep(POLL_MS);
     }
     throw new AssertionError("timed out waiting for " + what);
+  }
+
+  /** Waits {@code ms} on the test thread, for loops that poll on their own terms; an interrupt fails the test. */
+  public static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

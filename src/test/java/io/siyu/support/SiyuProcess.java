@@ -2,7 +2,6 @@ package io.siyu.support;
 
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ public final class SiyuProcess implements AutoCloseable {
    * token; {@code env} adds or overrides SIYU_* settings. Does not wait for it: see {@link #awaitUp}.
    */
   public static SiyuProcess start(Path dataDir, Map<String, String> env) throws IOException {
-    int port = freePort();
+    int port = Ports.free();
     Path log = Files.createTempFile("siyu-process", ".log");
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.siyu.app.Main");
@@ -118,12 +117,6 @@ public final class SiyuProcess implements AutoCloseable {
       if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
-    }
-  }
-
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

@@ -3,11 +3,14 @@ package io.siyu.support;
 import io.siyu.app.Config;
 import io.siyu.app.Siyu;
 import io.siyu.db.Database.DbCoordinates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +26,8 @@ public final class TestSiyu {
   /** Databases this run created on an external server, dropped at the end. */
   private static final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static Api admin;
+  /** Long enough for migrations and the engine on a busy machine; a start or stop that hangs fails. */
+  private static final Duration START_TIME = Duration.ofMinutes(5);
 
   private TestSiyu() {}
 
@@ -66,11 +71,34 @@ public final class TestSiyu {
   }
 
   public static Api as(String token) {
-    return new Api(get().vertx(), get().httpPort(), token);
+    return as(get(), token);
   }
 
-  public static Siyu start(Config config) throws Exception {
-    return Siyu.start(config).toCompletionStage().toCompletableFuture().get();
+  /** A client of {@code siyu}, a server of a test's own, with {@code token} (null: no Authorization header). */
+  public static Api as(Siyu siyu, String token) {
+    return new Api(siyu.vertx(), siyu.httpPort(), token);
+  }
+
+  /** A client of {@code siyu} with the tests' admin token. */
+  public static Api admin(Siyu siyu) {
+    return as(siyu, ADMIN_TOKEN);
+  }
+
+  /** Starts a Siyu of a test's own and waits until it serves; the caller {@link #stop}s it. */
+  public static Siyu start(Config config) {
+    return Await.result(Siyu.start(config), START_TIME);
+  }
+
+  /** Starts a Siyu without waiting for it, for a start that cannot finish (a database that is not there). */
+  public static Siyu startInBackground(Config config) {
+    Siyu siyu = Siyu.create(config);
+    siyu.start();
+    return siyu;
+  }
+
+  /** Stops a Siyu of a test's own and waits until it has stopped. */
+  public static void stop(Siyu siyu) {
+    Await.result(siyu.stop(), START_TIME);
   }
 
   /** A config on a free port and a new temp data dir; {@code overrides} are env-style keys. */
@@ -111,8 +139,8 @@ public final class TestSiyu {
   private static void shutdown() {
     if (instance != null) {
       try {
-        instance.stop().toCompletionStage().toCompletableFuture().get();
-      } catch (Exception ignored) {
+        stop(instance);
+      } catch (RuntimeException ignored) {
         // the JVM is exiting
       }
     }
@@ -131,6 +159,15 @@ public final class TestSiyu {
       }
     } catch (Exception e) {
       System.err.println("Could not drop test databases " + created + ": " + e.getMessage());
+    }
+  }
+
+  /** SIYU_JOURNEYS_DIR naming an empty folder: a server without the shipped journeys. */
+  public static Map<String, String> noJourneys() {
+    try {
+      return Map.of("SIYU_JOURNEYS_DIR", Files.createTempDirectory("no-journeys").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

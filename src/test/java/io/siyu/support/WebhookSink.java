@@ -1,7 +1,5 @@
 package io.siyu.support;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -10,13 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A webhook receiver on loopback, with a Vert.x of its own: records every call and answers each
- * touch key with the statuses scripted for it, in order (200 once the script runs out).
+ * A webhook receiver on a free port of 127.0.0.1, with a Vert.x of its own: records every call and
+ * answers each touch key with the statuses scripted for it, in order (200 once the script runs out).
  */
-public final class WebhookSink implements AutoCloseable {
+public final class WebhookSink implements Fake {
   /** One call as received. */
   public record Call(String timestamp, String signature, String idempotencyKey, String contentType, String body) {
     public JsonObject json() {
@@ -27,27 +24,17 @@ public final class WebhookSink implements AutoCloseable {
   /** A scripted answer; {@code delayMs} holds the answer back, for timeouts. */
   public record Answer(int status, long delayMs) {}
 
-  private final Vertx vertx = Vertx.vertx();
-  private final HttpServer server;
+  private final LoopbackHttp http = new LoopbackHttp(this::handle);
   private final Map<String, Deque<Answer>> script = new ConcurrentHashMap<>();
   private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
 
-  /** A started sink, for a static field. */
-  public static WebhookSink open() {
-    try {
-      return new WebhookSink();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  WebhookSink() throws Exception {
-    server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
   public String url() {
-    return "http://127.0.0.1:" + server.actualPort() + "/hooks/siyu";
+    return http.url() + "/hooks/siyu";
+  }
+
+  /** The webhook channel's environment for this sink, signing with {@code secret}. */
+  public Map<String, String> env(String secret) {
+    return Map.of("SIYU_WEBHOOK_URL", url(), "SIYU_WEBHOOK_SECRET", secret);
   }
 
   /** The answers for this key's next calls. */
@@ -85,7 +72,7 @@ public final class WebhookSink implements AutoCloseable {
       Runnable reply = () -> req.response().setStatusCode(answer.status())
           .end(answer.status() < 300 ? "{\"ok\":true}" : "{\"error\":\"sink says " + answer.status() + "\"}");
       if (answer.delayMs() > 0) {
-        vertx.setTimer(answer.delayMs(), id -> reply.run());
+        http.vertx().setTimer(answer.delayMs(), id -> reply.run());
       } else {
         reply.run();
       }
@@ -93,7 +80,7 @@ public final class WebhookSink implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  public void close() {
+    http.close();
   }
 }

@@ -1,25 +1,21 @@
 package io.siyu.tag;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Tag groups and tags, tagging one contact, a list, or a segment, and the history of it all. */
 class TagApiTest {
   private static final Api api = TestSiyu.admin();
-
-  private static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
 
   private static long group(String name) {
     Reply r = api.post("/api/v1/tag-groups", new JsonObject().put("name", name));

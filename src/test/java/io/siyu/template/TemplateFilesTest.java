@@ -1,7 +1,6 @@
 package io.siyu.template;
 
 import static io.siyu.template.TemplateFixtures.api;
-import static io.siyu.template.TemplateFixtures.await;
 import static io.siyu.template.TemplateFixtures.contact;
 import static io.siyu.template.TemplateFixtures.key;
 import static io.siyu.template.TemplateFixtures.render;
@@ -11,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.siyu.support.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ class TemplateFilesTest {
     write(key, "email.zh-CN.html", "<p>邮件</p>");
     write(key, "default.en.txt", "hello");
 
-    JsonObject first = await(service().loadDirectory(dir));
+    JsonObject first = Await.result(service().loadDirectory(dir));
     assertEquals(new JsonObject().put("key", key).put("version", 1).put("created", true),
         byKey(first.getJsonArray("loaded")).get(key));
     JsonObject got = api.get("/api/v1/templates/" + key).json();
@@ -61,7 +61,7 @@ class TemplateFilesTest {
     assertEquals("text", variants.get("sms/zh-CN").getString("format"));
     assertEquals("你好 李雷", render(key, "email", "zh-CN", contact("李雷")).subject());
 
-    JsonObject again = await(service().loadDirectory(dir));
+    JsonObject again = Await.result(service().loadDirectory(dir));
     assertEquals(new JsonObject().put("key", key).put("version", 1).put("created", false),
         byKey(again.getJsonArray("loaded")).get(key));
     assertEquals(1, api.get("/api/v1/templates/" + key).json().getJsonArray("versions").size());
@@ -69,12 +69,12 @@ class TemplateFilesTest {
     JsonObject edited = new JsonObject().put("variants", new JsonArray().add(new JsonObject().put("channel", "sms")
         .put("locale", "zh-CN").put("body", "从接口改的")));
     assertEquals(201, api.post("/api/v1/templates/" + key + "/versions", edited).status());
-    assertEquals(2, byKey(await(service().loadDirectory(dir)).getJsonArray("loaded")).get(key).getInteger("version"),
+    assertEquals(2, byKey(Await.result(service().loadDirectory(dir)).getJsonArray("loaded")).get(key).getInteger("version"),
         "an unchanged folder leaves a version added through the API current");
     assertEquals("从接口改的", render(key, "sms", "zh-CN", contact(null)).text());
 
     write(key, "sms.zh-CN.txt", "新短信 {{ contact.name | default: '朋友' }}");
-    JsonObject changed = await(service().loadDirectory(dir));
+    JsonObject changed = Await.result(service().loadDirectory(dir));
     assertEquals(3, byKey(changed.getJsonArray("loaded")).get(key).getInteger("version"), "a changed folder wins");
     assertEquals("新短信 朋友", render(key, "sms", "zh-CN", contact(null)).text(), "the new version is current at once");
     JsonObject old = api.get("/api/v1/templates/" + key + "/versions/1").json();
@@ -95,7 +95,7 @@ class TemplateFilesTest {
     write("Bad-Key", "sms.zh-CN.txt", "x");
     Files.writeString(dir.resolve("README.md"), "files beside the folders are not templates");
 
-    JsonObject result = await(service().loadDirectory(dir));
+    JsonObject result = Await.result(service().loadDirectory(dir));
     assertEquals(new TreeSet<>(List.of(good)), new TreeSet<>(byKey(result.getJsonArray("loaded")).keySet()));
     Map<String, JsonObject> rejected = byKey(result.getJsonArray("rejected"));
     assertEquals(new TreeSet<>(List.of(broken, stray, "Bad-Key")), new TreeSet<>(rejected.keySet()));
@@ -107,7 +107,7 @@ class TemplateFilesTest {
 
     write(broken, "sms.zh-CN.txt", "{% for x in list %}{{ x }}{% endfor %}");
     write(broken, "template.json", "{\"kind\": \"marketing\"}");
-    assertTrue(byKey(await(service().loadDirectory(dir)).getJsonArray("loaded")).containsKey(broken), "fixed, it loads");
+    assertTrue(byKey(Await.result(service().loadDirectory(dir)).getJsonArray("loaded")).containsKey(broken), "fixed, it loads");
   }
 
   @Test
@@ -116,8 +116,8 @@ class TemplateFilesTest {
     write(key, "sms.zh-CN.txt", "一次");
     var a = service().loadDirectory(dir);
     var b = service().loadDirectory(dir);
-    JsonObject first = byKey(await(a).getJsonArray("loaded")).get(key);
-    JsonObject second = byKey(await(b).getJsonArray("loaded")).get(key);
+    JsonObject first = byKey(Await.result(a).getJsonArray("loaded")).get(key);
+    JsonObject second = byKey(Await.result(b).getJsonArray("loaded")).get(key);
     assertEquals(1, first.getInteger("version"));
     assertEquals(1, second.getInteger("version"));
     assertTrue(first.getBoolean("created") ^ second.getBoolean("created"), "one of them wrote it");
@@ -125,7 +125,7 @@ class TemplateFilesTest {
 
   @Test
   void noDirectoryLoadsNothing() {
-    JsonObject result = await(service().loadDirectory(dir.resolve("missing")));
+    JsonObject result = Await.result(service().loadDirectory(dir.resolve("missing")));
     assertTrue(result.getJsonArray("loaded").isEmpty() && result.getJsonArray("rejected").isEmpty());
   }
 

@@ -1,18 +1,16 @@
 package io.siyu.template;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
+import io.siyu.support.Await;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** Templates made through the real API, and the service the dispatcher calls, for the template tests. */
@@ -27,7 +25,7 @@ final class TemplateFixtures {
 
   /** A key no other test uses. */
   static String key(String prefix) {
-    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    return prefix + "_" + unique();
   }
 
   static JsonObject variant(String channel, String locale, String body) {
@@ -52,7 +50,7 @@ final class TemplateFixtures {
   }
 
   static Rendered render(String key, String channel, String locale, JsonObject variables, UnaryOperator<String> rewriter) {
-    return await(service().render(key, channel, locale, variables, rewriter));
+    return Await.result(service().render(key, channel, locale, variables, rewriter));
   }
 
   /** The message of the RenderException the render fails with. */
@@ -62,18 +60,9 @@ final class TemplateFixtures {
 
   /** The message of the RenderException {@code render} fails with. */
   static String renderError(Future<Rendered> render) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> render.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
-    assertTrue(e.getCause() instanceof RenderException, "expected a RenderException, got " + e.getCause());
-    return e.getCause().getMessage();
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    Throwable cause = Await.failure(render);
+    assertTrue(cause instanceof RenderException, "expected a RenderException, got " + cause);
+    return cause.getMessage();
   }
 
   static JsonObject contact(String name) {

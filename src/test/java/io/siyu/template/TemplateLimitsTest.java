@@ -1,12 +1,12 @@
 package io.siyu.template;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.outbox.Touches;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Eventually;
 import io.siyu.support.OwnServer;
@@ -47,7 +47,7 @@ class TemplateLimitsTest {
       + "{% for i in (1..10000) %}{% assign t = s | upcase | downcase | upcase | downcase %}{% endfor %}done";
 
   private static String create(JsonObject... variants) {
-    String key = "limits_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String key = "limits_" + unique();
     Reply r = server.api().post("/api/v1/templates", new JsonObject().put("key", key)
         .put("variants", new JsonArray(List.of((Object[]) variants))));
     assertEquals(201, r.status(), r.toString());
@@ -108,8 +108,8 @@ class TemplateLimitsTest {
         "/api/v1/templates/" + key + "/preview", new JsonObject().put("contact_id", contact).put("channel", "log")
             .put("variables", new JsonObject().put("seed", "0123456789".repeat(5_000)))));
     Eventually.await("the preview to arrive", () -> server.siyu().requestsInFlight() > 0);
-    Touches.sleep(200);
-    Reply health = new Api(server.siyu().vertx(), server.siyu().httpPort(), null).get("/health");
+    Eventually.sleep(200);
+    Reply health = server.as(null).get("/health");
     assertEquals(200, health.status(), health.toString());
     assertFalse(slow.isDone(), "the one event loop answered /health while the template was rendering");
     Reply answered = slow.get();

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.siyu.support.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -198,7 +199,7 @@ class TemplateRenderTest {
         "{{ contact.name }}：{{ journey.key }}/{{ journey.step }}，{{ contact.tier | default: '普通' }}"));
     JsonObject vars = new JsonObject().put("journey", new JsonObject().put("key", "welcome").put("step", "sendDay1"))
         .put("contact", new JsonObject().put("name", "not this one"));
-    Rendered r = TemplateFixtures.await(TemplateFixtures.service().renderForContact(contact, key, "wecom", "zh-CN", vars, null));
+    Rendered r = Await.result(TemplateFixtures.service().renderForContact(contact, key, "wecom", "zh-CN", vars, null));
     assertEquals("王芳：welcome/sendDay1，普通", r.text());
     String noName = create("noname", variant("wecom", "zh-CN", "{{ contact.name }}"));
     long nameless = TemplateFixtures.api.post("/api/v1/contacts", new JsonObject()

@@ -1,21 +1,19 @@
 package io.siyu.template;
 
 import static io.siyu.template.TemplateFixtures.api;
-import static io.siyu.template.TemplateFixtures.await;
 import static io.siyu.template.TemplateFixtures.create;
 import static io.siyu.template.TemplateFixtures.key;
 import static io.siyu.template.TemplateFixtures.service;
 import static io.siyu.template.TemplateFixtures.variant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.outbox.Content;
 import io.siyu.outbox.Recipient;
 import io.siyu.outbox.Touch;
 import io.siyu.outbox.TouchRenderer;
+import io.siyu.support.Await;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** The dispatcher's render step: a touch's template for its channel and contact, failures permanent. */
@@ -33,10 +31,9 @@ class TemplateTouchRendererTest {
   }
 
   private String failure(Touch touch) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> renderer.render(touch, url -> url).toCompletionStage().toCompletableFuture().get());
-    assertTrue(e.getCause() instanceof TouchRenderer.Failure, "permanent: " + e.getCause());
-    return e.getCause().getMessage();
+    Throwable cause = Await.failure(renderer.render(touch, url -> url));
+    assertTrue(cause instanceof TouchRenderer.Failure, "permanent: " + cause);
+    return cause.getMessage();
   }
 
   @Test
@@ -46,10 +43,10 @@ class TemplateTouchRendererTest {
     JsonObject payload = new JsonObject().put("kind", "marketing").put("entry_key", "once").put("locale", "en")
         .put("trigger", new JsonObject().put("type", "member.registered"))
         .put("variables", new JsonObject().put("coupon", new JsonObject().put("code", "C9")));
-    Content content = await(renderer.render(touch(contact("Lily"), "sms", key, payload), url -> "https://t.example/1"));
+    Content content = Await.result(renderer.render(touch(contact("Lily"), "sms", key, payload), url -> "https://t.example/1"));
     assertEquals("Lily welcome/sendDay3 member.registered C9 https://t.example/1", content.text());
     assertEquals(1, content.templateVersion());
-    assertEquals("中文", await(renderer.render(touch(contact("Lily"), "sms", key, new JsonObject()), url -> url)).text(),
+    assertEquals("中文", Await.result(renderer.render(touch(contact("Lily"), "sms", key, new JsonObject()), url -> url)).text(),
         "no locale in the payload: zh-CN");
   }
 

@@ -1,12 +1,13 @@
 package io.siyu.web;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.outbox.Touches;
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -23,7 +24,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,9 +51,6 @@ class ListSortingTest {
   }
 
   /** Lowercase letters and digits only: they sort alike in every collation, so Java can check the order. */
-  static String unique() {
-    return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  }
 
   // ---- the lists ------------------------------------------------------------------------------
 

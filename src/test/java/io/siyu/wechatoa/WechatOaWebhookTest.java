@@ -35,7 +35,7 @@ class WechatOaWebhookTest {
   static final OwnServer server = new OwnServer(Map.of("SIYU_WECHAT_OA_TOKEN", TOKEN));
 
   private static Api platform() {
-    return new Api(server.siyu().vertx(), server.siyu().httpPort(), null);
+    return server.as(null);
   }
 
   private static String openid() {

@@ -1,26 +1,22 @@
 package io.siyu.wecom;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
-import io.siyu.wecom.api.FakeWecom;
-import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.callback.WecomCallbacks;
-import io.siyu.wecom.contact.ContactCallbacks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,52 +27,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The WeCom API the handlers read is the loopback fake.
  */
 class WecomCallbackFixturesTest {
-  private static final FakeWecom wecom = new FakeWecom();
-  private static final Map<String, JsonObject> profiles = new ConcurrentHashMap<>();
-  private static final Map<String, JsonObject> chats = new ConcurrentHashMap<>();
-  private static final Map<String, JsonObject> tagGroups = new ConcurrentHashMap<>();
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(env());
+  static final OwnServer server = new OwnServer(WecomCallbacks.env(wecom.env()),
+      Map.of("SIYU_WECOM_CALLBACK_POLL_MS", "50"));
 
   private static final WecomCallbacks callbacks = new WecomCallbacks(FakeWecom.CORP_ID);
-
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(WecomCallbacks.env(wecom.env()));
-    env.put("SIYU_WECOM_CALLBACK_POLL_MS", "50");
-    return env;
-  }
-
-  static {
-    ContactCallbacks.serveProfiles(wecom, profiles);
-    wecom.serve(WecomClient.GROUPCHAT_GET, (query, body) -> {
-      JsonObject chat = chats.get(body.getString("chat_id", ""));
-      return chat == null ? FakeWecom.error(40050, "invalid chat_id") : FakeWecom.ok().put("group_chat", chat.copy());
-    });
-    wecom.serve(WecomClient.GET_CORP_TAG_LIST, (query, body) -> {
-      JsonArray groups = new JsonArray();
-      tagGroups.values().forEach(groups::add);
-      return FakeWecom.ok().put("tag_group", groups);
-    });
-  }
-
-  @AfterAll
-  static void close() {
-    wecom.close();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
-
-  private static String unique(String prefix) {
-    return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  }
 
   /** Posts the message twice, as WeCom's retry does; both answered {@code success}. */
   private static void postTwice(String message) {
     for (int i = 0; i < 2; i++) {
-      Api.Reply r = callbacks.post(api(), message);
+      Api.Reply r = callbacks.post(server.api(), message);
       assertEquals(200, r.status(), r.toString());
       assertEquals("success", r.body());
     }
@@ -86,26 +49,26 @@ class WecomCallbackFixturesTest {
   private static List<JsonObject> awaitDone(String event, String marker, int count) {
     List<JsonObject> mine = List.of();
     for (int i = 0; i < 600; i++) {
-      mine = WecomCallbacks.stored(api(), event).stream()
+      mine = WecomCallbacks.stored(server.api(), event).stream()
           .filter(c -> c.encode().contains(marker)).toList();
       if (mine.size() == count && mine.stream().allMatch(c -> "done".equals(c.getString("status")))) {
         return mine;
       }
       assertTrue(mine.size() <= count, "stored more than once: " + mine);
-      sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("expected " + count + " done callbacks of " + event + " for " + marker + ": " + mine);
   }
 
   private static long contactId(String externalUserid) {
-    JsonArray found = api().get("/api/v1/contacts?external_userid=" + externalUserid).items();
+    JsonArray found = server.api().get("/api/v1/contacts?external_userid=" + externalUserid).items();
     assertEquals(1, found.size(), "one contact for " + externalUserid);
     return found.getJsonObject(0).getLong("id");
   }
 
   private static List<String> eventTypes(long contactId) {
     List<String> types = new ArrayList<>();
-    api().get("/api/v1/events?contact_id=" + contactId + "&limit=500").items()
+    server.api().get("/api/v1/events?contact_id=" + contactId + "&limit=500").items()
         .forEach(e -> types.add(((JsonObject) e).getString("type")));
     return types;
   }
@@ -116,14 +79,14 @@ class WecomCallbackFixturesTest {
 
   @Test
   void everyCustomerChangeIsHandledOnceAndBecomesItsEvent() {
-    String staff = unique("staff");
-    String kept = unique("wm");
-    String half = unique("wm");
-    profiles.put(kept, ContactCallbacks.profile(kept, "林小满", 2, null, staff, "老客"));
-    profiles.put(half, ContactCallbacks.profile(half, "周一", 1, null, staff, null));
+    String staff = "staff" + unique();
+    String kept = "wm" + unique();
+    String half = "wm" + unique();
+    wecom.directory().customer(kept, "林小满", 2, null, staff, "老客");
+    wecom.directory().customer(half, "周一", 1, null, staff, null);
 
     postTwice(WecomCallbacks.event("change_external_contact", "add_external_contact",
-        fields("UserID", staff, "ExternalUserID", kept, "WelcomeCode", unique("WC"))));
+        fields("UserID", staff, "ExternalUserID", kept, "WelcomeCode", "WC" + unique())));
     postTwice(WecomCallbacks.event("change_external_contact", "edit_external_contact",
         fields("UserID", staff, "ExternalUserID", kept)));
     postTwice(WecomCallbacks.event("change_external_contact", "add_half_external_contact",
@@ -137,7 +100,7 @@ class WecomCallbackFixturesTest {
     awaitDone("change_external_contact", staff, 6);
 
     long customer = contactId(kept);
-    assertEquals("林小满", api().get("/api/v1/contacts/" + customer).json().getString("name"),
+    assertEquals("林小满", server.api().get("/api/v1/contacts/" + customer).json().getString("name"),
         "the profile was read from externalcontact/get");
     List<String> types = eventTypes(customer);
     assertEquals(1, count(types, "wecom.contact_added"), types.toString());
@@ -152,16 +115,16 @@ class WecomCallbackFixturesTest {
 
   @Test
   void aGroupChatIsMirroredFromItsCallbacksOnce() {
-    String chatId = unique("wr");
-    String owner = unique("staff");
-    String member = unique("wm");
-    long contact = api().post("/api/v1/contacts", new JsonObject().put("external_userid", member)).json().getLong("id");
+    String chatId = "wr" + unique();
+    String owner = "staff" + unique();
+    String member = "wm" + unique();
+    long contact = server.api().post("/api/v1/contacts", new JsonObject().put("external_userid", member)).json().getLong("id");
     long now = Instant.now().getEpochSecond();
     JsonObject chat = new JsonObject().put("chat_id", chatId).put("name", "会员群").put("owner", owner)
         .put("create_time", now).put("notice", "").put("admin_list", new JsonArray()).put("member_version", "v1")
         .put("member_list", new JsonArray().add(new JsonObject().put("userid", owner).put("type", 1)
             .put("join_time", now).put("join_scene", 1)));
-    chats.put(chatId, chat);
+    wecom.directory().groupChat(chat);
     postTwice(WecomCallbacks.event("change_external_chat", "create", fields("ChatId", chatId)));
     awaitDone("change_external_chat", chatId, 1);
 
@@ -171,7 +134,7 @@ class WecomCallbackFixturesTest {
         "UpdateDetail", "add_member", "JoinScene", "3", "MemChangeCnt", "1", "LastMemVer", "v1", "CurMemVer", "v2"))
         .replace("</xml>", "<MemChangeList><Item><![CDATA[" + member + "]]></Item></MemChangeList></xml>"));
     awaitDone("change_external_chat", chatId, 2);
-    JsonObject shown = api().get("/api/v1/group-chats/" + chatId).json();
+    JsonObject shown = server.api().get("/api/v1/group-chats/" + chatId).json();
     assertEquals("会员群", shown.getString("name"));
     assertTrue(shown.getJsonObject("members").getJsonArray("items").stream().map(JsonObject.class::cast)
         .anyMatch(m -> member.equals(m.getString("userid"))), shown.encode());
@@ -179,30 +142,29 @@ class WecomCallbackFixturesTest {
 
     postTwice(WecomCallbacks.event("change_external_chat", "dismiss", fields("ChatId", chatId)));
     awaitDone("change_external_chat", chatId, 3);
-    assertEquals("dismissed", api().get("/api/v1/group-chats/" + chatId).json().getString("status"));
+    assertEquals("dismissed", server.api().get("/api/v1/group-chats/" + chatId).json().getString("status"));
   }
 
   @Test
   void corpTagsAreMirroredAndDeletedOnce() {
-    String groupId = unique("et");
-    String tagId = unique("et");
-    String name = unique("标签");
-    tagGroups.put(groupId, new JsonObject().put("group_id", groupId).put("group_name", unique("组")).put("order", 1)
-        .put("create_time", 1700000000).put("tag", new JsonArray().add(new JsonObject().put("id", tagId)
-            .put("name", name).put("order", 1).put("create_time", 1700000000))));
+    String groupId = "et" + unique();
+    String tagId = "et" + unique();
+    String name = "标签" + unique();
+    wecom.corpTags().group(groupId, "组" + unique(), 1);
+    wecom.corpTags().tag(groupId, tagId, name, 1);
     postTwice(WecomCallbacks.event("change_external_tag", "create", fields("Id", tagId, "TagType", "tag")));
     awaitDone("change_external_tag", tagId, 1);
     JsonObject mirrored = tagNamed(name);
     assertNotNull(mirrored, "the WeCom tag is a Siyu tag now");
 
-    tagGroups.get(groupId).put("tag", new JsonArray());
+    wecom.corpTags().deleteTag(groupId, tagId);
     postTwice(WecomCallbacks.event("change_external_tag", "delete", fields("Id", tagId, "TagType", "tag")));
     awaitDone("change_external_tag", tagId, 2);
     assertEquals(null, tagNamed(name), "deleted with WeCom's");
   }
 
   private static JsonObject tagNamed(String name) {
-    return api().get("/api/v1/tags?limit=500").items().stream().map(JsonObject.class::cast)
+    return server.api().get("/api/v1/tags?limit=500").items().stream().map(JsonObject.class::cast)
         .filter(t -> name.equals(t.getString("name"))).findFirst().orElse(null);
   }
 
@@ -212,14 +174,5 @@ class WecomCallbackFixturesTest {
       m.put(kv[i], kv[i + 1]);
     }
     return m;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

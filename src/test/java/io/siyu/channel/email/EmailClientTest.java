@@ -1,27 +1,27 @@
 package io.siyu.channel.email;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import io.siyu.channel.Envs;
-import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Delivery.Outcome;
+import io.siyu.outbox.Delivery;
+import io.siyu.support.Envs;
+import io.siyu.support.Ports;
+import io.siyu.support.ScriptedSmtpServer;
+import io.siyu.support.SmtpServer;
 import io.vertx.core.Vertx;
 import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The email client against a real SMTP server on loopback (GreenMail), and against scripted refusals. */
+/** The email client against a real SMTP server on loopback ({@link SmtpServer}), and against scripted refusals. */
 class EmailClientTest {
   private static final Vertx vertx = Vertx.vertx();
   private static final String USER = "siyu";
@@ -29,18 +29,16 @@ class EmailClientTest {
   private static final EmailMessage BIRTHDAY = new EmailMessage("lilei@example.com", "生日快乐，李雷",
       "<p>送你一张 <b>50 元</b>生日券</p>", "送你一张 50 元生日券", "https://siyu.example.com/u/abc123");
 
-  private GreenMail smtp;
+  private final SmtpServer smtp = new SmtpServer();
 
   @BeforeEach
-  void startSmtp() {
-    smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-    smtp.start();
-    smtp.setUser("noreply@siyu.example.com", USER, PASSWORD);
+  void login() {
+    smtp.login("noreply@siyu.example.com", USER, PASSWORD);
   }
 
   @AfterEach
   void stopSmtp() {
-    smtp.stop();
+    smtp.close();
   }
 
   @AfterAll
@@ -70,12 +68,12 @@ class EmailClientTest {
 
   @Test
   void theMessageArrivesWithBothPartsAndItsHeaders() throws Exception {
-    Delivery d = send(smtp.getSmtp().getPort(), Map.of(), BIRTHDAY, "journey:birthday/42");
+    Delivery d = send(smtp.port(), Map.of(), BIRTHDAY, "journey:birthday/42");
     assertOutcome(Outcome.SENT, d);
     assertEquals("SMTP accepted <siyu.journey%3Abirthday%2F42@siyu.example.com>", d.answer());
 
-    assertTrue(smtp.waitForIncomingEmail(5000, 1));
-    MimeMessage received = smtp.getReceivedMessages()[0];
+    assertTrue(smtp.awaitMail(5000, 1));
+    MimeMessage received = smtp.received()[0];
     assertEquals("生日快乐，李雷", received.getSubject());
     assertEquals("lilei@example.com", received.getAllRecipients()[0].toString());
     assertTrue(received.getFrom()[0].toString().contains("noreply@siyu.example.com"));
@@ -97,9 +95,9 @@ class EmailClientTest {
   @Test
   void transactionalMailHasNoUnsubscribeHeaders() throws Exception {
     EmailMessage receipt = new EmailMessage("lilei@example.com", "订单已发货", "<p>已发货</p>", "已发货", null);
-    assertOutcome(Outcome.SENT, send(smtp.getSmtp().getPort(), Map.of(), receipt, "order-10086"));
-    assertTrue(smtp.waitForIncomingEmail(5000, 1));
-    MimeMessage received = smtp.getReceivedMessages()[0];
+    assertOutcome(Outcome.SENT, send(smtp.port(), Map.of(), receipt, "order-10086"));
+    assertTrue(smtp.awaitMail(5000, 1));
+    MimeMessage received = smtp.received()[0];
     assertNull(received.getHeader("List-Unsubscribe"));
     assertNull(received.getHeader("List-Unsubscribe-Post"));
     assertEquals("<siyu.order-10086@siyu.example.com>", received.getMessageID(), "the same key, the same id");
@@ -107,10 +105,10 @@ class EmailClientTest {
 
   @Test
   void aRefusedLoginFails() {
-    Delivery d = send(smtp.getSmtp().getPort(), Map.of("SIYU_SMTP_PASSWORD", "wrong"), BIRTHDAY, "k1");
+    Delivery d = send(smtp.port(), Map.of("SIYU_SMTP_PASSWORD", "wrong"), BIRTHDAY, "k1");
     assertOutcome(Outcome.FAILED, d);
     assertTrue(d.answer().startsWith("SMTP 535: AUTH"), d.answer());
-    assertEquals(0, smtp.getReceivedMessages().length);
+    assertEquals(0, smtp.received().length);
   }
 
   @Test
@@ -133,10 +131,7 @@ class EmailClientTest {
 
   @Test
   void aServerThatCannotBeReachedIsRetried() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.free();
     assertOutcome(Outcome.RETRY, send(closedPort, Map.of(), BIRTHDAY, "k1"));
   }
 }

@@ -1,26 +1,24 @@
 package io.siyu.channel.email;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.siyu.outbox.TouchRequest;
 import io.siyu.outbox.Touches;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.support.SmtpServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,36 +28,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (mail scanners open links), a POST unsubscribes, and the next marketing email is suppressed.
  */
 class EmailDeliveryTest {
-  private static final GreenMail smtp = start();
-
-  private static GreenMail start() {
-    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-    g.start();
-    return g;
-  }
+  @RegisterExtension
+  static final SmtpServer smtp = new SmtpServer();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(Map.of("SIYU_SMTP_HOST", "127.0.0.1",
-      "SIYU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "SIYU_SMTP_STARTTLS", "DISABLED",
-      "SIYU_SMTP_FROM", "私域会员 <noreply@brand.example>", "SIYU_OUTBOX_POLL_MS", "20", "SIYU_CHANNEL_FALLBACK", "none"));
-
-  @AfterAll
-  static void stop() {
-    smtp.stop();
-  }
+  static final OwnServer server = new OwnServer(smtp.env(), Map.of("SIYU_SMTP_FROM", "私域会员 <noreply@brand.example>",
+      "SIYU_OUTBOX_POLL_MS", "20", "SIYU_CHANNEL_FALLBACK", "none"));
 
   @Test
   void marketingMailArrivesWithAWorkingOneClickUnsubscribe() throws Exception {
-    String address = "member-" + Touches.unique() + "@example.com";
+    String address = "member-" + unique() + "@example.com";
     Api.Reply created = server.api().post("/api/v1/contacts", new JsonObject().put("email", address).put("name", "韩梅梅")
         .put("consent", new JsonObject().put("email", true)));
     assertEquals(201, created.status(), created.toString());
     long contact = created.json().getLong("id");
-    String key = "mail-" + Touches.unique();
+    String key = "mail-" + unique();
     long id = Touches.enqueue(server.siyu(), new TouchRequest(key, contact, "birthday", null, "send", "email", "birthday", "{}")).get(0);
     assertEquals("sent", Touches.settle(server.api(), id).getString("status"));
 
-    MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+    MimeMessage mail = Arrays.stream(smtp.received()).filter(m -> {
       try {
         return Arrays.toString(m.getAllRecipients()).contains(address);
       } catch (Exception e) {
@@ -72,22 +59,19 @@ class EmailDeliveryTest {
     assertTrue(unsubscribe.startsWith("http://localhost:8080/webhooks/unsubscribe/"), unsubscribe);
     assertEquals("List-Unsubscribe=One-Click", mail.getHeader("List-Unsubscribe-Post")[0]);
 
-    HttpClient http = HttpClient.newHttpClient();
-    URI local = URI.create("http://127.0.0.1:" + server.siyu().httpPort() + URI.create(unsubscribe).getPath());
-    HttpResponse<String> page = http.send(HttpRequest.newBuilder(local).GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, page.statusCode());
+    Api member = server.as(null);
+    String link = URI.create(unsubscribe).getPath();
+    assertEquals(200, member.get(link).status());
     assertTrue(server.api().get("/api/v1/contacts/" + contact).json().getJsonObject("consent").getBoolean("email"),
         "opening the link alone unsubscribes nobody");
-    HttpResponse<String> done = http.send(HttpRequest.newBuilder(local).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, done.statusCode());
+    Api.Reply done = member.send(HttpMethod.POST, link, "application/x-www-form-urlencoded",
+        Buffer.buffer("List-Unsubscribe=One-Click"));
+    assertEquals(200, done.status());
     assertFalse(server.api().get("/api/v1/contacts/" + contact).json().getJsonObject("consent").getBoolean("email"));
 
     long next = Touches.enqueue(server.siyu(), new TouchRequest(key + "-2", contact, "birthday", null, "send", "email",
         "birthday", "{}")).get(0);
     assertEquals("suppressed", Touches.settle(server.api(), next).getString("status"));
-    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.siyu().httpPort()
-        + "/webhooks/unsubscribe/nope")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(404, unknown.statusCode());
+    assertEquals(404, member.send(HttpMethod.POST, "/webhooks/unsubscribe/nope", null, null).status());
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Envs;
+import io.siyu.support.Envs;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

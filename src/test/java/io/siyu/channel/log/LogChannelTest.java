@@ -1,5 +1,6 @@
 package io.siyu.channel.log;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class LogChannelTest {
   private final Api api = TestSiyu.admin();
 
   private String template(String body) {
-    String key = "log_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String key = "log_" + unique();
     Reply r = api.post("/api/v1/templates", new JsonObject().put("key", key).put("variants", new JsonArray()
         .add(new JsonObject().put("channel", "default").put("locale", "zh-CN").put("body", body))));
     assertEquals(201, r.status(), r.toString());

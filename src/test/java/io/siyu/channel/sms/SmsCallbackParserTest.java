@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Hmac;
-import io.siyu.channel.TestClock;
 import io.siyu.channel.sms.SmsCallbackRejected.Reason;
+import io.siyu.support.Signatures;
+import io.siyu.support.TestClock;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,7 @@ class SmsCallbackParserTest {
   }
 
   private SmsCallback parseSigned(String body) {
-    return parser.parse(now(), Hmac.hex(SECRET, now(), body), Buffer.buffer(body));
+    return parser.parse(now(), Signatures.hex(SECRET, now(), body), Buffer.buffer(body));
   }
 
   private SmsCallbackRejected rejected(String timestamp, String signature, String body) {
@@ -35,7 +35,7 @@ class SmsCallbackParserTest {
   }
 
   private SmsCallbackRejected malformed(String body) {
-    SmsCallbackRejected e = rejected(now(), Hmac.hex(SECRET, now(), body), body);
+    SmsCallbackRejected e = rejected(now(), Signatures.hex(SECRET, now(), body), body);
     assertEquals(Reason.MALFORMED, e.reason());
     return e;
   }
@@ -60,17 +60,17 @@ class SmsCallbackParserTest {
   @Test
   void aForgedOrUnsignedCallbackIsRefused() {
     String body = "{\"receipts\": []}";
-    SmsCallbackRejected forged = rejected(now(), Hmac.hex("another-secret-0000", now(), body), body);
+    SmsCallbackRejected forged = rejected(now(), Signatures.hex("another-secret-0000", now(), body), body);
     assertEquals(Reason.UNAUTHENTICATED, forged.reason());
     assertTrue(forged.getMessage().startsWith("X-Siyu-Signature does not match"), forged.getMessage());
 
     String tampered = "{\"receipts\": [], \"replies\": []}";
-    assertEquals(Reason.UNAUTHENTICATED, rejected(now(), Hmac.hex(SECRET, now(), body), tampered).reason());
+    assertEquals(Reason.UNAUTHENTICATED, rejected(now(), Signatures.hex(SECRET, now(), body), tampered).reason());
     assertEquals("missing X-Siyu-Signature header", rejected(now(), null, body).getMessage());
     assertEquals("missing X-Siyu-Timestamp header", rejected(null, "ab", body).getMessage());
     assertEquals("X-Siyu-Timestamp must be epoch seconds, got '2026-11-11'",
         rejected("2026-11-11", "ab", body).getMessage());
-    String upper = Hmac.hex(SECRET, now(), body).toUpperCase();
+    String upper = Signatures.hex(SECRET, now(), body).toUpperCase();
     parser.parse(now(), upper, Buffer.buffer(body));
   }
 
@@ -78,7 +78,7 @@ class SmsCallbackParserTest {
   void aCallbackOutsideTheReplayWindowIsRefused() {
     String body = "{\"receipts\": []}";
     String sentAt = now();
-    String signature = Hmac.hex(SECRET, sentAt, body);
+    String signature = Signatures.hex(SECRET, sentAt, body);
     clock.advance(Duration.ofSeconds(300));
     parser.parse(sentAt, signature, Buffer.buffer(body));
 
@@ -89,7 +89,7 @@ class SmsCallbackParserTest {
         stale.getMessage());
 
     String future = Long.toString(clock.instant().getEpochSecond() + 301);
-    assertEquals(Reason.UNAUTHENTICATED, rejected(future, Hmac.hex(SECRET, future, body), body).reason());
+    assertEquals(Reason.UNAUTHENTICATED, rejected(future, Signatures.hex(SECRET, future, body), body).reason());
   }
 
   @Test

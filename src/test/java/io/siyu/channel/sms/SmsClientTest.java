@@ -1,16 +1,17 @@
 package io.siyu.channel.sms;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Envs;
-import io.siyu.channel.TestClock;
-import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Delivery.Outcome;
+import io.siyu.outbox.Delivery;
+import io.siyu.support.Envs;
+import io.siyu.support.FakeSmsGateway;
+import io.siyu.support.Ports;
+import io.siyu.support.TestClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -111,10 +112,7 @@ class SmsClientTest {
     gateway.answerSlowly(3000);
     assertOutcome(Outcome.RETRY, result(client.send(BIRTHDAY, "slow")));
 
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.free();
     SmsClient down = client(Map.of("SIYU_SMS_URL", "http://127.0.0.1:" + closedPort + "/sms"));
     Delivery d = result(down.send(BIRTHDAY, "down"));
     assertOutcome(Outcome.RETRY, d);

@@ -1,21 +1,21 @@
 package io.siyu.channel.sms;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Hmac;
 import io.siyu.outbox.TouchRequest;
 import io.siyu.outbox.Touches;
 import io.siyu.support.Api;
+import io.siyu.support.FakeSmsGateway;
 import io.siyu.support.OwnServer;
+import io.siyu.support.Signatures;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,22 +25,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * replayed); the member's "TD" reply opts them out, after which marketing SMS is suppressed.
  */
 class SmsDeliveryTest {
-  private static final FakeSmsGateway gateway = new FakeSmsGateway();
+  @RegisterExtension
+  static final FakeSmsGateway gateway = new FakeSmsGateway();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(Map.of("SIYU_SMS_URL", gateway.url(), "SIYU_SMS_SECRET", FakeSmsGateway.SECRET,
-      "SIYU_OUTBOX_POLL_MS", "20", "SIYU_CHANNEL_FALLBACK", "none"));
-
-  @AfterAll
-  static void close() {
-    gateway.close();
-  }
+  static final OwnServer server = new OwnServer(gateway.env(),
+      Map.of("SIYU_OUTBOX_POLL_MS", "20", "SIYU_CHANNEL_FALLBACK", "none"));
 
   private static Api.Reply callback(String json) {
     Buffer body = Buffer.buffer(json);
     String ts = Long.toString(System.currentTimeMillis() / 1000);
     return server.api().send(HttpMethod.POST, "/webhooks/receipts/sms", "application/json", body,
-        MultiMap.caseInsensitiveMultiMap().add("X-Siyu-Timestamp", ts).add("X-Siyu-Signature", Hmac.hex(FakeSmsGateway.SECRET, ts, json)));
+        MultiMap.caseInsensitiveMultiMap().add("X-Siyu-Timestamp", ts).add("X-Siyu-Signature", Signatures.hex(FakeSmsGateway.SECRET, ts, json)));
   }
 
   @Test
@@ -52,7 +48,7 @@ class SmsDeliveryTest {
     long contact = created.json().getLong("id");
     String mobile = created.json().getString("mobile");
 
-    String key = "sms-" + Touches.unique();
+    String key = "sms-" + unique();
     long id = Touches.enqueue(server.siyu(), new TouchRequest(key, contact, "birthday", null, "send", "sms", "birthday", "{}")).get(0);
     assertEquals("sent", Touches.settle(server.api(), id).getString("status"));
     FakeSmsGateway.Request sent = gateway.requests().stream().filter(r -> r.json().getString("request_id").equals(key))

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Envs;
+import io.siyu.support.Envs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.siyu.channel.webhook;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,31 +11,28 @@ import io.siyu.outbox.Delivery.Outcome;
 import io.siyu.outbox.Delivery;
 import io.siyu.outbox.Recipient;
 import io.siyu.outbox.Touch;
+import io.siyu.support.Await;
+import io.siyu.support.Ports;
 import io.siyu.support.Signatures;
 import io.siyu.support.WebhookSink;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The webhook channel on its own against a loopback receiver: what each answer means, and the signature. */
 class WebhookChannelTest {
   private static final String SECRET = "whsec-test-" + unique();
   private static final Vertx vertx = Vertx.vertx();
-  private static final WebhookSink sink = WebhookSink.open();
-
-  private static String unique() {
-    return java.util.UUID.randomUUID().toString().substring(0, 8);
-  }
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
 
   @AfterAll
-  static void close() throws Exception {
-    sink.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  static void close() {
+    Await.result(vertx.close());
   }
 
   private static WebhookChannel channel(Map<String, String> env) {
@@ -55,7 +53,7 @@ class WebhookChannelTest {
   }
 
   private static Delivery send(WebhookChannel channel, Touch touch) throws Exception {
-    return channel.send(touch).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return Await.result(channel.send(touch));
   }
 
   @Test
@@ -103,10 +101,7 @@ class WebhookChannelTest {
     Delivery timedOut = send(channel(), touch(slow));
     assertEquals(Outcome.RETRY, timedOut.outcome(), timedOut.toString());
 
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.free();
     Delivery refused = send(channel(Map.of("SIYU_WEBHOOK_URL", "http://127.0.0.1:" + closedPort + "/x")),
         touch("refused-" + unique()));
     assertEquals(Outcome.RETRY, refused.outcome(), refused.toString());

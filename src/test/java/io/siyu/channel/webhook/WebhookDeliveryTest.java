@@ -1,11 +1,10 @@
 package io.siyu.channel.webhook;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.app.Siyu;
 import io.siyu.outbox.Touches;
-import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
 import io.siyu.support.Signatures;
 import io.siyu.support.WebhookSink;
@@ -14,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,13 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * backoffs: retries, giving up, permanent failures, requeue and the lease.
  */
 class WebhookDeliveryTest {
-  private static final String SECRET = "whsec-" + Touches.unique();
-  private static final WebhookSink sink = WebhookSink.open();
+  private static final String SECRET = "whsec-" + unique();
+  @RegisterExtension
+  static final WebhookSink sink = new WebhookSink();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(Map.of(
-      "SIYU_WEBHOOK_URL", sink.url(),
-      "SIYU_WEBHOOK_SECRET", SECRET,
+  static final OwnServer server = new OwnServer(sink.env(SECRET), Map.of(
       "SIYU_OUTBOX_POLL_MS", "20",
       "SIYU_OUTBOX_RETRY_BASE_MS", "20",
       "SIYU_OUTBOX_RETRY_MAX_MS", "30",
@@ -37,27 +34,14 @@ class WebhookDeliveryTest {
       // no send in these tests comes near ten seconds
       "SIYU_OUTBOX_LEASE_MS", "10000"));
 
-  @AfterAll
-  static void closeSink() throws Exception {
-    sink.close();
-  }
-
-  private static Siyu siyu() {
-    return server.siyu();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
-
   private static long enqueue(String key) throws Exception {
-    return Touches.enqueue(siyu(), Touches.touch(key, Touches.contact(api()), "webhook")).get(0);
+    return Touches.enqueue(server.siyu(), Touches.touch(key, Touches.contact(server.api()), "webhook")).get(0);
   }
 
   @Test
   void aTouchArrivesSignedOnce() throws Exception {
-    String key = "e2e-" + Touches.unique();
-    JsonObject t = Touches.await(api(), enqueue(key), "sent");
+    String key = "e2e-" + unique();
+    JsonObject t = Touches.await(server.api(), enqueue(key), "sent");
     assertEquals(1, t.getInteger("attempts"));
     assertEquals(List.of("queued", "sending", "sent"), Touches.statuses(t));
     assertEquals(1, sink.calls(key).size());
@@ -70,9 +54,9 @@ class WebhookDeliveryTest {
 
   @Test
   void aServerErrorIsRetriedWithBackoffUntilSent() throws Exception {
-    String key = "retry-" + Touches.unique();
+    String key = "retry-" + unique();
     sink.script(key, 500, 200);
-    JsonObject t = Touches.await(api(), enqueue(key), "sent");
+    JsonObject t = Touches.await(server.api(), enqueue(key), "sent");
     assertEquals(2, t.getInteger("attempts"));
     assertEquals(List.of("queued", "sending", "queued", "sending", "sent"), Touches.statuses(t));
     assertEquals(List.of("enqueued", "attempt 1", "HTTP 500: {\"error\":\"sink says 500\"} (retry in 20 ms)",
@@ -89,17 +73,17 @@ class WebhookDeliveryTest {
   @Test
   void eachSendIsCountedAndTimedByChannelAndOutcome() throws Exception {
     Map<String, Double> before = sendCounts();
-    String retried = "timed-" + Touches.unique();
-    String refused = "timed-" + Touches.unique();
+    String retried = "timed-" + unique();
+    String refused = "timed-" + unique();
     sink.script(retried, 503, 200);
     sink.script(refused, 400);
-    Touches.await(api(), enqueue(retried), "sent");
-    Touches.await(api(), enqueue(refused), "dead");
+    Touches.await(server.api(), enqueue(retried), "sent");
+    Touches.await(server.api(), enqueue(refused), "dead");
     Map<String, Double> after = sendCounts();
     assertEquals(1.0, after.get("sent") - before.getOrDefault("sent", 0.0), "sent: " + after);
     assertEquals(1.0, after.get("retry") - before.getOrDefault("retry", 0.0), "retry: " + after);
     assertEquals(1.0, after.get("failed") - before.getOrDefault("failed", 0.0), "failed: " + after);
-    String metrics = api().get("/metrics").body();
+    String metrics = server.api().get("/metrics").body();
     assertTrue(metrics.contains("siyu_touch_sends_seconds_sum{channel=\"webhook\",outcome=\"sent\"}"), metrics);
     assertTrue(!metrics.contains("vertx_http_client_"), "Vert.x's HTTP client metrics are off");
   }
@@ -109,7 +93,7 @@ class WebhookDeliveryTest {
     Map<String, Double> counts = new java.util.HashMap<>();
     java.util.regex.Matcher m = java.util.regex.Pattern
         .compile("(?m)^siyu_touch_sends_seconds_count\\{channel=\"webhook\",outcome=\"(\\w+)\"} (\\S+)$")
-        .matcher(api().get("/metrics").body());
+        .matcher(server.api().get("/metrics").body());
     while (m.find()) {
       counts.put(m.group(1), Double.parseDouble(m.group(2)));
     }
@@ -118,9 +102,9 @@ class WebhookDeliveryTest {
 
   @Test
   void aClientErrorIsDeadAtOnceWithTheProvidersAnswer() throws Exception {
-    String key = "reject-" + Touches.unique();
+    String key = "reject-" + unique();
     sink.script(key, 400);
-    JsonObject t = Touches.await(api(), enqueue(key), "dead");
+    JsonObject t = Touches.await(server.api(), enqueue(key), "dead");
     assertEquals(1, t.getInteger("attempts"));
     assertEquals("HTTP 400: {\"error\":\"sink says 400\"}", t.getString("last_error"));
     assertEquals(List.of("queued", "sending", "dead"), Touches.statuses(t));
@@ -129,10 +113,10 @@ class WebhookDeliveryTest {
 
   @Test
   void aTouchThatKeepsFailingIsDeadAfterTheMaximumAttemptsAndCanBeRequeued() throws Exception {
-    String key = "always-" + Touches.unique();
+    String key = "always-" + unique();
     sink.script(key, 500, 503, 500);
     long id = enqueue(key);
-    JsonObject t = Touches.await(api(), id, "dead");
+    JsonObject t = Touches.await(server.api(), id, "dead");
     assertEquals(3, t.getInteger("attempts"));
     assertEquals(List.of("queued", "sending", "queued", "sending", "queued", "sending", "dead"), Touches.statuses(t));
     assertEquals(List.of("enqueued", "attempt 1", "HTTP 500: {\"error\":\"sink says 500\"} (retry in 20 ms)",
@@ -141,9 +125,9 @@ class WebhookDeliveryTest {
     assertEquals(3, sink.calls(key).size());
 
     // the receiver is fixed (its script has run out: 200 from now on); an operator sends it again
-    var requeued = api().post("/api/v1/touches/" + id + "/requeue", null);
+    var requeued = server.api().post("/api/v1/touches/" + id + "/requeue", null);
     assertEquals(200, requeued.status(), requeued.toString());
-    JsonObject sent = Touches.await(api(), id, "sent");
+    JsonObject sent = Touches.await(server.api(), id, "sent");
     assertEquals(1, sent.getInteger("attempts"), "attempts start again");
     assertEquals(4, sink.calls(key).size());
     List<String> statuses = Touches.statuses(sent);
@@ -152,7 +136,7 @@ class WebhookDeliveryTest {
 
   @Test
   void aTouchLeftSendingPastItsLeaseIsSentAgain() throws Exception {
-    String key = "lease-" + Touches.unique();
+    String key = "lease-" + unique();
     JsonObject t = leftSendingUntil(key, 1, "sent");
     assertEquals(2, t.getInteger("attempts"));
     assertEquals(List.of("queued", "sending", "queued", "sending", "sent"), Touches.statuses(t));
@@ -164,14 +148,14 @@ class WebhookDeliveryTest {
 
   @Test
   void aTouchWhoseLastAttemptOutlivedItsLeaseIsDeadNotSentAgain() throws Exception {
-    String key = "lease-last-" + Touches.unique();
+    String key = "lease-last-" + unique();
     JsonObject t = leftSendingUntil(key, 3, "dead");
     assertEquals(3, t.getInteger("attempts"), "the claim that found it gave up without sending");
     assertTrue(t.getString("last_error").startsWith("no result within the lease of 10000 ms on any of 3 attempts"),
         t.getString("last_error"));
     assertEquals(List.of("queued", "sending", "queued", "dead"), Touches.statuses(t), "no 'sending': no attempt was made");
     assertEquals(0, sink.calls(key).size());
-    try (Connection conn = siyu().database().jdbc().getConnection();
+    try (Connection conn = server.siyu().database().jdbc().getConnection();
         PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM touch_queue q JOIN touches t ON t.id = q.touch_id "
             + "WHERE t.touch_key = ?")) {
       ps.setString(1, key);
@@ -187,10 +171,10 @@ class WebhookDeliveryTest {
    * reached {@code status}.
    */
   private static JsonObject leftSendingUntil(String key, int attempts, String status) throws Exception {
-    assertEquals(1, Touches.enqueueAdjusted(siyu(), List.of(Touches.touch(key, Touches.contact(api()), "webhook")),
+    assertEquals(1, Touches.enqueueAdjusted(server.siyu(), List.of(Touches.touch(key, Touches.contact(server.api()), "webhook")),
         "UPDATE touch_queue q SET attempts = ?, claimed_at = now() - interval '10 minutes', "
         + "leased_until = now() - interval '1 second' FROM touches t WHERE t.id = q.touch_id AND t.touch_key = ?",
         attempts, key));
-    return Touches.await(api(), Touches.idOf(siyu(), key), status);
+    return Touches.await(server.api(), Touches.idOf(server.siyu(), key), status);
   }
 }

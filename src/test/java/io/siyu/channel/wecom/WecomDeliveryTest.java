@@ -1,19 +1,18 @@
 package io.siyu.channel.wecom;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.outbox.TouchRequest;
 import io.siyu.outbox.Touches;
 import io.siyu.support.Api;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
-import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.api.WecomClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,32 +23,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * not render is a dead letter saying why, with nothing sent.
  */
 class WecomDeliveryTest {
-  private static final FakeWecom wecom = new FakeWecom();
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(env());
-
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(wecom.env());
-    env.put("SIYU_OUTBOX_POLL_MS", "20");
-    env.put("SIYU_PUBLIC_URL", "https://m.brand.example");
-    return env;
-  }
-
-  @AfterAll
-  static void close() {
-    wecom.close();
-  }
+  static final OwnServer server = new OwnServer(wecom.env(),
+      Map.of("SIYU_OUTBOX_POLL_MS", "20", "SIYU_PUBLIC_URL", "https://m.brand.example"));
 
   private static long contact(String name) {
-    Api.Reply r = server.api().post("/api/v1/contacts", new JsonObject().put("external_userid", "wm-" + Touches.unique())
+    Api.Reply r = server.api().post("/api/v1/contacts", new JsonObject().put("external_userid", "wm-" + unique())
         .put("name", name).put("owner_staff_id", "zhangsan"));
     assertEquals(201, r.status(), r.toString());
     return r.json().getLong("id");
   }
 
   private static JsonObject send(long contact, String template, JsonObject payload) throws Exception {
-    String key = "wecom-" + Touches.unique();
+    String key = "wecom-" + unique();
     long id = Touches.enqueue(server.siyu(), new TouchRequest(key, contact, "welcome", null, "send", "wecom", template,
         payload.encode())).get(0);
     return Touches.settle(server.api(), id);
@@ -72,7 +61,7 @@ class WecomDeliveryTest {
   @Test
   void theWelcomeMessageUsesTheAddsWelcomeCode() throws Exception {
     long contact = contact("李雷");
-    String code = wecom.issueWelcomeCode();
+    String code = wecom.messages().issueWelcomeCode();
     JsonObject touch = send(contact, "welcome", new JsonObject().put("welcome_code", code)
         .put("welcome_code_at", Instant.now().toString()).put("kind", "transactional"));
     assertEquals("sent", touch.getString("status"), touch.encode());

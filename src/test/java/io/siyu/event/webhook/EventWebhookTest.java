@@ -3,10 +3,10 @@ package io.siyu.event.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Hmac;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
 import io.siyu.support.OwnServer;
+import io.siyu.support.Signatures;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -36,7 +36,7 @@ class EventWebhookTest {
 
   private static Api brand() {
     // the brand's system holds the shared secret, not an API token
-    return new Api(server.siyu().vertx(), server.siyu().httpPort(), null);
+    return server.as(null);
   }
 
   private static String key() {
@@ -58,7 +58,7 @@ class EventWebhookTest {
 
   private static MultiMap signed(String secret, long timestamp, String body) {
     return MultiMap.caseInsensitiveMultiMap().add("X-Siyu-Timestamp", Long.toString(timestamp))
-        .add("X-Siyu-Signature", "sha256=" + Hmac.hex(secret, Long.toString(timestamp), body));
+        .add("X-Siyu-Signature", Signatures.expected(secret, Long.toString(timestamp), body));
   }
 
   private static Reply post(String path, String body, MultiMap headers) {
@@ -117,7 +117,7 @@ class EventWebhookTest {
     calls.put("no signature", signed(SECRET, now, raw).remove("X-Siyu-Signature"));
     calls.put("timestamp not a number", signed(SECRET, now, raw).set("X-Siyu-Timestamp", "yesterday"));
     calls.put("signature without its scheme", MultiMap.caseInsensitiveMultiMap()
-        .add("X-Siyu-Timestamp", Long.toString(now)).add("X-Siyu-Signature", Hmac.hex(SECRET, Long.toString(now), raw)));
+        .add("X-Siyu-Timestamp", Long.toString(now)).add("X-Siyu-Signature", Signatures.hex(SECRET, Long.toString(now), raw)));
     calls.put("timestamp changed after signing", signed(SECRET, now, raw).set("X-Siyu-Timestamp", Long.toString(now - 1)));
     calls.forEach((what, headers) -> {
       Reply r = post("/webhooks/events", raw, headers);

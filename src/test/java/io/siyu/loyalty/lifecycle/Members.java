@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.siyu.app.Services;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Await;
 import io.siyu.support.OwnServer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -53,8 +54,8 @@ final class Members {
   /** A run of a deployment configured with {@code rules}, on this server's database. */
   JsonObject recompute(LifecycleRules rules) throws Exception {
     Services s = server.siyu().services();
-    return new Recompute(s.pool(), rules, s.pointsExpiry(), s.rights()).run()
-        .toCompletionStage().toCompletableFuture().get();
+    // a recompute reads every contact on the server: more than the usual wait on a busy machine
+    return Await.result(new Recompute(s.pool(), rules, s.pointsExpiry(), s.rights()).run(), Duration.ofMinutes(2));
   }
 
   int sql(String statement, Object... args) throws Exception {

@@ -1,28 +1,24 @@
 package io.siyu.loyalty.rights;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The rights catalogue: create, read, page, change, retire, and what it refuses. */
 class RightCatalogueTest {
   private static final Api api = TestSiyu.admin();
-
-  static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
 
   static JsonObject right(String code) {
     return new JsonObject().put("code", code).put("name", "券 " + code).put("type", "coupon").put("validity_days", 30);

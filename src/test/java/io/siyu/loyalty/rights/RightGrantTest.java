@@ -1,11 +1,12 @@
 package io.siyu.loyalty.rights;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,10 +27,6 @@ import org.junit.jupiter.api.Test;
 /** Granting rights to contacts: idempotency, stock under concurrency, redemption, expiry, events, roles. */
 class RightGrantTest {
   private static final Api api = TestSiyu.admin();
-
-  private static String unique() {
-    return RightCatalogueTest.unique();
-  }
 
   private static long contact() {
     return api.post("/api/v1/contacts", new JsonObject().put("external_userid", "rights-" + unique())).json().getLong("id");

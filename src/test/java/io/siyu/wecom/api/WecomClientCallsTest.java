@@ -3,9 +3,9 @@ package io.siyu.wecom.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Await;
-import io.siyu.channel.TestClock;
-import io.vertx.core.Future;
+import io.siyu.support.Await;
+import io.siyu.support.FakeWecom;
+import io.siyu.support.TestClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,14 +39,9 @@ class WecomClientCallsTest {
     Await.result(vertx.close());
   }
 
-  private static <T> Throwable failure(Future<T> call) {
-    return Await.result(call.<Throwable>map(v -> null).otherwise(e -> e));
-  }
-
   @Test
   void externalContactIsAGetWithTheCustomerContactToken() {
-    wecom.serve(WecomClient.EXTERNALCONTACT_GET, (query, body) -> FakeWecom.ok()
-        .put("external_contact", new JsonObject().put("external_userid", query.get("external_userid")).put("name", "李雷")));
+    wecom.directory().customer("wmAAA", "李雷", 1, null, "zhangsan", null);
     JsonObject answer = Await.result(client.externalContact("wmAAA"));
     assertEquals("李雷", answer.getJsonObject("external_contact").getString("name"));
     FakeWecom.Request call = wecom.requests(WecomClient.EXTERNALCONTACT_GET).get(0);
@@ -61,9 +56,6 @@ class WecomClientCallsTest {
 
   @Test
   void contactWaysAreMadeAndDeleted() {
-    wecom.serve(WecomClient.ADD_CONTACT_WAY, (query, body) -> FakeWecom.ok().put("config_id", "cfg-1")
-        .put("qr_code", "https://p.qpic.cn/cfg-1.png"));
-    wecom.serve(WecomClient.DEL_CONTACT_WAY, (query, body) -> FakeWecom.ok());
     JsonObject request = new JsonObject().put("type", 1).put("scene", 2).put("state", "s-1")
         .put("user", new JsonArray().add("zhangsan"));
     assertEquals("cfg-1", Await.result(client.addContactWay(request)).getString("config_id"));
@@ -74,20 +66,21 @@ class WecomClientCallsTest {
 
   @Test
   void aBusyWecomIsAskedAgainAndARefusalIsNot() {
+    // a contact way the fake never made: this test is about the retries, not the id
     wecom.serve(WecomClient.DEL_CONTACT_WAY, (query, body) -> FakeWecom.ok());
     wecom.answerNext(2, 45033, "api concurrent out of limit");
     Await.result(client.deleteContactWay("cfg-1"));
     assertEquals(3, wecom.requests(WecomClient.DEL_CONTACT_WAY).size());
 
     wecom.answerNext(WecomClient.CALL_ATTEMPTS, -1, "system busy");
-    Throwable busy = failure(client.deleteContactWay("cfg-2"));
+    Throwable busy = Await.failure(client.deleteContactWay("cfg-2"));
     WecomClient.CallFailed stillBusy = (WecomClient.CallFailed) busy;
     assertEquals(-1, stillBusy.errcode());
     assertTrue(stillBusy.retryable());
     assertEquals(3 + WecomClient.CALL_ATTEMPTS, wecom.requests(WecomClient.DEL_CONTACT_WAY).size());
 
     wecom.answerNext(1, 41044, "invalid config_id");
-    WecomClient.CallFailed refused = (WecomClient.CallFailed) failure(client.deleteContactWay("cfg-3"));
+    WecomClient.CallFailed refused = (WecomClient.CallFailed) Await.failure(client.deleteContactWay("cfg-3"));
     assertEquals(41044, refused.errcode());
     assertEquals(false, refused.retryable());
     assertTrue(refused.getMessage().startsWith("del_contact_way errcode 41044: invalid config_id"), refused.getMessage());
@@ -100,7 +93,7 @@ class WecomClientCallsTest {
     agentOnly.remove("SIYU_WECOM_SECRET");
     WecomClient agent = new WecomClient(vertx, WecomSettings.fromEnv(agentOnly).orElseThrow(), TestClock.now());
     assertEquals(false, agent.customerContactConfigured());
-    Throwable error = failure(agent.externalContact("wmAAA"));
+    Throwable error = Await.failure(agent.externalContact("wmAAA"));
     assertTrue(error.getMessage().contains("SIYU_WECOM_SECRET"), error.getMessage());
     assertTrue(wecom.requests(WecomClient.EXTERNALCONTACT_GET).isEmpty());
     Await.result(agent.close());

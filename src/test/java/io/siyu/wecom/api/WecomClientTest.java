@@ -1,19 +1,20 @@
 package io.siyu.wecom.api;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Envs;
-import io.siyu.channel.TestClock;
 import io.siyu.outbox.Delivery.Outcome;
 import io.siyu.outbox.Delivery;
+import io.siyu.support.Envs;
+import io.siyu.support.FakeWecom;
+import io.siyu.support.Ports;
+import io.siyu.support.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,7 @@ class WecomClientTest {
 
   @Test
   void aCustomerWeComCannotReachFails() {
-    wecom.unreachableCustomer("wmGone");
+    wecom.messages().unreachableCustomer("wmGone");
     Delivery d = sendToCustomer("wmGone");
     assertOutcome(Outcome.FAILED, d);
     assertTrue(d.answer().contains("fail_list [wmGone]"), d.answer());
@@ -186,7 +187,7 @@ class WecomClientTest {
 
   @Test
   void aWelcomeMessageSpendsItsCode() {
-    String code = wecom.issueWelcomeCode();
+    String code = wecom.messages().issueWelcomeCode();
     WelcomeMessage welcome = new WelcomeMessage(code, clock.instant(), WecomContent.text("欢迎加入私域会员"));
     assertOutcome(Outcome.SENT, result(client.sendWelcome(welcome, "touch-w1")));
     assertEquals(new JsonObject().put("welcome_code", code).put("text", new JsonObject().put("content", "欢迎加入私域会员")),
@@ -200,7 +201,7 @@ class WecomClientTest {
 
   @Test
   void aWelcomeCodeOlderThanTwentySecondsIsNotEvenTried() {
-    WelcomeMessage stale = new WelcomeMessage(wecom.issueWelcomeCode(), clock.instant().minusSeconds(20),
+    WelcomeMessage stale = new WelcomeMessage(wecom.messages().issueWelcomeCode(), clock.instant().minusSeconds(20),
         WecomContent.text("欢迎"));
     Delivery d = result(client.sendWelcome(stale, "touch-w2"));
     assertOutcome(Outcome.FAILED, d);
@@ -210,7 +211,7 @@ class WecomClientTest {
 
   @Test
   void aWelcomeIsRetriedOnlyWhileItsCodeIsValid() {
-    WelcomeMessage fresh = new WelcomeMessage(wecom.issueWelcomeCode(), clock.instant(), WecomContent.text("欢迎"));
+    WelcomeMessage fresh = new WelcomeMessage(wecom.messages().issueWelcomeCode(), clock.instant(), WecomContent.text("欢迎"));
     wecom.answerNext(1, 41096, "welcome msg is being distributed");
     assertOutcome(Outcome.RETRY, result(client.sendWelcome(fresh, "touch-w3")));
 
@@ -243,7 +244,7 @@ class WecomClientTest {
 
   @Test
   void staffOutsideTheAppFail() {
-    wecom.unknownStaff("ghost");
+    wecom.messages().unknownStaff("ghost");
     Delivery partly = result(client.notifyStaff(new StaffNotification(List.of("lisi", "Ghost"), "hi"), "t-1"));
     assertOutcome(Outcome.SENT, partly);
     assertTrue(partly.answer().endsWith("invaliduser ghost"), partly.answer());
@@ -265,10 +266,7 @@ class WecomClientTest {
     Delivery timedOut = sendToCustomer("wm2");
     assertOutcome(Outcome.RETRY, timedOut);
 
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.free();
     WecomClient down = client(Envs.with(wecom.env(), "SIYU_WECOM_API_BASE", "http://127.0.0.1:" + closedPort));
     assertOutcome(Outcome.RETRY, result(down.sendToCustomers(toCustomer("wm3"), "touch-3")));
     result(down.close());

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Await;
 import io.siyu.support.Api;
+import io.siyu.support.Await;
+import io.siyu.support.Envs;
 import io.siyu.support.Eventually;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
-import io.siyu.wecom.api.FakeWecom;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (nothing stored), retries, parking and an admin's replay.
  */
 class WecomCallbackTest {
-  private static final FakeWecom wecom = new FakeWecom();
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
 
   @RegisterExtension
   static final OwnServer server = new OwnServer(env());
@@ -46,16 +47,8 @@ class WecomCallbackTest {
   private static final WecomCallbacks callbacks = new WecomCallbacks(FakeWecom.CORP_ID);
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(WecomCallbacks.env(wecom.env()));
-    env.put("SIYU_WECOM_CALLBACK_ATTEMPTS", "3");
-    env.put("SIYU_WECOM_CALLBACK_RETRY_MS", "50");
-    env.put("SIYU_WECOM_CALLBACK_POLL_MS", "50");
-    return env;
-  }
-
-  @AfterAll
-  static void closeWecom() {
-    wecom.close();
+    return Envs.with(WecomCallbacks.env(wecom.env()), Map.of("SIYU_WECOM_CALLBACK_ATTEMPTS", "3",
+        "SIYU_WECOM_CALLBACK_RETRY_MS", "50", "SIYU_WECOM_CALLBACK_POLL_MS", "50"));
   }
 
   /** A handler for a made-up event, doing what {@code behaviour} says and counting its calls. */
@@ -265,7 +258,7 @@ class WecomCallbackTest {
     assertTrue(server.api().get("/api/v1/wecom/callbacks?status=parked").items().stream()
         .anyMatch(c -> ((JsonObject) c).getLong("id") == id));
 
-    Api operator = new Api(server.siyu().vertx(), server.siyu().httpPort(), server.api()
+    Api operator = server.as(server.api()
         .post("/api/v1/tokens", new JsonObject().put("name", "operator").put("role", "operator")).json().getString("token"));
     assertEquals(403, operator.post("/api/v1/wecom/callbacks/" + id + "/replay", null).status());
     assertEquals(403, operator.get("/api/v1/wecom/callbacks").status());
@@ -289,7 +282,7 @@ class WecomCallbackTest {
     assertSuccess(callbacks.post(server.api(), WecomCallbacks.event(handler.event, null, Map.of())));
     long id = WecomCallbacks.stored(server.api(), handler.event).get(0).getLong("id");
     for (int i = 0; i < 600 && handler.calls.get() == 0; i++) {
-      WecomCallbacks.sleep(50);
+      Eventually.sleep(50);
     }
     Api.Reply conflict = server.api().post("/api/v1/wecom/callbacks/" + id + "/replay", null);
     assertEquals(409, conflict.status(), conflict.toString());
@@ -321,7 +314,7 @@ class WecomCallbackTest {
 
     for (int i = 0; i < 600 && WecomCallbacks.stored(server.api(), handler.event).stream()
         .anyMatch(c -> !"done".equals(c.getString("status"))); i++) {
-      WecomCallbacks.sleep(50);
+      Eventually.sleep(50);
     }
     assertTrue(WecomCallbacks.stored(server.api(), handler.event).stream().allMatch(c -> "done".equals(c.getString("status"))));
     assertEquals(3, handler.calls.get(), log.toString());
@@ -365,7 +358,7 @@ class WecomCallbackTest {
 
     List<JsonObject> rows = WecomCallbacks.stored(server.api(), event);
     for (int i = 0; i < 600 && rows.stream().anyMatch(c -> "pending".equals(c.getString("status"))); i++) {
-      WecomCallbacks.sleep(50);
+      Eventually.sleep(50);
       rows = WecomCallbacks.stored(server.api(), event);
     }
     assertEquals(List.of("done", "done", "parked", "done"), rows.stream().map(r -> r.getString("status")).toList());
@@ -396,14 +389,14 @@ class WecomCallbackTest {
           }
         });
       }
-      Api other = new Api(second.vertx(), second.httpPort(), null);
+      Api other = TestSiyu.as(second, null);
       for (int i = 0; i < 40; i++) {
         assertSuccess(callbacks.post(i % 2 == 0 ? server.api() : other,
             WecomCallbacks.event(event, null, Map.of("ExternalUserID", "wm-shared-" + i))));
       }
       for (int i = 0; i < 600 && WecomCallbacks.stored(server.api(), event).stream()
           .anyMatch(c -> !"done".equals(c.getString("status"))); i++) {
-        WecomCallbacks.sleep(50);
+        Eventually.sleep(50);
       }
       List<JsonObject> rows = WecomCallbacks.stored(server.api(), event);
       assertEquals(40, rows.size());
@@ -411,7 +404,7 @@ class WecomCallbackTest {
       assertEquals(40, handled.size());
       assertTrue(handled.values().stream().allMatch(n -> n.get() == 1), "each callback handled once: " + handled);
     } finally {
-      second.stop().toCompletionStage().toCompletableFuture().get();
+      TestSiyu.stop(second);
     }
   }
 

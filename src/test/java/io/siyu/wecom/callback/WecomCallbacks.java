@@ -1,6 +1,8 @@
 package io.siyu.wecom.callback;
 
 import io.siyu.support.Api;
+import io.siyu.support.Eventually;
+import io.siyu.support.FakeWecom;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -140,17 +142,8 @@ public final class WecomCallbacks {
       if (found.size() > 1) {
         throw new AssertionError("more than one callback of " + event + ": " + found);
       }
-      sleep(50);
+      Eventually.sleep(50);
     }
     throw new AssertionError("the callback of " + event + " did not become " + status + ": " + found);
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

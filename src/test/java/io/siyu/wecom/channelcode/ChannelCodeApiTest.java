@@ -1,30 +1,27 @@
 package io.siyu.wecom.channelcode;
 
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
-import io.siyu.wecom.api.FakeWecom;
+import io.siyu.support.TestSiyu;
 import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.contact.ContactCallbacks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,70 +31,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * what an add through a code does to the contact, and the code's numbers by day.
  */
 class ChannelCodeApiTest {
-  private static final FakeWecom wecom = new FakeWecom();
-  /** The contact ways the fake has made and not deleted, by config_id. */
-  private static final Map<String, JsonObject> ways = new ConcurrentHashMap<>();
-  private static final AtomicInteger serial = new AtomicInteger();
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(env());
-
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(wecom.env());
-    try {
-      env.put("SIYU_JOURNEYS_DIR", Files.createTempDirectory("no-journeys").toString());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    wecom.serve(WecomClient.ADD_CONTACT_WAY, (query, body) -> {
-      JsonArray users = body.getJsonArray("user", new JsonArray());
-      int type = body.getInteger("type", 0);
-      String state = body.getString("state", "");
-      if (body.getInteger("scene", 0) != 2 || users.isEmpty() || type == 1 && users.size() != 1 || type != 1 && type != 2
-          || state.length() > 30) {
-        return FakeWecom.error(40058, "invalid parameter");
-      }
-      String id = "cfg-" + serial.incrementAndGet();
-      ways.put(id, body);
-      return FakeWecom.ok().put("config_id", id).put("qr_code", "https://p.qpic.cn/wwpic/" + id + ".png");
-    });
-    wecom.serve(WecomClient.DEL_CONTACT_WAY, (query, body) -> ways.remove(body.getString("config_id")) != null
-        ? FakeWecom.ok() : FakeWecom.error(41044, "invalid config_id"));
-    return env;
-  }
-
-  @AfterAll
-  static void close() {
-    wecom.close();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
-
-  private static String unique() {
-    return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  }
+  static final OwnServer server = new OwnServer(wecom.env(), TestSiyu.noJourneys());
 
   private static JsonObject create(JsonObject body) {
-    Reply r = api().post("/api/v1/channel-codes", body);
+    Reply r = server.api().post("/api/v1/channel-codes", body);
     assertEquals(201, r.status(), r.toString());
     assertEquals("/api/v1/channel-codes/" + r.json().getLong("id"), r.headers().get("Location"));
     return r.json();
   }
 
   private static JsonObject tag(String group, String name) {
-    Reply g = api().post("/api/v1/tag-groups", new JsonObject().put("name", group));
-    long groupId = g.status() == 201 ? g.json().getLong("id") : api().get("/api/v1/tag-groups?limit=500").items()
+    Reply g = server.api().post("/api/v1/tag-groups", new JsonObject().put("name", group));
+    long groupId = g.status() == 201 ? g.json().getLong("id") : server.api().get("/api/v1/tag-groups?limit=500").items()
         .stream().map(o -> (JsonObject) o).filter(x -> x.getString("name").equals(group)).findFirst().orElseThrow()
         .getLong("id");
-    Reply t = api().post("/api/v1/tags", new JsonObject().put("group_id", groupId).put("name", name));
+    Reply t = server.api().post("/api/v1/tags", new JsonObject().put("group_id", groupId).put("name", name));
     assertEquals(201, t.status(), t.toString());
     return t.json();
   }
 
   private static int allCodes() {
-    return api().get("/api/v1/channel-codes?limit=500").items().size();
+    return server.api().get("/api/v1/channel-codes?limit=500").items().size();
   }
 
   private static int wayRequests() {
@@ -115,7 +73,7 @@ class ChannelCodeApiTest {
     assertEquals(new JsonArray().add(new JsonObject().put("id", tag.getLong("id")).put("group", "渠道")
         .put("name", tag.getString("name"))), single.getJsonArray("tags"));
     assertEquals(true, single.getBoolean("skip_verify"));
-    JsonObject asked = ways.get(single.getString("config_id"));
+    JsonObject asked = wecom.directory().contactWay(single.getString("config_id"));
     assertEquals(1, asked.getInteger("type"));
     assertEquals(2, asked.getInteger("scene"));
     assertEquals(new JsonArray().add("zhangsan"), asked.getJsonArray("user"));
@@ -124,11 +82,11 @@ class ChannelCodeApiTest {
 
     JsonObject multi = create(new JsonObject().put("name", "线上活动").put("staff", new JsonArray().add("zhangsan").add("lisi"))
         .put("skip_verify", false));
-    JsonObject askedMulti = ways.get(multi.getString("config_id"));
+    JsonObject askedMulti = wecom.directory().contactWay(multi.getString("config_id"));
     assertEquals(2, askedMulti.getInteger("type"));
     assertEquals(false, askedMulti.getBoolean("skip_verify"));
     assertNotEquals(single.getString("state"), multi.getString("state"));
-    assertEquals(multi, api().get("/api/v1/channel-codes/" + multi.getLong("id")).json());
+    assertEquals(multi, server.api().get("/api/v1/channel-codes/" + multi.getLong("id")).json());
   }
 
   @Test
@@ -151,12 +109,12 @@ class ChannelCodeApiTest {
         "colour", new JsonObject().put("name", "x").put("staff", staff).put("colour", "red"),
         "skip_verify", new JsonObject().put("name", "x").put("staff", staff).put("skip_verify", "yes"));
     bad.forEach((field, body) -> {
-      Reply r = api().post("/api/v1/channel-codes", body);
+      Reply r = server.api().post("/api/v1/channel-codes", body);
       assertEquals(422, r.status(), field + ": " + r);
       assertEquals("application/problem+json", r.contentType());
       assertEquals(field, r.errorField(), r.toString());
     });
-    Reply notJson = api().send(HttpMethod.POST, "/api/v1/channel-codes", "application/json", Buffer.buffer("[1]"));
+    Reply notJson = server.api().send(HttpMethod.POST, "/api/v1/channel-codes", "application/json", Buffer.buffer("[1]"));
     assertEquals(400, notJson.status(), notJson.toString());
     assertEquals(before, allCodes());
     assertEquals(wecomBefore, wayRequests(), "nothing reached WeCom");
@@ -166,7 +124,7 @@ class ChannelCodeApiTest {
   void whenWecomRefusesNothingIsStored() {
     int before = allCodes();
     wecom.answerNext(1, 40058, "invalid parameter");
-    Reply refused = api().post("/api/v1/channel-codes", new JsonObject().put("name", "x").put("staff",
+    Reply refused = server.api().post("/api/v1/channel-codes", new JsonObject().put("name", "x").put("staff",
         new JsonArray().add("zhangsan")));
     assertEquals(502, refused.status(), refused.toString());
     assertEquals("wecom-error", refused.problemType());
@@ -174,7 +132,7 @@ class ChannelCodeApiTest {
     assertEquals(false, refused.json().getBoolean("retryable"));
 
     wecom.answerNext(3, -1, "system busy");
-    Reply busy = api().post("/api/v1/channel-codes", new JsonObject().put("name", "x").put("staff",
+    Reply busy = server.api().post("/api/v1/channel-codes", new JsonObject().put("name", "x").put("staff",
         new JsonArray().add("zhangsan")));
     assertEquals(502, busy.status(), busy.toString());
     assertEquals(true, busy.json().getBoolean("retryable"));
@@ -186,32 +144,32 @@ class ChannelCodeApiTest {
     JsonObject a = create(new JsonObject().put("name", "A").put("staff", new JsonArray().add("zhangsan")));
     JsonObject b = create(new JsonObject().put("name", "B").put("staff", new JsonArray().add("lisi")));
 
-    Reply retired = api().post("/api/v1/channel-codes/" + a.getLong("id") + "/retire", null);
+    Reply retired = server.api().post("/api/v1/channel-codes/" + a.getLong("id") + "/retire", null);
     assertEquals(200, retired.status(), retired.toString());
     assertEquals("retired", retired.json().getString("status"));
     assertNotNull(retired.json().getString("retired_at"));
     List<FakeWecom.Request> deletes = wecom.requests(WecomClient.DEL_CONTACT_WAY);
     assertEquals(a.getString("config_id"), deletes.get(deletes.size() - 1).body().getString("config_id"));
-    assertTrue(!ways.containsKey(a.getString("config_id")));
-    Reply again = api().post("/api/v1/channel-codes/" + a.getLong("id") + "/retire", null);
+    assertNull(wecom.directory().contactWay(a.getString("config_id")));
+    Reply again = server.api().post("/api/v1/channel-codes/" + a.getLong("id") + "/retire", null);
     assertEquals(200, again.status());
     assertEquals(deletes.size(), wecom.requests(WecomClient.DEL_CONTACT_WAY).size(), "retired once");
 
-    JsonArray retiredList = api().get("/api/v1/channel-codes?status=retired&limit=500").items();
-    JsonArray activeList = api().get("/api/v1/channel-codes?status=active&limit=500").items();
+    JsonArray retiredList = server.api().get("/api/v1/channel-codes?status=retired&limit=500").items();
+    JsonArray activeList = server.api().get("/api/v1/channel-codes?status=active&limit=500").items();
     assertTrue(ids(retiredList).contains(a.getLong("id")) && !ids(retiredList).contains(b.getLong("id")));
     assertTrue(ids(activeList).contains(b.getLong("id")) && !ids(activeList).contains(a.getLong("id")));
-    assertEquals(422, api().get("/api/v1/channel-codes?status=lost").status());
+    assertEquals(422, server.api().get("/api/v1/channel-codes?status=lost").status());
 
-    Reply first = api().get("/api/v1/channel-codes?limit=1");
+    Reply first = server.api().get("/api/v1/channel-codes?limit=1");
     assertEquals(1, first.items().size());
-    Reply second = api().get("/api/v1/channel-codes?limit=1&cursor=" + first.json().getString("next_cursor"));
+    Reply second = server.api().get("/api/v1/channel-codes?limit=1&cursor=" + first.json().getString("next_cursor"));
     assertTrue(second.items().getJsonObject(0).getLong("id") < first.items().getJsonObject(0).getLong("id"),
         "the latest first");
 
-    assertEquals(404, api().get("/api/v1/channel-codes/999999999").status());
-    assertEquals(404, api().post("/api/v1/channel-codes/999999999/retire", null).status());
-    Api manager = new Api(server.siyu().vertx(), server.siyu().httpPort(), managerToken());
+    assertEquals(404, server.api().get("/api/v1/channel-codes/999999999").status());
+    assertEquals(404, server.api().post("/api/v1/channel-codes/999999999/retire", null).status());
+    Api manager = server.as(managerToken());
     assertEquals(200, manager.get("/api/v1/channel-codes/" + b.getLong("id")).status());
     assertEquals(403, manager.post("/api/v1/channel-codes", new JsonObject().put("name", "m")
         .put("staff", new JsonArray().add("zhangsan"))).status());
@@ -234,20 +192,20 @@ class ChannelCodeApiTest {
     ContactCallbacks.handle(server.siyu(), added);
     ContactCallbacks.handle(server.siyu(), added);
 
-    JsonObject contact = api().get("/api/v1/contacts?external_userid=" + customer).items().getJsonObject(0);
+    JsonObject contact = server.api().get("/api/v1/contacts?external_userid=" + customer).items().getJsonObject(0);
     long contactId = contact.getLong("id");
     assertEquals("channel_code:" + codeId, contact.getString("source"));
-    JsonArray tags = api().get("/api/v1/contacts/" + contactId + "/tags").json().getJsonArray("items");
+    JsonArray tags = server.api().get("/api/v1/contacts/" + contactId + "/tags").json().getJsonArray("items");
     assertEquals(2, tags.size(), tags.encode());
     assertTrue(tags.stream().allMatch(t -> ((JsonObject) t).getString("tagged_by").equals("channel_code:" + codeId)));
-    assertEquals(2, api().get("/api/v1/contacts/" + contactId + "/tag-history").items().size(), "tagged once");
-    JsonArray journeys = api().get("/api/v1/contacts/" + contactId + "/journeys").items();
+    assertEquals(2, server.api().get("/api/v1/contacts/" + contactId + "/tag-history").items().size(), "tagged once");
+    JsonArray journeys = server.api().get("/api/v1/contacts/" + contactId + "/journeys").items();
     assertEquals(1, journeys.size(), journeys.encode());
     assertEquals(journey, journeys.getJsonObject(0).getString("journey_key"));
     assertEquals("channel_code:" + codeId, journeys.getJsonObject(0).getString("source"));
-    JsonObject event = api().get("/api/v1/events/wecom:" + added.id()).json();
+    JsonObject event = server.api().get("/api/v1/events/wecom:" + added.id()).json();
     assertEquals(codeId, event.getJsonObject("properties").getLong("channel_code_id"));
-    JsonObject follow = api().get("/api/v1/contacts/" + contactId + "/wecom").json().getJsonArray("follows").getJsonObject(0);
+    JsonObject follow = server.api().get("/api/v1/contacts/" + contactId + "/wecom").json().getJsonArray("follows").getJsonObject(0);
     assertEquals(codeId, follow.getLong("channel_code_id"));
   }
 
@@ -268,12 +226,12 @@ class ChannelCodeApiTest {
     ContactCallbacks.handle(server.siyu(), ContactCallbacks.add("s1", a, state, null)); // came back: a new relation
     ContactCallbacks.handle(server.siyu(), ContactCallbacks.add("s2", c, null, null)); // not through the code
 
-    JsonObject totals = api().get("/api/v1/channel-codes/" + id).json().getJsonObject("statistics");
+    JsonObject totals = server.api().get("/api/v1/channel-codes/" + id).json().getJsonObject("statistics");
     assertEquals(new JsonObject().put("adds", 4).put("deletions", 2).put("deleted_by_staff", 1)
         .put("deleted_by_customer", 1).put("net", 2).put("following", 2), totals);
 
     LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
-    Reply byDay = api().get("/api/v1/channel-codes/" + id + "/statistics?from=" + today.minusDays(1) + "&to=" + today.plusDays(1));
+    Reply byDay = server.api().get("/api/v1/channel-codes/" + id + "/statistics?from=" + today.minusDays(1) + "&to=" + today.plusDays(1));
     assertEquals(200, byDay.status(), byDay.toString());
     JsonArray days = byDay.json().getJsonArray("days");
     assertEquals(3, days.size());
@@ -282,17 +240,17 @@ class ChannelCodeApiTest {
     long dayAdds = days.stream().mapToLong(d -> ((JsonObject) d).getLong("adds")).sum();
     assertEquals(4, dayAdds);
 
-    JsonObject quiet = api().get("/api/v1/channel-codes/" + id + "/statistics?from=2020-01-01&to=2020-01-03").json();
+    JsonObject quiet = server.api().get("/api/v1/channel-codes/" + id + "/statistics?from=2020-01-01&to=2020-01-03").json();
     assertEquals(3, quiet.getJsonArray("days").size());
     assertEquals(new JsonObject().put("adds", 0).put("deletions", 0).put("net", 0), quiet.getJsonObject("totals"));
 
-    assertEquals(30, api().get("/api/v1/channel-codes/" + id + "/statistics").json().getJsonArray("days").size());
+    assertEquals(30, server.api().get("/api/v1/channel-codes/" + id + "/statistics").json().getJsonArray("days").size());
     for (String query : List.of("from=2026-02-01&to=2026-01-01", "from=yesterday", "from=2020-01-01&to=2022-01-01",
         "since=2026-01-01")) {
-      Reply r = api().get("/api/v1/channel-codes/" + id + "/statistics?" + query);
+      Reply r = server.api().get("/api/v1/channel-codes/" + id + "/statistics?" + query);
       assertEquals(422, r.status(), query + ": " + r);
     }
-    assertEquals(404, api().get("/api/v1/channel-codes/999999999/statistics").status());
+    assertEquals(404, server.api().get("/api/v1/channel-codes/999999999/statistics").status());
   }
 
   private static java.util.Set<Long> ids(JsonArray items) {
@@ -302,13 +260,13 @@ class ChannelCodeApiTest {
   }
 
   private static String managerToken() {
-    Reply r = api().post("/api/v1/tokens", new JsonObject().put("name", "manager-" + unique()).put("role", "manager"));
+    Reply r = server.api().post("/api/v1/tokens", new JsonObject().put("name", "manager-" + unique()).put("role", "manager"));
     assertEquals(201, r.status(), r.toString());
     return r.json().getString("token");
   }
 
   private static void deploy(String xml) {
-    Reply r = api().send(HttpMethod.POST, "/api/v1/journeys", "application/xml", Buffer.buffer(xml));
+    Reply r = server.api().send(HttpMethod.POST, "/api/v1/journeys", "application/xml", Buffer.buffer(xml));
     assertEquals(201, r.status(), r.toString());
   }
 

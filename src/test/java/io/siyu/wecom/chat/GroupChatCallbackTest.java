@@ -1,14 +1,15 @@
 package io.siyu.wecom.chat;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
+import io.siyu.support.Api;
 import io.siyu.support.TestSiyu;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +39,7 @@ class GroupChatCallbackTest {
   }
 
   private static String userid() {
-    return "wm" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    return "wm" + unique();
   }
 
   private static JsonObject chat(String chatId, String memberStatus) {

@@ -1,6 +1,7 @@
 package io.siyu.wecom.chat;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,19 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api.Reply;
-import io.siyu.support.Api;
+import io.siyu.support.FakeWecom;
+import io.siyu.support.FakeWecomDirectory;
 import io.siyu.support.OwnServer;
-import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,40 +28,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the read API: list filters and paging, a chat with its members, statistics by day, and 422s.
  */
 class GroupChatSyncTest {
-  private static final String GROUPCHAT_GET = "/cgi-bin/externalcontact/groupchat/get";
-  private static final FakeWecom wecom = new FakeWecom();
-  /** The chats the loopback WeCom knows, by chat id: {@code group_chat} objects. */
-  private static final Map<String, JsonObject> chats = new ConcurrentHashMap<>();
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
 
   @RegisterExtension
   static final OwnServer server = new OwnServer(wecom.env());
-
-  static {
-    wecom.serve(GROUPCHAT_GET, (query, body) -> {
-      JsonObject chat = chats.get(body.getString("chat_id", ""));
-      return chat == null ? FakeWecom.error(40050, "invalid chat_id") : FakeWecom.ok().put("group_chat", chat.copy());
-    });
-  }
-
-  @AfterAll
-  static void close() {
-    wecom.close();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
 
   private static void handle(WecomCallback callback) {
     result(server.siyu().services().groupChatCallbacks().handle(callback));
   }
 
-  private static String unique() {
-    return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-  }
-
   private static long contact(String externalUserid) {
-    Reply r = api().post("/api/v1/contacts", new JsonObject().put("external_userid", externalUserid));
+    Reply r = server.api().post("/api/v1/contacts", new JsonObject().put("external_userid", externalUserid));
     assertEquals(201, r.status(), r.toString());
     return r.json().getLong("id");
   }
@@ -81,12 +56,12 @@ class GroupChatSyncTest {
         .put("create_time", created.getEpochSecond()).put("notice", "群公告：每周五会员日")
         .put("member_list", new JsonArray(List.of((Object[]) members))).put("admin_list", new JsonArray())
         .put("member_version", "ver-" + unique());
-    chats.put(chatId, chat);
+    wecom.directory().groupChat(chat);
     return chat;
   }
 
   private static JsonObject chat(String chatId, String memberStatus) {
-    Reply r = api().get("/api/v1/group-chats/" + chatId + "?member_status=" + memberStatus + "&limit=500");
+    Reply r = server.api().get("/api/v1/group-chats/" + chatId + "?member_status=" + memberStatus + "&limit=500");
     assertEquals(200, r.status(), r.toString());
     return r.json();
   }
@@ -97,12 +72,12 @@ class GroupChatSyncTest {
   }
 
   private static List<String> eventTypes(long contactId) {
-    return api().get("/api/v1/contacts/" + contactId + "/events").items().stream()
+    return server.api().get("/api/v1/contacts/" + contactId + "/events").items().stream()
         .map(e -> ((JsonObject) e).getString("type")).sorted().toList();
   }
 
   private static int fetchesOf(String chatId) {
-    return (int) wecom.requests(GROUPCHAT_GET).stream().filter(r -> chatId.equals(r.body().getString("chat_id"))).count();
+    return (int) wecom.requests(FakeWecomDirectory.GROUPCHAT_GET).stream().filter(r -> chatId.equals(r.body().getString("chat_id"))).count();
   }
 
   @Test
@@ -138,7 +113,7 @@ class GroupChatSyncTest {
     assertEquals(t0.plusSeconds(5).toString(), ma.getString("joined_at"));
     assertEquals("qr_code", memberOf(created, stranger).getString("join_scene"));
     assertEquals(List.of("wecom.group_joined"), eventTypes(customerId));
-    JsonObject fetch = wecom.requests(GROUPCHAT_GET).stream()
+    JsonObject fetch = wecom.requests(FakeWecomDirectory.GROUPCHAT_GET).stream()
         .filter(r -> chatId.equals(r.body().getString("chat_id"))).findFirst().orElseThrow().body();
     assertEquals(1, fetch.getInteger("need_name"));
 
@@ -227,7 +202,7 @@ class GroupChatSyncTest {
     wecom.answerNext(io.siyu.wecom.api.WecomClient.CALL_ATTEMPTS, -1, "system busy");
     IllegalStateException failed = assertThrows(IllegalStateException.class, () -> handle(create));
     assertTrue(failed.getMessage().contains("retry"), failed.getMessage());
-    assertEquals(404, api().get("/api/v1/group-chats/" + chatId).status());
+    assertEquals(404, server.api().get("/api/v1/group-chats/" + chatId).status());
 
     handle(create);
     assertEquals("售后群", chat(chatId, "active").getString("name"));
@@ -252,26 +227,26 @@ class GroupChatSyncTest {
     handle(ChatCallbacks.dismiss(second, t0.plusSeconds(5)));
 
     // in the order Siyu first saw them (the default is the latest first); the cursor keeps the order
-    Reply page1 = api().get("/api/v1/group-chats?owner=" + owner + "&limit=2&sort=id");
+    Reply page1 = server.api().get("/api/v1/group-chats?owner=" + owner + "&limit=2&sort=id");
     assertEquals(200, page1.status(), page1.toString());
     assertEquals(List.of(first, second), chatIds(page1.items()));
     String cursor = page1.json().getString("next_cursor");
     assertNotNull(cursor);
-    Reply page2 = api().get("/api/v1/group-chats?owner=" + owner + "&limit=2&cursor=" + cursor);
+    Reply page2 = server.api().get("/api/v1/group-chats?owner=" + owner + "&limit=2&cursor=" + cursor);
     assertEquals(List.of(third), chatIds(page2.items()));
     assertNull(page2.json().getValue("next_cursor"));
 
-    assertEquals(List.of(second, first), chatIds(api().get("/api/v1/group-chats?name=" + encode("会员群-" + u)).items()));
-    assertEquals(List.of(third), chatIds(api().get("/api/v1/group-chats?owner=" + owner + "&name=100%25").items()),
+    assertEquals(List.of(second, first), chatIds(server.api().get("/api/v1/group-chats?name=" + encode("会员群-" + u)).items()));
+    assertEquals(List.of(third), chatIds(server.api().get("/api/v1/group-chats?owner=" + owner + "&name=100%25").items()),
         "% is a character, not a wildcard");
-    assertEquals(List.of(second), chatIds(api().get("/api/v1/group-chats?owner=" + owner + "&status=dismissed").items()));
-    assertEquals(List.of(third, first), chatIds(api().get("/api/v1/group-chats?owner=" + owner + "&status=active").items()));
-    assertEquals(List.of(first), chatIds(api().get("/api/v1/group-chats?contact_id=" + contactId).items()));
+    assertEquals(List.of(second), chatIds(server.api().get("/api/v1/group-chats?owner=" + owner + "&status=dismissed").items()));
+    assertEquals(List.of(third, first), chatIds(server.api().get("/api/v1/group-chats?owner=" + owner + "&status=active").items()));
+    assertEquals(List.of(first), chatIds(server.api().get("/api/v1/group-chats?contact_id=" + contactId).items()));
 
-    JsonObject members1 = api().get("/api/v1/group-chats/" + first + "?limit=1").json().getJsonObject("members");
+    JsonObject members1 = server.api().get("/api/v1/group-chats/" + first + "?limit=1").json().getJsonObject("members");
     assertEquals(1, members1.getJsonArray("items").size());
     String next = members1.getString("next_cursor");
-    JsonObject members2 = api().get("/api/v1/group-chats/" + first + "?limit=1&cursor=" + next).json()
+    JsonObject members2 = server.api().get("/api/v1/group-chats/" + first + "?limit=1&cursor=" + next).json()
         .getJsonObject("members");
     assertEquals(1, members2.getJsonArray("items").size());
     assertNull(members2.getValue("next_cursor"));
@@ -297,7 +272,7 @@ class GroupChatSyncTest {
     state(chatId, "统计群", "sunqi", day1, owner, b, member("c" + u, 2, day2, 3, null));
     handle(ChatCallbacks.members(chatId, false, List.of("a" + u), "v2", "v3", day3));
 
-    Reply r = api().get("/api/v1/group-chats/" + chatId + "/stats?from=2026-03-09&to=2026-03-13");
+    Reply r = server.api().get("/api/v1/group-chats/" + chatId + "/stats?from=2026-03-09&to=2026-03-13");
     assertEquals(200, r.status(), r.toString());
     assertEquals("Asia/Shanghai", r.json().getString("timezone"));
     JsonArray days = r.json().getJsonArray("days");
@@ -309,7 +284,7 @@ class GroupChatSyncTest {
     assertDay(days.getJsonObject(4), "2026-03-13", 3, 0, 0);
 
     // 04:00 UTC is still the same day in UTC; in Honolulu (UTC-10) it is the evening before
-    JsonArray honolulu = api().get("/api/v1/group-chats/" + chatId
+    JsonArray honolulu = server.api().get("/api/v1/group-chats/" + chatId
         + "/stats?from=2026-03-09&to=2026-03-09&timezone=Pacific/Honolulu").json().getJsonArray("days");
     assertDay(honolulu.getJsonObject(0), "2026-03-09", 3, 3, 0);
   }
@@ -337,15 +312,15 @@ class GroupChatSyncTest {
     assertProblem(422, "/api/v1/group-chats/" + chatId + "/stats?from=yesterday", "from");
     assertProblem(422, "/api/v1/group-chats/" + chatId + "/stats?from=2024-01-01&to=2026-01-01", "from");
     assertProblem(422, "/api/v1/group-chats/" + chatId + "/stats?timezone=Mars/Olympus", "timezone");
-    Reply missing = api().get("/api/v1/group-chats/wr-no-such-chat");
+    Reply missing = server.api().get("/api/v1/group-chats/wr-no-such-chat");
     assertEquals(404, missing.status());
     assertTrue(missing.contentType().startsWith("application/problem+json"), missing.contentType());
-    assertEquals(404, api().get("/api/v1/group-chats/wr-no-such-chat/stats").status());
-    assertEquals(401, new Api(server.siyu().vertx(), server.siyu().httpPort(), null).get("/api/v1/group-chats").status());
+    assertEquals(404, server.api().get("/api/v1/group-chats/wr-no-such-chat/stats").status());
+    assertEquals(401, server.as(null).get("/api/v1/group-chats").status());
   }
 
   private static void assertProblem(int status, String path, String field) {
-    Reply r = api().get(path);
+    Reply r = server.api().get(path);
     assertEquals(status, r.status(), path + " → " + r);
     assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
     assertEquals("validation", r.problemType(), r.toString());

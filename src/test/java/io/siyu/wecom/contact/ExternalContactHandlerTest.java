@@ -1,5 +1,6 @@
 package io.siyu.wecom.contact;
 
+import static io.siyu.support.Unique.unique;
 import static io.siyu.wecom.contact.ContactCallbacks.add;
 import static io.siyu.wecom.contact.ContactCallbacks.handle;
 import static io.siyu.wecom.contact.ContactCallbacks.of;
@@ -10,23 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.channel.Await;
 import io.siyu.support.Api.Reply;
-import io.siyu.support.Api;
+import io.siyu.support.Await;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
-import io.siyu.wecom.api.FakeWecom;
+import io.siyu.support.TestSiyu;
 import io.siyu.wecom.api.WecomClient;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,45 +32,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * profile from externalcontact/get (and its retries), and callbacks that name an unknown code.
  */
 class ExternalContactHandlerTest {
-  private static final FakeWecom wecom = new FakeWecom();
-  private static final Map<String, JsonObject> profiles = new ConcurrentHashMap<>();
-
   @RegisterExtension
-  static final OwnServer server = new OwnServer(env());
+  static final FakeWecom wecom = new FakeWecom();
 
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(wecom.env());
-    try {
-      // no shipped journeys: what a journey would send is the welcome test's business
-      env.put("SIYU_JOURNEYS_DIR", Files.createTempDirectory("no-journeys").toString());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    ContactCallbacks.serveProfiles(wecom, profiles);
-    return env;
-  }
-
-  @AfterAll
-  static void close() {
-    wecom.close();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
+  // no shipped journeys: what a journey would send is the welcome test's business
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(wecom.env(), TestSiyu.noJourneys());
 
   private static String customer() {
-    return "wm" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    return "wm" + unique();
   }
 
   private static JsonObject contactOf(String externalUserId) {
-    JsonArray found = api().get("/api/v1/contacts?external_userid=" + externalUserId).items();
+    JsonArray found = server.api().get("/api/v1/contacts?external_userid=" + externalUserId).items();
     assertEquals(1, found.size(), found.encode());
     return found.getJsonObject(0);
   }
 
   private static JsonObject wecomSide(long contactId) {
-    Reply r = api().get("/api/v1/contacts/" + contactId + "/wecom");
+    Reply r = server.api().get("/api/v1/contacts/" + contactId + "/wecom");
     assertEquals(200, r.status(), r.toString());
     return r.json();
   }
@@ -85,13 +61,13 @@ class ExternalContactHandlerTest {
   }
 
   private static JsonObject event(WecomCallback callback) {
-    Reply r = api().get("/api/v1/events/wecom:" + callback.id());
+    Reply r = server.api().get("/api/v1/events/wecom:" + callback.id());
     assertEquals(200, r.status(), r.toString());
     return r.json();
   }
 
   private static List<JsonObject> events(long contactId) {
-    return api().get("/api/v1/contacts/" + contactId + "/events").items().stream().map(o -> (JsonObject) o).toList();
+    return server.api().get("/api/v1/contacts/" + contactId + "/events").items().stream().map(o -> (JsonObject) o).toList();
   }
 
   private static int profileFetches(String externalUserId) {
@@ -102,7 +78,7 @@ class ExternalContactHandlerTest {
   @Test
   void anAddCreatesTheContactTheRelationAndTheEventAndCompletesTheProfile() {
     String customer = customer();
-    profiles.put(customer, ContactCallbacks.profile(customer, "韩梅梅", 2, "un-" + customer, "zhangsan", "老客户"));
+    wecom.directory().customer(customer, "韩梅梅", 2, "un-" + customer, "zhangsan", "老客户");
     WecomCallback added = add("zhangsan", customer, "poster-unknown", "WELCOME-CODE-1");
     handle(server.siyu(), added);
 
@@ -139,7 +115,7 @@ class ExternalContactHandlerTest {
   @Test
   void theSameCallbackTwiceIsHandledOnce() {
     String customer = customer();
-    profiles.put(customer, ContactCallbacks.profile(customer, "李雷", 1, null, "lisi", null));
+    wecom.directory().customer(customer, "李雷", 1, null, "lisi", null);
     WecomCallback added = add("lisi", customer, null, null);
     handle(server.siyu(), added);
     handle(server.siyu(), added);
@@ -190,11 +166,11 @@ class ExternalContactHandlerTest {
   @Test
   void anEditRefreshesTheProfileAndIsAnEvent() {
     String customer = customer();
-    profiles.put(customer, ContactCallbacks.profile(customer, "小明", 1, null, "zhaoliu", "first remark"));
+    wecom.directory().customer(customer, "小明", 1, null, "zhaoliu", "first remark");
     handle(server.siyu(), add("zhaoliu", customer, null, null));
     long contact = contactOf(customer).getLong("id");
 
-    profiles.put(customer, ContactCallbacks.profile(customer, "小明明", 1, null, "zhaoliu", "VIP 客户"));
+    wecom.directory().customer(customer, "小明明", 1, null, "zhaoliu", "VIP 客户");
     WecomCallback edited = of("edit_external_contact", "zhaoliu", customer);
     handle(server.siyu(), edited);
     assertEquals("wecom.contact_edited", event(edited).getString("type"));
@@ -272,7 +248,7 @@ class ExternalContactHandlerTest {
   @Test
   void aBusyWecomIsAskedAgainForTheProfile() {
     String customer = customer();
-    profiles.put(customer, ContactCallbacks.profile(customer, "重试", 1, null, "retry1", null));
+    wecom.directory().customer(customer, "重试", 1, null, "retry1", null);
     wecom.answerNext(1, -1, "system busy");
     handle(server.siyu(), add("retry1", customer, null, null));
     assertEquals(2, profileFetches(customer));
@@ -282,7 +258,7 @@ class ExternalContactHandlerTest {
   @Test
   void aWecomThatStaysDownFailsTheCallbackAfterItsEventAndTheRetryCompletesIt() {
     String customer = customer();
-    profiles.put(customer, ContactCallbacks.profile(customer, "稍后", 1, null, "later1", null));
+    wecom.directory().customer(customer, "稍后", 1, null, "later1", null);
     wecom.answerNext(3, -1, "system busy");
     WecomCallback added = add("later1", customer, null, null);
     assertThrows(IllegalStateException.class, () -> handle(server.siyu(), added));
@@ -299,7 +275,7 @@ class ExternalContactHandlerTest {
   void unknownChangeTypesAreLeftAloneAndCallbacksWithoutTheCustomerFail() {
     WecomCallback future = ContactCallbacks.callback("some_new_change", Map.of("UserID", "x", "ExternalUserID", "y"));
     handle(server.siyu(), future);
-    assertEquals(0, api().get("/api/v1/contacts?external_userid=y").items().size());
+    assertEquals(0, server.api().get("/api/v1/contacts?external_userid=y").items().size());
 
     WecomCallback broken = ContactCallbacks.callback("add_external_contact", Map.of("UserID", "x"));
     Throwable error = Await.result(server.siyu().services().externalContacts().handle(broken)
@@ -312,7 +288,7 @@ class ExternalContactHandlerTest {
   void aBatchOfSeveralCustomersIsHandledTogether() {
     String staff = "batch-" + customer().substring(2, 10);
     List<String> customers = List.of(customer(), customer(), customer(), customer());
-    customers.forEach(c -> profiles.put(c, ContactCallbacks.profile(c, "客户" + c.substring(2, 6), 1, null, staff, null)));
+    customers.forEach(c -> wecom.directory().customer(c, "客户" + c.substring(2, 6), 1, null, staff, null));
     List<WecomCallback> batch = customers.stream().map(c -> add(staff, c, null, "W-" + c)).toList();
 
     List<Throwable> outcomes = ContactCallbacks.handleAll(server.siyu(), batch);
@@ -378,15 +354,15 @@ class ExternalContactHandlerTest {
       assertEquals("active", follow(contact, "poison1").getString("status"));
       assertEquals(1, events(contact).size());
     }
-    assertEquals(404, api().get("/api/v1/events/wecom:" + nul.id()).status());
+    assertEquals(404, server.api().get("/api/v1/events/wecom:" + nul.id()).status());
   }
 
   @Test
   void aBatchHandledAgainChangesNothing() {
     String customer = customer();
     String other = customer();
-    profiles.put(customer, ContactCallbacks.profile(customer, "重放", 1, null, "replay1", null));
-    profiles.put(other, ContactCallbacks.profile(other, "重放二", 1, null, "replay1", null));
+    wecom.directory().customer(customer, "重放", 1, null, "replay1", null);
+    wecom.directory().customer(other, "重放二", 1, null, "replay1", null);
     List<WecomCallback> batch = List.of(add("replay1", customer, null, null), add("replay1", other, null, null),
         of("del_external_contact", "replay1", customer));
     ContactCallbacks.handleAll(server.siyu(), batch);

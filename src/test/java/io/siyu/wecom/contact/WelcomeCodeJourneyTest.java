@@ -1,14 +1,14 @@
 package io.siyu.wecom.contact;
 
 import static io.siyu.support.Eventually.await;
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.siyu.support.Api;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
-import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -16,13 +16,10 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,39 +34,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WelcomeCodeJourneyTest {
   private static final String SEND_WELCOME_MSG = "/cgi-bin/externalcontact/send_welcome_msg";
   private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-  private static final FakeWecom wecom = new FakeWecom();
-  private static final Map<String, JsonObject> profiles = new ConcurrentHashMap<>();
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(env());
-
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(wecom.env());
-    env.put("SIYU_OUTBOX_POLL_MS", "20");
-    ContactCallbacks.serveProfiles(wecom, profiles);
-    return env;
-  }
+  static final OwnServer server = new OwnServer(wecom.env(), Map.of("SIYU_OUTBOX_POLL_MS", "20"));
 
   @AfterEach
   void resetClock() {
     ClockUtil.reset();
   }
 
-  @AfterAll
-  static void close() {
-    wecom.close();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
-
   private static long contactOf(String externalUserId) {
-    return api().get("/api/v1/contacts?external_userid=" + externalUserId).items().getJsonObject(0).getLong("id");
+    return server.api().get("/api/v1/contacts?external_userid=" + externalUserId).items().getJsonObject(0).getLong("id");
   }
 
   private static JsonObject touch(long contact, String template, String status) {
-    return api().get("/api/v1/touches?contact_id=" + contact).items().stream().map(o -> (JsonObject) o)
+    return server.api().get("/api/v1/touches?contact_id=" + contact).items().stream().map(o -> (JsonObject) o)
         .filter(t -> t.getString("template_key").equals(template) && t.getString("status").equals(status))
         .findFirst().orElse(null);
   }
@@ -80,9 +61,9 @@ class WelcomeCodeJourneyTest {
 
   @Test
   void theAddsWelcomeCodeReachesSendWelcomeMsgThroughTheWelcomeJourney() {
-    String customer = "wm" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    profiles.put(customer, ContactCallbacks.profile(customer, "韩梅梅", 2, null, "zhangsan", null));
-    String code = wecom.issueWelcomeCode();
+    String customer = "wm" + unique();
+    wecom.directory().customer(customer, "韩梅梅", 2, null, "zhangsan", null);
+    String code = wecom.messages().issueWelcomeCode();
     ContactCallbacks.handle(server.siyu(), ContactCallbacks.add("zhangsan", customer, null, code));
     long contact = contactOf(customer);
 
@@ -107,8 +88,8 @@ class WelcomeCodeJourneyTest {
 
   @Test
   void aCodeTooOldWhenTheStepRunsIsNotSpentOnAWelcomeMessage() {
-    String customer = "wm" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    String code = wecom.issueWelcomeCode();
+    String customer = "wm" + unique();
+    String code = wecom.messages().issueWelcomeCode();
     WecomCallback fresh = ContactCallbacks.add("lisi", customer, null, code);
     // received a minute ago, as when the callback waited in the inbox behind a failing WeCom
     WecomCallback late = new WecomCallback(fresh.id(), fresh.event(), fresh.changeType(), fresh.fields(),
@@ -148,13 +129,13 @@ class WelcomeCodeJourneyTest {
           </bpmn:process>
         </bpmn:definitions>
         """.formatted(key, key, send.formatted("first", "welcome"), send.formatted("second", "welcome_day1"));
-    assertEquals(201, api().send(io.vertx.core.http.HttpMethod.POST, "/api/v1/journeys", "application/xml",
+    assertEquals(201, server.api().send(io.vertx.core.http.HttpMethod.POST, "/api/v1/journeys", "application/xml",
         io.vertx.core.buffer.Buffer.buffer(xml)).status());
     // the shipped welcome journey would want the same code: it takes no one while this runs
-    assertEquals(200, api().post("/api/v1/journeys/welcome/pause", new JsonObject()).status());
+    assertEquals(200, server.api().post("/api/v1/journeys/welcome/pause", new JsonObject()).status());
     try {
-      String customer = "wm" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-      String code = wecom.issueWelcomeCode();
+      String customer = "wm" + unique();
+      String code = wecom.messages().issueWelcomeCode();
       ContactCallbacks.handle(server.siyu(), ContactCallbacks.add(key, customer, null, code));
       long contact = contactOf(customer);
 
@@ -166,7 +147,7 @@ class WelcomeCodeJourneyTest {
       assertEquals("log", second.getString("channel"));
       assertEquals(1, welcomesWith(code).size());
     } finally {
-      api().post("/api/v1/journeys/welcome/activate", new JsonObject());
+      server.api().post("/api/v1/journeys/welcome/activate", new JsonObject());
     }
   }
 }

@@ -1,7 +1,8 @@
 package io.siyu.wecom.tag;
 
-import static io.siyu.channel.Await.result;
+import static io.siyu.support.Await.result;
 import static io.siyu.support.Eventually.await;
+import static io.siyu.support.Unique.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,20 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.siyu.db.JdbcSql;
 import io.siyu.support.Api.Reply;
 import io.siyu.support.Api;
+import io.siyu.support.FakeCorpTags;
+import io.siyu.support.FakeWecom;
 import io.siyu.support.OwnServer;
 import io.siyu.support.TestSiyu;
 import io.siyu.tag.TagService;
-import io.siyu.wecom.api.FakeWecom;
 import io.siyu.wecom.callback.WecomCallback;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,31 +33,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CorpTagTest {
   private static final AtomicLong callbackIds = new AtomicLong(System.currentTimeMillis() * 1000 + 500_000);
-  private static final FakeWecom wecom = new FakeWecom();
-  private static final FakeCorpTags corp = new FakeCorpTags(wecom);
+  @RegisterExtension
+  static final FakeWecom wecom = new FakeWecom();
+  private static final FakeCorpTags corp = wecom.corpTags();
 
   @RegisterExtension
-  static final OwnServer server = new OwnServer(env());
-
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(wecom.env());
-    env.put("SIYU_WECOM_TAG_PUSH_POLL_MS", "50");
-    env.put("SIYU_WECOM_TAG_PUSH_RETRY_MS", "100");
-    return env;
-  }
-
-  @AfterAll
-  static void close() {
-    wecom.close();
-  }
-
-  private static Api api() {
-    return server.api();
-  }
-
-  private static String unique() {
-    return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  }
+  static final OwnServer server = new OwnServer(wecom.env(),
+      Map.of("SIYU_WECOM_TAG_PUSH_POLL_MS", "50", "SIYU_WECOM_TAG_PUSH_RETRY_MS", "100"));
 
   private static WecomCallback callback(String change, String id, String type, String strategyId) {
     WecomCallback parsed = WecomCallback.parse("<xml><ToUserName><![CDATA[ww-fake-corp]]></ToUserName>"
@@ -102,7 +83,7 @@ class CorpTagTest {
     if (owner != null) {
       body.put("owner_staff_id", owner);
     }
-    Reply r = api().post("/api/v1/contacts", body);
+    Reply r = server.api().post("/api/v1/contacts", body);
     assertEquals(201, r.status(), r.toString());
     return r.json().getLong("id");
   }
@@ -145,7 +126,7 @@ class CorpTagTest {
     Map<String, Object> group = groupMirror(g);
     assertEquals("客户等级-" + u, group.get("name"));
     assertEquals(10L, group.get("wecom_order"));
-    JsonObject listed = api().get("/api/v1/tag-groups/" + group.get("id")).json();
+    JsonObject listed = server.api().get("/api/v1/tag-groups/" + group.get("id")).json();
     assertEquals(List.of("金卡", "银卡"), listed.getJsonArray("tags").stream()
         .map(t -> ((JsonObject) t).getString("name")).toList());
     long gold = (Long) mirror("et-gold-" + u).get("id");
@@ -208,14 +189,14 @@ class CorpTagTest {
         "wecom:edit_external_contact"));
     assertNull(push(contact, tag), "a tag WeCom put on the customer is not owed back to it");
     Map<String, Object> groupRow = groupMirror(g);
-    Reply own = api().post("/api/v1/tags", new JsonObject().put("group_id", groupRow.get("id")).put("name", "自建-" + u));
+    Reply own = server.api().post("/api/v1/tags", new JsonObject().put("group_id", groupRow.get("id")).put("name", "自建-" + u));
     assertEquals(201, own.status(), own.toString());
 
     corp.deleteTag(g, "et-d1-" + u);
     handle("delete", "et-d1-" + u, "tag");
     handle("delete", "et-d1-" + u, "tag");
     assertNull(mirror("et-d1-" + u));
-    JsonObject removal = api().get("/api/v1/contacts/" + contact + "/tag-history").items().stream()
+    JsonObject removal = server.api().get("/api/v1/contacts/" + contact + "/tag-history").items().stream()
         .map(JsonObject.class::cast).filter(h -> "removed".equals(h.getString("action"))).findFirst().orElseThrow();
     assertEquals("wecom", removal.getString("actor"));
 
@@ -223,9 +204,9 @@ class CorpTagTest {
     handle("delete", g, "tag_group");
     assertNull(mirror("et-d2-" + u));
     assertNull(groupMirror(g), "the group mirrors nothing any more");
-    assertEquals(200, api().get("/api/v1/tag-groups/" + groupRow.get("id")).status(),
+    assertEquals(200, server.api().get("/api/v1/tag-groups/" + groupRow.get("id")).status(),
         "it stays for the tag Siyu made in it");
-    assertEquals(200, api().get("/api/v1/tags/" + own.json().getLong("id")).status());
+    assertEquals(200, server.api().get("/api/v1/tags/" + own.json().getLong("id")).status());
     assertTrue(markTags(external).isEmpty(), "nothing WeCom did is sent back to it");
   }
 
@@ -242,9 +223,9 @@ class CorpTagTest {
   @Test
   void aTagMadeInSiyuBeforeIsAdoptedByTheWeComTagOfTheSameName() {
     String u = unique();
-    Reply group = api().post("/api/v1/tag-groups", new JsonObject().put("name", "来源-" + u));
+    Reply group = server.api().post("/api/v1/tag-groups", new JsonObject().put("name", "来源-" + u));
     long groupId = group.json().getLong("id");
-    long tagId = api().post("/api/v1/tags", new JsonObject().put("group_id", groupId).put("name", "抖音"))
+    long tagId = server.api().post("/api/v1/tags", new JsonObject().put("group_id", groupId).put("name", "抖音"))
         .json().getLong("id");
     String g = "et-adopt-" + u;
     corp.group(g, "来源-" + u, 1);
@@ -271,7 +252,7 @@ class CorpTagTest {
     String external = "wm-p-" + u;
     long contact = contact(external, "lisi");
 
-    Reply added = api().post("/api/v1/contacts/" + contact + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
+    Reply added = server.api().post("/api/v1/contacts/" + contact + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
     assertEquals(200, added.status(), added.toString());
     awaitPush(contact, tag, "done");
     JsonObject add = markTags(external).get(0);
@@ -279,7 +260,7 @@ class CorpTagTest {
     assertEquals(new JsonArray().add("et-p1-" + u), add.getJsonArray("add_tag"));
     assertNull(add.getValue("remove_tag"));
 
-    assertEquals(204, api().delete("/api/v1/contacts/" + contact + "/tags/" + tag).status());
+    assertEquals(204, server.api().delete("/api/v1/contacts/" + contact + "/tags/" + tag).status());
     await("the removal sent", () -> markTags(external).size() == 2);
     assertEquals(new JsonArray().add("et-p1-" + u), markTags(external).get(1).getJsonArray("remove_tag"));
     Map<String, Object> done = awaitPush(contact, tag, "done");
@@ -316,7 +297,7 @@ class CorpTagTest {
     // 45033 for every call the client tries of its own: the push's first attempt fails, its second goes
     int tries = io.siyu.wecom.api.WecomClient.CALL_ATTEMPTS;
     wecom.answerNext(tries, 45033, "api concurrent out of limit");
-    api().post("/api/v1/contacts/" + contact + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
+    server.api().post("/api/v1/contacts/" + contact + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
     Map<String, Object> done = awaitPush(contact, tag, "done");
     assertEquals(2, done.get("attempts"), "the first attempt was answered 45033 on each try");
     assertEquals(tries + 1, markTags(external).size());
@@ -324,13 +305,13 @@ class CorpTagTest {
     String other = "wm-r2-" + u;
     long second = contact(other, "zhaoliu");
     wecom.answerNext(1, 84061, "not external contact");
-    api().post("/api/v1/contacts/" + second + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
+    server.api().post("/api/v1/contacts/" + second + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
     Map<String, Object> failed = awaitPush(second, tag, "failed");
     assertEquals(1, failed.get("attempts"));
     assertTrue(((String) failed.get("last_error")).contains("84061"), failed.toString());
 
     long ownerless = contact("wm-r3-" + u, null);
-    api().post("/api/v1/contacts/" + ownerless + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
+    server.api().post("/api/v1/contacts/" + ownerless + "/tags", new JsonObject().put("tag_ids", new JsonArray().add(tag)));
     assertTrue(((String) awaitPush(ownerless, tag, "failed").get("last_error")).contains("owner_staff_id"));
   }
 

@@ -1,6 +1,4 @@
-package io.siyu.channel.email;
-
-import static io.siyu.channel.Await.result;
+package io.siyu.support;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -12,19 +10,20 @@ import io.vertx.core.parsetools.RecordParser;
  * real test server will not give on demand: greylisting (451), unknown mailbox (550), a server
  * that turns everyone away at the greeting (421).
  */
-final class ScriptedSmtpServer implements AutoCloseable {
+public final class ScriptedSmtpServer implements Fake {
   private final Vertx vertx = Vertx.vertx();
   private final NetServer server;
   private final String greeting;
   private final String rcptReply;
 
-  ScriptedSmtpServer(String greeting, String rcptReply) {
+  /** Greets with {@code greeting} (e.g. {@code 220 fake}) and answers every RCPT TO with {@code rcptReply}. */
+  public ScriptedSmtpServer(String greeting, String rcptReply) {
     this.greeting = greeting;
     this.rcptReply = rcptReply;
-    this.server = result(vertx.createNetServer().connectHandler(this::converse).listen(0, "127.0.0.1"));
+    this.server = Await.result(vertx.createNetServer().connectHandler(this::converse).listen(0, "127.0.0.1"));
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 
@@ -46,6 +45,6 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    result(vertx.close());
+    Await.result(vertx.close());
   }
 }

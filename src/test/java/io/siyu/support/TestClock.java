@@ -1,4 +1,4 @@
-package io.siyu.channel;
+package io.siyu.support;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,7 @@
-package io.siyu.wecom.api;
+package io.siyu.support;
 
-import io.siyu.channel.LoopbackHttp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,25 +9,28 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
- * The WeCom server API on loopback, for the endpoints Siyu uses, with WeCom's request and answer
- * shapes: {@code gettoken} issues a token per app (the same one again while it is valid), the
+ * The WeCom server API on loopback, with WeCom's paths, request and answer shapes and errcodes:
+ * {@code gettoken} issues a token per app (the same one again while it is valid), the
  * externalcontact APIs take only the customer-contact app's token and {@code message/send} only
- * the self-built app's. A test can expire the tokens issued so far (42001 from then on), script
- * errcodes or HTTP errors for the next calls, and read every request.
+ * the self-built app's. Its parts answer the APIs Siyu uses: {@link FakeWecomMessages} the sends,
+ * {@link FakeWecomDirectory} customers, group chats and contact ways, {@link FakeCorpTags} the
+ * corp tag library. A test can expire the tokens issued so far (42001 from then on), script
+ * errcodes or HTTP errors for the next calls, answer an API its own way with {@link #serve}, and
+ * read every request.
  */
-public final class FakeWecom implements AutoCloseable {
+public final class FakeWecom implements Fake {
   public static final String CORP_ID = "ww-fake-corp";
   public static final String CONTACT_SECRET = "contact-secret-0001";
-  static final String AGENT_SECRET = "agent-secret-0002";
-  static final int AGENT_ID = 1000002;
+  public static final String AGENT_SECRET = "agent-secret-0002";
+  public static final int AGENT_ID = 1000002;
+  public static final String GETTOKEN = "/cgi-bin/gettoken";
 
   /** One request as WeCom saw it; {@code body} is null for a GET. */
   public record Request(String method, String path, Map<String, String> query, JsonObject body) {
@@ -38,31 +39,25 @@ public final class FakeWecom implements AutoCloseable {
     }
   }
 
+  /** How an API answers, from the request's query parameters and JSON body (null for a GET). */
+  public interface Answer extends BiFunction<Map<String, String>, JsonObject, JsonObject> {}
+
   private record Token(String secret, Instant expiresAt) {}
 
   private final LoopbackHttp http = new LoopbackHttp(this::handle);
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final Map<String, String> currentTokenBySecret = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> welcomeCodes = new ConcurrentHashMap<>();
-  private final Set<String> unreachableCustomers = ConcurrentHashMap.newKeySet();
-  private final Set<String> unknownStaff = ConcurrentHashMap.newKeySet();
-  private final Map<String, java.util.function.BiFunction<Map<String, String>, JsonObject, JsonObject>> served =
-      new ConcurrentHashMap<>();
+  private final Map<String, Answer> builtIn = new ConcurrentHashMap<>();
+  private final Map<String, Answer> served = new ConcurrentHashMap<>();
   private final Deque<JsonObject> scriptedErrors = new ArrayDeque<>();
   private final Deque<Integer> scriptedStatuses = new ArrayDeque<>();
-  private final AtomicInteger serial = new AtomicInteger();
+  private final AtomicInteger tokenSerial = new AtomicInteger();
+  private final FakeWecomMessages messages = new FakeWecomMessages(builtIn::put);
+  private final FakeWecomDirectory directory = new FakeWecomDirectory(builtIn::put);
+  private final FakeCorpTags corpTags = new FakeCorpTags(builtIn::put);
   private volatile Duration tokenLifetime = Duration.ofSeconds(7200);
   private volatile long tokenDelayMs;
-
-  /**
-   * Answers one more WeCom API (a path such as {@code /cgi-bin/externalcontact/get}) after the
-   * token check and any scripted error, from its query parameters and JSON body (null for a GET).
-   * Tests of other features teach the fake the APIs they use this way.
-   */
-  public void serve(String path, java.util.function.BiFunction<Map<String, String>, JsonObject, JsonObject> answer) {
-    served.put(path, answer);
-  }
 
   /** The client's environment for this fake: both apps configured. */
   public Map<String, String> env() {
@@ -71,12 +66,33 @@ public final class FakeWecom implements AutoCloseable {
         "SIYU_WECOM_AGENT_SECRET", AGENT_SECRET, "SIYU_WECOM_TIMEOUT_MS", "2000");
   }
 
-  void tokenLifetime(Duration lifetime) {
+  /**
+   * Answers {@code path} (e.g. {@code /cgi-bin/externalcontact/get}) this test's way, after the
+   * token check and any scripted error, instead of the fake's own answer or an unknown API's errcode.
+   */
+  public void serve(String path, Answer answer) {
+    served.put(path, answer);
+  }
+
+  public FakeWecomMessages messages() {
+    return messages;
+  }
+
+  public FakeWecomDirectory directory() {
+    return directory;
+  }
+
+  public FakeCorpTags corpTags() {
+    return corpTags;
+  }
+
+  /** Tokens issued from now on live this long ({@code expires_in}). */
+  public void tokenLifetime(Duration lifetime) {
     tokenLifetime = lifetime;
   }
 
   /** Holds every {@code gettoken} answer back, so sends that need a token pile up behind the first fetch. */
-  void delayTokens(long ms) {
+  public void delayTokens(long ms) {
     tokenDelayMs = ms;
   }
 
@@ -88,38 +104,23 @@ public final class FakeWecom implements AutoCloseable {
   /** The next {@code calls} API calls (not {@code gettoken}) are answered with this errcode. */
   public synchronized void answerNext(int calls, int errcode, String errmsg) {
     for (int i = 0; i < calls; i++) {
-      scriptedErrors.add(new JsonObject().put("errcode", errcode).put("errmsg", errmsg));
+      scriptedErrors.add(error(errcode, errmsg));
     }
   }
 
   /** The next {@code count} requests of any kind get this HTTP status and an HTML page, as from a broken gateway. */
-  synchronized void answerHttpNext(int count, int status) {
+  public synchronized void answerHttpNext(int count, int status) {
     for (int i = 0; i < count; i++) {
       scriptedStatuses.add(status);
     }
-  }
-
-  /** A welcome code as the add-customer event carries it, good for one send. */
-  public String issueWelcomeCode() {
-    String code = "WELCOME-" + serial.incrementAndGet();
-    welcomeCodes.put(code, false);
-    return code;
-  }
-
-  void unreachableCustomer(String externalUserId) {
-    unreachableCustomers.add(externalUserId);
-  }
-
-  void unknownStaff(String userId) {
-    unknownStaff.add(userId.toLowerCase(Locale.ROOT));
   }
 
   public List<Request> requests(String path) {
     return requests.stream().filter(r -> r.path().equals(path)).toList();
   }
 
-  int tokenFetches() {
-    return requests("/cgi-bin/gettoken").size();
+  public int tokenFetches() {
+    return requests(GETTOKEN).size();
   }
 
   private void handle(HttpServerRequest req) {
@@ -131,7 +132,7 @@ public final class FakeWecom implements AutoCloseable {
       Integer status = nextScripted(scriptedStatuses);
       if (status != null) {
         req.response().setStatusCode(status).end("<html><body>" + status + " Bad Gateway</body></html>");
-      } else if (req.path().equals("/cgi-bin/gettoken")) {
+      } else if (req.path().equals(GETTOKEN)) {
         JsonObject answer = getToken(query);
         http.vertx().setTimer(Math.max(1, tokenDelayMs), t -> json(req, answer));
       } else {
@@ -150,27 +151,22 @@ public final class FakeWecom implements AutoCloseable {
     }
     // WeCom hands out the same token again while it is valid
     String value = currentTokenBySecret.compute(secret, (s, current) -> current != null
-        && tokens.get(current).expiresAt().isAfter(Instant.now()) ? current : "token-" + serial.incrementAndGet());
+        && tokens.get(current).expiresAt().isAfter(Instant.now()) ? current : "token-" + tokenSerial.incrementAndGet());
     tokens.putIfAbsent(value, new Token(secret, Instant.now().plus(tokenLifetime)));
     return ok().put("access_token", value).put("expires_in", tokenLifetime.toSeconds());
   }
 
   private JsonObject api(String path, Map<String, String> query, JsonObject body) {
-    String accessToken = query.get("access_token");
     JsonObject scripted = nextScripted(scriptedErrors);
     if (scripted != null) {
       return scripted;
     }
-    JsonObject refused = checkToken(path, accessToken);
+    JsonObject refused = checkToken(path, query.get("access_token"));
     if (refused != null) {
       return refused;
     }
-    return switch (path) {
-      case WecomClient.ADD_MSG_TEMPLATE -> addMsgTemplate(body);
-      case WecomClient.SEND_WELCOME_MSG -> sendWelcomeMsg(body);
-      case WecomClient.MESSAGE_SEND -> messageSend(body);
-      default -> served.containsKey(path) ? served.get(path).apply(query, body) : error(404, "unknown api " + path);
-    };
+    Answer answer = served.getOrDefault(path, builtIn.get(path));
+    return answer == null ? error(404, "unknown api " + path) : answer.apply(query, body);
   }
 
   private JsonObject checkToken(String path, String accessToken) {
@@ -184,47 +180,6 @@ public final class FakeWecom implements AutoCloseable {
     }
     String needed = path.startsWith("/cgi-bin/externalcontact/") ? CONTACT_SECRET : AGENT_SECRET;
     return token.secret().equals(needed) ? null : error(48002, "api forbidden");
-  }
-
-  private JsonObject addMsgTemplate(JsonObject body) {
-    JsonArray recipients = body.getJsonArray("external_userid", new JsonArray());
-    if (!"single".equals(body.getString("chat_type", "single")) || recipients.isEmpty()
-        || body.getString("sender") == null || !hasContent(body)) {
-      return error(40058, "invalid parameter");
-    }
-    JsonArray failList = new JsonArray(recipients.stream().filter(unreachableCustomers::contains).toList());
-    return ok().put("fail_list", failList).put("msgid", "msg-" + serial.incrementAndGet());
-  }
-
-  private JsonObject sendWelcomeMsg(JsonObject body) {
-    String code = body.getString("welcome_code");
-    if (code == null || !welcomeCodes.containsKey(code) || !hasContent(body)) {
-      return error(40058, "invalid parameter: welcome_code");
-    }
-    if (welcomeCodes.put(code, true)) {
-      return error(41051, "externaluser has started chatting");
-    }
-    return ok();
-  }
-
-  private JsonObject messageSend(JsonObject body) {
-    if (!Integer.valueOf(AGENT_ID).equals(body.getInteger("agentid"))) {
-      return error(40056, "invalid agentid");
-    }
-    if (!"text".equals(body.getString("msgtype")) || body.getJsonObject("text") == null) {
-      return error(40008, "invalid message type");
-    }
-    List<String> users = List.of(body.getString("touser", "").toLowerCase(Locale.ROOT).split("\\|"));
-    List<String> invalid = users.stream().filter(unknownStaff::contains).toList();
-    if (invalid.size() == users.size()) {
-      return error(81013, "user & party & tag all invalid");
-    }
-    return ok().put("invaliduser", String.join("|", invalid)).put("msgid", "msg-" + serial.incrementAndGet());
-  }
-
-  private static boolean hasContent(JsonObject body) {
-    JsonObject text = body.getJsonObject("text");
-    return text != null && text.getString("content") != null || !body.getJsonArray("attachments", new JsonArray()).isEmpty();
   }
 
   private synchronized <T> T nextScripted(Deque<T> script) {

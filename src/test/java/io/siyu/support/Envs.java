@@ -1,4 +1,4 @@
-package io.siyu.channel;
+package io.siyu.support;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -1,6 +1,8 @@
-package io.siyu.wecom.tag;
+package io.siyu.support;
 
-import io.siyu.wecom.api.FakeWecom;
+import static io.siyu.support.FakeWecom.error;
+import static io.siyu.support.FakeWecom.ok;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -8,33 +10,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
- * A corp tag library on the loopback WeCom: {@code get_corp_tag_list} answered as WeCom does (by
- * group ids, else by tag ids, else everything; {@code deleted} for ids asked for that are gone), and
- * {@code mark_tag} checked for its required fields.
+ * The corp tag library of the loopback WeCom, empty at first: {@code get_corp_tag_list} answered
+ * as WeCom does (by group ids, else by tag ids, else everything; {@code deleted} for ids asked for
+ * that are gone), and {@code mark_tag} checked for its required fields.
  */
-final class FakeCorpTags {
-  static final String GET_CORP_TAG_LIST = "/cgi-bin/externalcontact/get_corp_tag_list";
-  static final String MARK_TAG = "/cgi-bin/externalcontact/mark_tag";
+public final class FakeCorpTags {
+  public static final String GET_CORP_TAG_LIST = "/cgi-bin/externalcontact/get_corp_tag_list";
+  public static final String MARK_TAG = "/cgi-bin/externalcontact/mark_tag";
 
   private final Map<String, JsonObject> groups = new LinkedHashMap<>();
   private final Map<String, String> deletedTags = new ConcurrentHashMap<>();
   private final Set<String> deletedGroups = ConcurrentHashMap.newKeySet();
 
-  FakeCorpTags(FakeWecom wecom) {
-    wecom.serve(GET_CORP_TAG_LIST, (query, body) -> list(body == null ? new JsonObject() : body));
-    wecom.serve(MARK_TAG, (query, body) -> body.getString("userid") == null || body.getString("external_userid") == null
-        ? FakeWecom.error(40058, "invalid parameter") : FakeWecom.ok());
+  FakeCorpTags(BiConsumer<String, FakeWecom.Answer> routes) {
+    routes.accept(GET_CORP_TAG_LIST, (query, body) -> list(body == null ? new JsonObject() : body));
+    routes.accept(MARK_TAG, (query, body) -> body.getString("userid") == null || body.getString("external_userid") == null
+        ? error(40058, "invalid parameter") : ok());
   }
 
-  synchronized void group(String id, String name, long order) {
+  public synchronized void group(String id, String name, long order) {
     JsonObject g = groups.computeIfAbsent(id, k -> new JsonObject().put("group_id", id).put("create_time", 1700000000)
         .put("tag", new JsonArray()));
     g.put("group_name", name).put("order", order);
   }
 
-  synchronized void tag(String groupId, String id, String name, long order) {
+  public synchronized void tag(String groupId, String id, String name, long order) {
     JsonArray tags = groups.get(groupId).getJsonArray("tag");
     JsonObject tag = tags.stream().map(JsonObject.class::cast).filter(t -> id.equals(t.getString("id"))).findFirst()
         .orElseGet(() -> {
@@ -45,7 +48,7 @@ final class FakeCorpTags {
     tag.put("name", name).put("order", order);
   }
 
-  synchronized void deleteTag(String groupId, String id) {
+  public synchronized void deleteTag(String groupId, String id) {
     JsonArray tags = groups.get(groupId).getJsonArray("tag");
     tags.getList().removeIf(t -> t instanceof JsonObject o ? id.equals(o.getString("id"))
         : id.equals(((Map<?, ?>) t).get("id")));
@@ -53,7 +56,7 @@ final class FakeCorpTags {
   }
 
   /** Gone from WeCom without a word: only a whole list shows it. */
-  synchronized void deleteGroup(String id) {
+  public synchronized void deleteGroup(String id) {
     groups.remove(id);
     deletedGroups.add(id);
   }
@@ -87,6 +90,6 @@ final class FakeCorpTags {
     } else {
       groups.values().forEach(g -> answer.add(g.copy()));
     }
-    return FakeWecom.ok().put("tag_group", answer);
+    return ok().put("tag_group", answer);
   }
 }

@@ -1,12 +1,11 @@
-package io.siyu.channel.sms;
+package io.siyu.support;
 
-import io.siyu.channel.Hmac;
-import io.siyu.channel.LoopbackHttp;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,12 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (401 when it does not match), records it, and answers with the scripted statuses in order, then
  * {@code 200 {"code": "OK", "message_id": ...}}.
  */
-final class FakeSmsGateway implements AutoCloseable {
-  static final String SECRET = "sms-shared-secret-0001";
+public final class FakeSmsGateway implements Fake {
+  public static final String SECRET = "sms-shared-secret-0001";
 
   /** One request as the gateway saw it. */
-  record Request(String timestamp, String signature, boolean signatureValid, String contentType, String body) {
-    JsonObject json() {
+  public record Request(String timestamp, String signature, boolean signatureValid, String contentType, String body) {
+    public JsonObject json() {
       return new JsonObject(body);
     }
   }
@@ -32,19 +31,26 @@ final class FakeSmsGateway implements AutoCloseable {
   private final Deque<Answer> script = new ArrayDeque<>();
   private final AtomicInteger messageIds = new AtomicInteger();
 
-  String url() {
+  public String url() {
     return http.url() + "/v1/sms/send";
   }
 
-  synchronized void answerNext(int status, String body) {
+  /** The SMS channel's environment for this gateway. */
+  public Map<String, String> env() {
+    return Map.of("SIYU_SMS_URL", url(), "SIYU_SMS_SECRET", SECRET);
+  }
+
+  /** The next send is answered with this status and body. */
+  public synchronized void answerNext(int status, String body) {
     script.add(new Answer(status, body, 0));
   }
 
-  synchronized void answerSlowly(long delayMs) {
+  /** The next send is answered OK after {@code delayMs}, for timeouts. */
+  public synchronized void answerSlowly(long delayMs) {
     script.add(new Answer(200, ok(), delayMs));
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return requests;
   }
 
@@ -52,7 +58,7 @@ final class FakeSmsGateway implements AutoCloseable {
     req.body().onSuccess(buffer -> {
       String timestamp = req.getHeader("X-Siyu-Timestamp");
       String signature = req.getHeader("X-Siyu-Signature");
-      boolean valid = timestamp != null && Hmac.hex(SECRET, timestamp, buffer.toString()).equals(signature);
+      boolean valid = timestamp != null && Signatures.hex(SECRET, timestamp, buffer.toString()).equals(signature);
       requests.add(new Request(timestamp, signature, valid, req.getHeader("Content-Type"), buffer.toString()));
       Answer answer = valid ? next() : new Answer(401, "{\"code\":\"BAD_SIGNATURE\"}", 0);
       http.vertx().setTimer(Math.max(1, answer.delayMs()), t ->
