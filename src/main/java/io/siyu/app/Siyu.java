@@ -124,13 +124,15 @@ public final class Siyu {
     }
   }
 
+  /** Every route Siyu serves hangs off this one (the contract parity test walks it). */
+  private Router root;
   private Router api;
   /** Calls from outside without an API token (provider callbacks, tracked links); each checks its own caller. */
   private Router webhooks;
   private Router links;
 
   private Future<Void> listen() {
-    Router root = Router.router(vertx);
+    root = Router.router(vertx);
     root.route().handler(this::countInFlight);
     root.route().handler(io.siyu.web.UrlGuard::handle);
     ProblemHandler.install(root);
@@ -138,6 +140,7 @@ public final class Siyu {
       Services s = services.get();
       return s == null ? null : new HealthRoutes.Source(s.database(), s.pool());
     }, metrics);
+    io.siyu.apidocs.ApiDocsRoutes.mount(root);
     api = Router.router(vertx);
     ProblemHandler.install(api);
     webhooks = Router.router(vertx);
@@ -250,6 +253,11 @@ public final class Siyu {
           });
           return generated;
         });
+  }
+
+  /** The root router: every mounted route, the feature routes once {@link #start()} has completed. */
+  public Router router() {
+    return root;
   }
 
   /** The port HTTP listens on, once {@link #start()} has got that far. */

@@ -16,7 +16,8 @@ import java.time.Duration;
 /**
  * The tests' HTTP client, the one way they call Siyu: real requests over loopback, blocking the
  * test thread, answers as {@link Reply}. Get one from {@link TestSiyu} (the shared server) or
- * {@link OwnServer} (a class's own).
+ * {@link OwnServer} (a class's own). Every JSON body sent to {@code /api/v1} is held to the API
+ * contract ({@link Contract}).
  */
 public final class Api {
   private final WebClient client;
@@ -74,13 +75,16 @@ public final class Api {
     if (contentType != null) {
       req.putHeader("Content-Type", contentType);
     }
+    Reply reply;
     try {
       HttpResponse<Buffer> resp = Await.result(body == null ? req.send() : req.sendBuffer(body),
           Duration.ofSeconds(timeoutSeconds));
-      return new Reply(resp.statusCode(), resp.headers(), resp.bodyAsString());
+      reply = new Reply(resp.statusCode(), resp.headers(), resp.bodyAsString());
     } catch (IllegalStateException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e, e);
     }
+    Contract.get().check(method, path, contentType, body, reply);
+    return reply;
   }
 
   /** Polls an import until it is done or failed, checking that its progress only moves forward. */

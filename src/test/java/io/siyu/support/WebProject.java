@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class WebProject {
   /** Node's oldest release with what the scripts use (module hooks) and the libraries ask for. */
-  private static final int[] NODE_AT_LEAST = {20, 12};
+  private static final int[] NODE_AT_LEAST = {20, 19};
   private static final Path DIR = Path.of("web").toAbsolutePath();
   private static boolean installed;
 

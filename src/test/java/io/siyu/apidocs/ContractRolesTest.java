@@ -1,0 +1,78 @@
+package io.siyu.apidocs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.siyu.support.Api;
+import io.siyu.support.OwnServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The roles the contract names ({@code x-roles}) are the roles {@code auth.Access} lets through: every
+ * {@code /api/v1} operation is called with a token of each role (and with none), and a 403 (401) must
+ * come exactly for the roles it does not name. Ids in the path name nothing, so what a call gets past
+ * the role check is a 404 or a 422, not a change; a server of its own takes the admin-only runs
+ * (recompute, tier review) that do touch every contact.
+ */
+class ContractRolesTest {
+  @RegisterExtension
+  static final OwnServer server = new OwnServer(Map.of());
+  private static final List<String> ROLES = List.of("admin", "operator", "manager", "integration");
+
+  @Test
+  void everyOperationAnswers403ExactlyToTheRolesItDoesNotName() {
+    Map<String, Api> as = new java.util.HashMap<>();
+    for (String role : ROLES) {
+      Api.Reply made = server.api().post("/api/v1/tokens", new JsonObject().put("name", "roles-" + role).put("role", role));
+      assertEquals(201, made.status(), made.body());
+      as.put(role, new Api(server.siyu().vertx(), server.siyu().httpPort(), made.json().getString("token")));
+    }
+    Api anonymous = new Api(server.siyu().vertx(), server.siyu().httpPort(), "");
+    List<String> wrong = new ArrayList<>();
+    int calls = 0;
+    JsonObject paths = ContractYaml.load().getJsonObject("paths");
+    for (String template : paths.fieldNames()) {
+      if (!template.startsWith("/api/v1/")) {
+        continue;
+      }
+      JsonObject item = paths.getJsonObject(template);
+      for (String m : item.fieldNames()) {
+        if (!Set.of("get", "post", "patch", "put", "delete").contains(m)) {
+          continue;
+        }
+        JsonObject op = item.getJsonObject(m);
+        HttpMethod method = HttpMethod.valueOf(m.toUpperCase());
+        String path = template.replaceAll("\\{(id|grantId|tagId)}", "999999999").replace("{version}", "1")
+            .replaceAll("\\{[A-Za-z]+}", "no-such");
+        boolean json = op.containsKey("requestBody")
+            && op.getJsonObject("requestBody").getJsonObject("content").containsKey("application/json");
+        Set<Object> allowed = Set.copyOf(op.getJsonArray("x-roles").getList());
+        for (String role : ROLES) {
+          int status = call(as.get(role), method, path, json).status();
+          calls++;
+          if ((status == 403) == allowed.contains(role)) {
+            wrong.add(m.toUpperCase() + " " + template + " as " + role + ": " + status + " (x-roles " + allowed + ")");
+          }
+        }
+        int status = call(anonymous, method, path, json).status();
+        if (status != 401) {
+          wrong.add(m.toUpperCase() + " " + template + " without a token: " + status);
+        }
+      }
+    }
+    assertTrue(calls > 350, "too few calls: " + calls);
+    assertEquals(List.of(), wrong, "x-roles in openapi.yaml and the role matrix (auth.Access) disagree");
+  }
+
+  private static Api.Reply call(Api api, HttpMethod method, String path, boolean json) {
+    return json ? api.send(method, path, "application/json", Buffer.buffer("{}")) : api.send(method, path, null, null);
+  }
+}
