@@ -41,13 +41,10 @@ public final class WebProject {
       return;
     }
     checkNode();
-    Path tree = DIR.resolve("node_modules/.package-lock.json");
-    if (!Files.exists(tree)
-        || Files.getLastModifiedTime(DIR.resolve("package-lock.json")).compareTo(Files.getLastModifiedTime(tree)) > 0) {
-      Result ci = exec(List.of(executable("npm"), "ci", "--no-audit", "--no-fund"), 600);
-      if (ci.exitCode() != 0) {
-        throw new AssertionError("npm ci in web/ failed:\n" + ci.output());
-      }
+    // the build's own step: npm ci when node_modules is missing or older than package-lock.json
+    Result ci = exec(List.of(executable("node"), "scripts/ensure-installed.mjs"), 600);
+    if (ci.exitCode() != 0) {
+      throw new AssertionError("installing web/'s dependencies failed:\n" + ci.output());
     }
     installed = true;
   }
