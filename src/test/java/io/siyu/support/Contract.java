@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A body both refuse is a test of a refusal; a body only the server refuses is counted (the
  * contract cannot say everything: uniqueness, references, a filter's field types). A body sent to
  * an operation that takes none (an action such as pause) is ignored by the server, and here.
- * The JSON answers (2xx) are held to the response schemas too, and what does not match is listed in
- * the report rather than failing. What was checked is written to {@code target/contract-checks.txt}
+ * The JSON answers (2xx) are held to the response schemas too: an answer the contract refuses
+ * fails the test. What was checked is written to {@code target/contract-checks.txt}
  * when the JVM ends.
  */
 public final class Contract {
@@ -147,8 +147,8 @@ public final class Contract {
   }
 
   /**
-   * The answer against the operation's response schema for its status. A mismatch is recorded in the
-   * report rather than failing the test: the request bodies are what the contract promises to check.
+   * The answer against the operation's response schema for its status: a mismatch fails the test
+   * (the contract is what the console will take its types from), and is listed in the report.
    */
   private void checkAnswer(Operation op, String call, Api.Reply reply) {
     io.vertx.openapi.contract.Response response = op.getResponse(reply.status());
@@ -161,6 +161,8 @@ public final class Contract {
       // one line per operation, status and problem (item numbers left out), however many calls showed it
       answerProblems.add(op.getOperationId() + " " + reply.status() + ": " + problem.replaceAll("/\\d+(?=[/:])", "/n")
           + "\n  e.g. " + call);
+      throw new AssertionError(call + " answered " + reply.status() + " with JSON its response schema in openapi.yaml refuses: "
+          + problem + "\n" + reply.body());
     }
   }
 
