@@ -71,7 +71,7 @@ public final class JourneyBench {
     env.put("SIYU_WEBHOOK_SECRET", webhookSecret);
     Server server = Server.start(work, cleanup, env);
     PeakMemory memory = PeakMemory.watch(server);
-    Rounds rounds = new Rounds(opts.warmup, report.notes, server, opts.quietMinutes);
+    Rounds rounds = new Rounds(opts.warmup, report.notes, server, opts.quietMinutes, opts.attempts);
     try (Connection db = server.connect()) {
       report.database = scalar(db, "SELECT version()");
       if (opts.scenario.equals("dispatch")) {
@@ -260,6 +260,7 @@ public final class JourneyBench {
           --cap SPEC          dispatch: SIYU_FREQUENCY_CAP (default 2/day,5/week; none: no cap, to see what it costs)
           --acquisition-ms A  SIYU_JOB_ACQUISITION_MAX_WAIT_MS, the same for the bare engine (default 1000)
           --quiet-minutes Q   wait at most Q minutes for a quiet machine before each part (default 60)
+          --attempts A        run a round at most A times while other processes disturb it (default 3)
           --keep              keep the temp dir (journey files, server log, embedded database)
           -h, --help          this text
 
@@ -278,6 +279,7 @@ public final class JourneyBench {
     String cap = "2/day,5/week";
     long acquisitionMs = 1000;
     int quietMinutes = 60;
+    int attempts = 3;
     boolean keep;
     boolean help;
 
@@ -297,6 +299,7 @@ public final class JourneyBench {
           case "--cap" -> o.cap = Args.value(args, ++i, a);
           case "--acquisition-ms" -> o.acquisitionMs = Args.positive(a, Args.value(args, ++i, a));
           case "--quiet-minutes" -> o.quietMinutes = Args.positive(a, Args.value(args, ++i, a));
+          case "--attempts" -> o.attempts = Args.positive(a, Args.value(args, ++i, a));
           case "--keep" -> o.keep = true;
           case "-h", "--help" -> o.help = true;
           default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
@@ -331,6 +334,9 @@ public final class JourneyBench {
       a.addAll(List.of("--rounds", Integer.toString(rounds), "--warmup", Integer.toString(warmup)));
       if (quietMinutes != 60) {
         a.addAll(List.of("--quiet-minutes", Integer.toString(quietMinutes)));
+      }
+      if (attempts != 3) {
+        a.addAll(List.of("--attempts", Integer.toString(attempts)));
       }
       return a;
     }

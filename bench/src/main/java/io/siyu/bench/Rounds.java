@@ -11,13 +11,12 @@ import java.util.Locale;
  * first in even rounds and the baseline first in odd ones (drift in load hits both alike), each
  * part after {@link Quiet} and watched by {@link OtherCpu}. When other processes took more than
  * {@value #DISTURBED} of the cores during either part, the round is run again on fresh data (at
- * most {@value #ATTEMPTS} attempts; then it is kept and noted): a benchmark that starts half way
+ * most {@code attempts} attempts, 3 by default; then it is kept and noted): a benchmark that starts half way
  * through must not land on one side only.
  */
 final class Rounds {
   /** Above this share of all cores used by other processes during a part, its round is run again. */
   static final double DISTURBED = 0.25;
-  static final int ATTEMPTS = 3;
 
   /** One side of a round: its time, and what the database shows about where it went. */
   record Side(double seconds, String detail, double other) {
@@ -46,14 +45,16 @@ final class Rounds {
   private final List<String> notes;
   private final OtherCpu other;
   private final Quiet quiet;
+  private final int attempts;
   /** Each attempt of a round gets the next batch number, so its contacts or journey are fresh. */
   private int batch;
 
-  Rounds(int warmup, List<String> notes, Server server, int quietMinutes) {
+  Rounds(int warmup, List<String> notes, Server server, int quietMinutes, int attempts) {
     this.warmup = warmup;
     this.notes = notes;
     this.other = new OtherCpu(server.serverPid(), server.postmasterPid());
     this.quiet = new Quiet(notes, quietMinutes);
+    this.attempts = attempts;
   }
 
   String name(int r) {
@@ -88,9 +89,9 @@ final class Rounds {
         return new Round(r - warmup + 1, siyu, bare);
       }
       String why = String.format(Locale.ROOT, "other processes used %.0f%% of the cores during %s %s", worst * 100, scenario, name);
-      if (attempt == ATTEMPTS) {
-        notes.add(why + " in all " + ATTEMPTS + " attempts: the last one is reported");
-        log("  %s in all %d attempts: keeping the last", why, ATTEMPTS);
+      if (attempt >= attempts) {
+        notes.add(why + " in all " + attempts + " attempts: the last one is reported");
+        log("  %s in all %d attempts: keeping the last", why, attempts);
         return new Round(r - warmup + 1, siyu, bare);
       }
       notes.add(why + ": the round was run again");
