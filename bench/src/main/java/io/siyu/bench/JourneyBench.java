@@ -36,18 +36,10 @@ public final class JourneyBench {
   static final String NEVER = "0 0 0 1 1 ? 2099";
 
   public static void main(String[] args) {
-    Options opts;
-    try {
-      opts = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      Program.usage(e.getMessage(), Options.USAGE);
-      return;
+    Options opts = Program.options(args, Options::parse, Options.USAGE, o -> o.help);
+    if (opts != null) {
+      Program.run("jbench", opts.keep, new JourneyBench(opts)::measure);
     }
-    if (opts.help) {
-      System.out.println(Options.USAGE);
-      return;
-    }
-    Program.run("jbench", opts.keep, new JourneyBench(opts)::measure);
   }
 
   private final Options opts;

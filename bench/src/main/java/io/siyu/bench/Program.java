@@ -49,6 +49,26 @@ final class Program {
     System.exit(exit);
   }
 
+  /**
+   * A program's options from its arguments: bad ones end it with the usage text (exit status 64),
+   * and {@code --help} prints the usage and answers null (nothing to run).
+   */
+  static <O> O options(String[] args, java.util.function.Function<String[], O> parse, String usage,
+      java.util.function.Predicate<O> help) {
+    O options;
+    try {
+      options = parse.apply(args);
+    } catch (IllegalArgumentException e) {
+      usage(e.getMessage(), usage);
+      return null;
+    }
+    if (help.test(options)) {
+      System.out.println(usage);
+      return null;
+    }
+    return options;
+  }
+
   /** Bad arguments: the error and the usage text, exit status 64. */
   static void usage(String error, String usage) {
     System.err.println("error: " + error);

@@ -31,18 +31,10 @@ import java.util.Map;
  */
 public final class SiyuBench {
   public static void main(String[] args) {
-    Options opts;
-    try {
-      opts = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      Program.usage(e.getMessage(), Options.USAGE);
-      return;
+    Options opts = Program.options(args, Options::parse, Options.USAGE, o -> o.help);
+    if (opts != null) {
+      Program.run("bench", opts.keep, new SiyuBench(opts)::measure);
     }
-    if (opts.help) {
-      System.out.println(Options.USAGE);
-      return;
-    }
-    Program.run("bench", opts.keep, new SiyuBench(opts)::measure);
   }
 
   private final Options opts;

@@ -53,14 +53,10 @@ public final class WecomIngestBench {
   static final double P99_GOAL_MS = 50;
 
   public static void main(String[] args) {
-    Options o;
-    try {
-      o = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      Program.usage(e.getMessage(), Options.USAGE);
-      return;
+    Options o = Program.options(args, Options::parse, Options.USAGE, x -> false);
+    if (o != null) {
+      Program.run("wbench", o.keep, new WecomIngestBench(o)::measure);
     }
-    Program.run("wbench", o.keep, new WecomIngestBench(o)::measure);
   }
 
   private final Options o;
