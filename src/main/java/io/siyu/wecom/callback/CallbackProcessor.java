@@ -52,7 +52,7 @@ final class CallbackProcessor {
    * Callbacks in one claim, at most: the handlers work set-wise, so a claim's callbacks of one event
    * share their statements and a claim holds about as many connections however many it holds.
    */
-  static final int MAX_CLAIM = 256;
+  static final int MAX_CLAIM = 512;
   /**
    * Callbacks being handled, at most, once no more are arriving: room for {@link #MAX_BATCHES}
    * full claims. A claim's handling is mostly waits on the database (a few transactions one after
