@@ -65,6 +65,11 @@ public final class TestSiyu {
     });
   }
 
+  /** Where the shared server answers, for a browser: {@code http://127.0.0.1:<port>}. */
+  public static String baseUrl() {
+    return "http://127.0.0.1:" + get().httpPort();
+  }
+
   /** A client without a token. */
   public static Api anonymous() {
     return as("");

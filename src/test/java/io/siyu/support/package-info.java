@@ -15,6 +15,8 @@
  *       port: {@link io.siyu.support.FakeWecom} (the WeCom server API),
  *       {@link io.siyu.support.FakeSmsGateway}, {@link io.siyu.support.SmtpServer} and
  *       {@link io.siyu.support.ScriptedSmtpServer}, {@link io.siyu.support.WebhookSink}.
+ *   <li>Pages: {@link io.siyu.support.Browser}, the machine's chromium driven by Playwright, a
+ *       fresh profile per page, with the page's script errors and failed answers collected.
  *   <li>Small things: {@link io.siyu.support.Unique#unique()}, {@link io.siyu.support.Ports},
  *       {@link io.siyu.support.Envs}, {@link io.siyu.support.TestClock},
  *       {@link io.siyu.support.Signatures}, {@link io.siyu.support.ConsoleCapture},
