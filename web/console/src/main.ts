@@ -73,6 +73,7 @@ async function render(): Promise<void> {
     page = next;
     document.title = `${next.title} · Siyu`;
     replace(main, next.element);
+    next.shown?.();
   } catch (e) {
     if (token !== rendering) return;
     replace(main, h('p', { class: 'status error', role: 'alert', 'data-testid': 'page-error' },

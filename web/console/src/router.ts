@@ -20,6 +20,8 @@ export interface Page {
   /** True when leaving would lose changes: the router asks first. */
   dirty?: () => boolean;
   dispose?: () => void;
+  /** Called once the element is in the document (a diagram measures its container then). */
+  shown?: () => void;
 }
 
 export type PageFactory = (ctx: PageContext) => Promise<Page>;

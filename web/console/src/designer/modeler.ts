@@ -36,7 +36,6 @@ export interface Designer {
 export function createModeler(canvas: HTMLElement, panel: HTMLElement, choices: Choices | null): Designer {
   const modeler = new BpmnModeler({
     container: canvas,
-    keyboard: { bindTo: document },
     propertiesPanel: { parent: panel },
     additionalModules: [
       BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,

@@ -4,11 +4,12 @@
 import type { ElementTemplate } from './choices';
 
 interface Services {
-  palette: { registerProvider(provider: unknown): void };
+  palette: { registerProvider(provider: unknown): void; _rebuild(): void };
   create: { start(event: Event, shape: unknown): void };
   elementFactory: { createShape(attrs: Record<string, unknown>): unknown };
   elementTemplates: { getLatest(): ElementTemplate[]; applyTemplate(element: unknown, template: ElementTemplate): unknown };
   eventBus: { on(event: string, priority: number, fn: (e: { context?: { shape?: unknown } }) => void): void };
+
   translate: (s: string) => string;
 }
 
@@ -22,6 +23,8 @@ function SiyuPalette(this: unknown, palette: Services['palette'], create: Servic
     pending = null;
   });
   eventBus.on('create.cleanup', 250, () => { pending = null; });
+  // the templates arrive after the palette is drawn (elementTemplatesLoader.setTemplates): draw it again
+  eventBus.on('elementTemplates.changed', 500, () => palette._rebuild());
 
   palette.registerProvider({
     getPaletteEntries() {

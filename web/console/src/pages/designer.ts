@@ -142,7 +142,6 @@ const page: PageFactory = async ({ params, query, navigate }) => {
     versions);
 
   await designer.modeler.importXML(xml);
-  designer.modeler.get<{ zoom(to: string): void }>('canvas').zoom('fit-viewport');
   let timer = 0;
   designer.modeler.on('commandStack.changed', () => {
     dirty = true;
@@ -154,6 +153,11 @@ const page: PageFactory = async ({ params, query, navigate }) => {
     element,
     title: key ?? t('designer.newTitle'),
     dirty: () => dirty,
+    shown: () => {
+      const c = designer.modeler.get<{ resized(): void; zoom(to: string, center?: string): void }>('canvas');
+      c.resized();
+      c.zoom('fit-viewport', 'auto');
+    },
     dispose: () => { clearTimeout(timer); designer.modeler.destroy(); },
   };
 };

@@ -18,9 +18,12 @@ const page: PageFactory = async ({ params }) => {
       can('edit') ? h('a', { class: 'button', href: `/console/journeys/${seg(key)}`, 'data-testid': 'open-designer' }, t('version.edit')) : null),
     h('div', { class: 'designer read-only' }, canvas));
   // the viewer measures its container: draw once the page is in the document
-  let shown: { destroy(): void } | null = null;
-  requestAnimationFrame(() => void viewer.showDiagram(canvas, xml).then(v => { shown = v; }));
-  return { element, title: `${key} v${version}`, dispose: () => shown?.destroy() };
+  let drawn: { destroy(): void } | null = null;
+  return {
+    element, title: `${key} v${version}`,
+    shown: () => void viewer.showDiagram(canvas, xml).then(v => { drawn = v; }),
+    dispose: () => drawn?.destroy(),
+  };
 };
 
 export default page;
