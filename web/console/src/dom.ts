@@ -40,9 +40,10 @@ export function time(value: string | null | undefined, zone?: string): string {
   if (!value) return '—';
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return date.toLocaleString(document.documentElement.lang || undefined, {
-    dateStyle: 'medium', timeStyle: 'short', ...(zone ? { timeZone: zone, timeZoneName: 'short' } : {}),
-  });
+  // dateStyle cannot be combined with timeZoneName: a time in another zone names its fields
+  return date.toLocaleString(document.documentElement.lang || undefined, zone
+    ? { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }
+    : { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** A `<time>` element: the browser's zone, with the contact's own zone as a tooltip where it differs. */

@@ -73,7 +73,7 @@ const page: PageFactory = async ({ params }) => {
         [t('contact.template'), t('contact.channel'), t('contact.state'), t('contact.journey'), t('common.at'), ''],
         x => [x.template_key ?? '—', x.channel ?? '—', h('span', { class: `badge ${x.status}` }, x.status ?? ''), x.journey_key ?? '—',
           when(x.created_at), touchHistory(x.id!, when)],
-        t('contact.noTouches'))),
+        t('contact.noTouches')), 'wide'),
       card('events', t('contact.events'), async () => paged<SiyuEvent>('events', `/api/v1/contacts/${id}/events`, 20,
         [t('common.at'), t('contact.eventType'), t('contact.amount'), t('contact.source')],
         e => [when(e.occurred_at), e.type ?? '', e.amount ?? '—', e.source ?? '—'], t('contact.noEvents')), 'wide')));
