@@ -47,8 +47,8 @@ const page: PageFactory = async ({ query: params, navigate }) => {
   more.addEventListener('click', () => void load(false));
   void navigate;
   await load(true);
-  queueMicrotask(() => text.focus());
   return {
+    shown: () => text.focus(),
     element: h('section', { 'aria-labelledby': 'contacts-title' }, h('h1', { id: 'contacts-title' }, t('contacts.title')), form, line, results, more),
     title: t('contacts.title'),
   };

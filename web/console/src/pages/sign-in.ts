@@ -45,8 +45,7 @@ const page: PageFactory = async ({ query, navigate }) => {
   const element = h('div', { class: 'sign-in-page' },
     h('div', { class: 'sign-in-top' }, h('span', { class: 'brand' }, 'Siyu 私域'), languageButton(() => navigate(`sign-in${location.search}`))),
     form);
-  queueMicrotask(() => email.focus());
-  return { element, title: t('signIn.title') };
+  return { element, title: t('signIn.title'), shown: () => email.focus() };
 };
 
 export default page;

@@ -59,7 +59,8 @@ public final class WebProject {
   }
 
   /** {@code name} on the PATH; a missing Node or npm fails with what to install. */
-  private static String executable(String name) {
+  /** The named program on the PATH, or an AssertionError saying what the tests need. */
+  public static String executable(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
       if (Files.isExecutable(candidate)) {
