@@ -75,7 +75,7 @@ function problemLayer(modeler: BpmnModeler) {
       note.className = 'siyu-problem-note';
       note.setAttribute('data-testid', `problem-on-${p.element}`);
       note.textContent = p.problem;
-      overlays.add(p.element, 'siyu-problem', { position: { bottom: -6, left: 0 }, html: note });
+      overlays.add(p.element, 'siyu-problem', { position: { bottom: -4, left: 0 }, html: note });
     }
   };
   const select = (id: string) => {
