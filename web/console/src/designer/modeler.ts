@@ -31,6 +31,10 @@ export interface Designer {
   show(problems: Problem[]): void;
   clearProblems(): void;
   select(elementId: string): void;
+  /** Siyu's steps, for the keyboard's "add a step" (the palette is for the mouse). */
+  steps(): { id: string; name: string }[];
+  /** Adds a step after the selected element (connected to it), or on its own; then selects it. */
+  add(templateId: string): void;
 }
 
 export function createModeler(canvas: HTMLElement, panel: HTMLElement, choices: Choices | null): Designer {
@@ -47,7 +51,34 @@ export function createModeler(canvas: HTMLElement, panel: HTMLElement, choices: 
   const bus = modeler.get<{ on(e: string, fn: (x: { errors: Error[] }) => void): void }>('eventBus');
   bus.on('elementTemplates.errors', e => templateErrors.push(...e.errors.map(x => x.message)));
   modeler.get<{ setTemplates(t: ElementTemplate[]): void }>('elementTemplatesLoader').setTemplates(withChoices(PALETTE, choices));
-  return { modeler, templateErrors, ...problemLayer(modeler) };
+  return { modeler, templateErrors, ...problemLayer(modeler), ...keyboardSteps(modeler) };
+}
+
+interface Shape { id: string; x: number; y: number; width: number; type: string; waypoints?: unknown; parent?: Shape }
+
+/** The palette's steps without a mouse: append one after the selection, the way the context pad's append does. */
+function keyboardSteps(modeler: BpmnModeler) {
+  const templates = modeler.get<{ getLatest(): ElementTemplate[]; applyTemplate(e: Shape, t: ElementTemplate): Shape }>('elementTemplates');
+  const steps = () => templates.getLatest().map(t => ({ id: t.id, name: t.name.replace(/^Siyu: /, '') }));
+  const add = (templateId: string) => {
+    const template = templates.getLatest().find(t => t.id === templateId);
+    if (!template) return;
+    const type = (template.elementType as { value?: string } | undefined)?.value ?? (template.appliesTo as string[])[0];
+    const shape = modeler.get<{ createShape(a: { type: string }): Shape }>('elementFactory').createShape({ type });
+    const selection = modeler.get<{ get(): Shape[]; select(e: Shape): void }>('selection');
+    const [after] = selection.get().filter(e => !e.waypoints && e.type !== 'bpmn:Process');
+    const canvas = modeler.get<{ getRootElement(): Shape; viewbox(): { x: number; y: number; height: number }; scrollToElement(e: Shape): void }>('canvas');
+    // on its own: right of the palette, halfway down what is in view
+    const view = canvas.viewbox();
+    const placed = after && !after.type.endsWith('EndEvent')
+      ? modeler.get<{ append(source: Shape, shape: Shape): Shape }>('autoPlace').append(after, shape)
+      : modeler.get<{ createShape(s: Shape, at: { x: number; y: number }, parent: Shape): Shape }>('modeling')
+        .createShape(shape, { x: view.x + 320, y: view.y + view.height / 2 }, canvas.getRootElement());
+    const applied = templates.applyTemplate(placed, template);
+    selection.select(applied);
+    canvas.scrollToElement(applied);
+  };
+  return { steps, add };
 }
 
 interface Overlays { add(id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }): string; remove(filter: { type: string }): void }

@@ -124,6 +124,12 @@ const page: PageFactory = async ({ params, query, navigate }) => {
       migrateForm(key, list.map(v => v.version ?? 0).filter(Boolean)));
   };
 
+  const stepPick = h('select', { 'data-testid': 'add-step-select' },
+    designer.steps().map(s => h('option', { value: s.id }, s.name)));
+  const addStep = h('form', {
+    class: 'inline add-step', onsubmit: (e: Event) => { e.preventDefault(); designer.add(stepPick.value); },
+  }, field(t('designer.addStep'), stepPick), h('button', { type: 'submit', 'data-testid': 'add-step' }, t('common.add')));
+
   const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': t('designer.actions') },
     h('button', { type: 'button', 'data-testid': 'validate', onclick: validate }, t('designer.validate')),
     h('button', { type: 'button', class: 'primary', 'data-testid': 'deploy', onclick: deploy }, t('designer.deploy')),
@@ -137,6 +143,7 @@ const page: PageFactory = async ({ params, query, navigate }) => {
     restoreNote, line,
     designer.templateErrors.length ? h('p', { class: 'status error' }, designer.templateErrors.join('; ')) : null,
     problemList,
+    addStep,
     h('div', { class: 'designer' }, canvas, panel),
     h('p', { class: 'muted' }, t('designer.keys')),
     versions);
