@@ -21,7 +21,9 @@ const BLANK = (id: string) => `<?xml version="1.0" encoding="UTF-8"?>
 
 const page: PageFactory = async ({ params, query, navigate }) => {
   const key = params.key ?? null;
-  if (key && !can('edit')) {
+  if (!can('edit')) {
+    // a manager reads: the deployed diagram, not the modeller
+    if (!key) return { element: h('p', { class: 'status error', role: 'alert' }, t('common.notAllowed')), title: t('designer.newTitle') };
     const journey = await api.get<Journey>(`/api/v1/journeys/${seg(key)}`);
     navigate(`journeys/${seg(key)}/versions/${journey.version}`);
     return { element: h('div'), title: key };
