@@ -16,7 +16,6 @@ export type Contact = S['Contact'];
 export type ContactTag = S['ContactTag'];
 export type ContactDetail = Json<'/api/v1/contacts/{id}', 'get'>;
 export type ContactPage = Json<'/api/v1/contacts', 'get'>;
-export type ContactQuery = NonNullable<paths['/api/v1/contacts']['get']['parameters']['query']> & { q?: string };
 export type TagGroup = S['TagGroup'];
 export type Tag = S['Tag'];
 export type TagChange = S['TagChange'];
