@@ -141,6 +141,7 @@ public final class Siyu {
       return s == null ? null : new HealthRoutes.Source(s.database(), s.pool());
     }, metrics);
     io.siyu.apidocs.ApiDocsRoutes.mount(root);
+    io.siyu.console.ConsoleRoutes.mount(root);
     api = Router.router(vertx);
     ProblemHandler.install(api);
     webhooks = Router.router(vertx);

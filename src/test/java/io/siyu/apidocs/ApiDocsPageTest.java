@@ -28,9 +28,9 @@ class ApiDocsPageTest {
 
   @Test
   void theReferenceShowsTheGroupsAndOpensAnOperationWithoutErrors() throws Exception {
-    Browser.Tab tab = browser.newPage("en-US");
+    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "en-US");
     Page page = tab.page();
-    page.navigate(TestSiyu.baseUrl() + "/docs/api");
+    page.navigate("/docs/api");
     page.getByText("Siyu API (v1)").waitFor();
     assertTrue(page.title().contains("Siyu API"), page.title());
     Locator menu = page.locator("[role=navigation], nav, .menu-content").first();

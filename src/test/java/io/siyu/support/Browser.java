@@ -61,10 +61,13 @@ public final class Browser implements AutoCloseable {
             + "(apt-get install -y chromium fonts-wqy-microhei; .ci/run installs them), or set SIYU_TEST_CHROMIUM"));
   }
 
-  /** A new tab in a profile of its own, in {@code locale} (e.g. zh-CN), on a desktop-sized window. */
-  public Tab newPage(String locale) {
+  /**
+   * A new tab in a profile of its own, in {@code locale} (e.g. zh-CN), on a desktop-sized window,
+   * its relative URLs resolved against {@code baseUrl} (e.g. {@link TestSiyu#baseUrl()}).
+   */
+  public Tab newPage(String baseUrl, String locale) {
     BrowserContext context = chromium.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-        .setLocale(locale).setViewportSize(1440, 900).setTimezoneId("Asia/Shanghai"));
+        .setBaseURL(baseUrl).setLocale(locale).setViewportSize(1440, 900).setTimezoneId("Asia/Shanghai"));
     context.setDefaultTimeout(15_000);
     Page page = context.newPage();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
@@ -84,6 +87,18 @@ public final class Browser implements AutoCloseable {
 
   /** A page and the errors seen in it so far. */
   public record Tab(Page page, List<String> problems) {
+    /** The problems but those containing one of {@code expected} (e.g. the 401 of a session check before sign-in). */
+    public List<String> problemsExcept(String... expected) {
+      synchronized (problems) {
+        return problems.stream().filter(p -> java.util.Arrays.stream(expected).noneMatch(p::contains)).toList();
+      }
+    }
+
+    /** Closes the tab's profile (its cookies and storage go with it). */
+    public void close() {
+      page.context().close();
+    }
+
     /** Saves what the page shows now as {@code name}.png (full page) and answers where. */
     public Path screenshot(String name) throws Exception {
       Files.createDirectories(SCREENSHOTS);
