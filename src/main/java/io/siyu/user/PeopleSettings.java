@@ -38,8 +38,8 @@ public record PeopleSettings(Duration sessionIdle, Duration sessionMax, int maxF
     return new PeopleSettings(
         Duration.ofMinutes(env.integer("SIYU_SESSION_IDLE_MINUTES", 30, 1, 7 * 24 * 60)),
         Duration.ofHours(env.integer("SIYU_SESSION_MAX_HOURS", 12, 1, 90 * 24)),
-        env.integer("SIYU_SIGN_IN_MAX_FAILURES", 5, 1, 1_000),
-        env.integer("SIYU_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20, 1, 100_000),
+        env.integer("SIYU_SIGN_IN_MAX_FAILURES", 5, 2, 1_000),
+        env.integer("SIYU_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20, 2, 100_000),
         Duration.ofSeconds(env.integer("SIYU_SIGN_IN_LOCK_SECONDS", 60, 1, 86_400)),
         adminEmail,
         adminPassword,
