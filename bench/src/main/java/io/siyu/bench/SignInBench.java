@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li><b>hash</b>: Siyu's own {@code Passwords.hashNow} (Argon2id with the server's parameters) timed
  *       20 times in this JVM after 3 untimed, median, min and max; and 20 sign-ins one after another
- *       through HTTP (hash, session and SQL), median.
+ *       through HTTP (hash, session and SQL), median; each after waiting for a quiet machine.
  *   <li><b>/health under sign-ins</b>: one client asks {@code GET /health} every 10 ms for S seconds
  *       with no sign-ins (idle), then again while N clients sign in, each again as soon as answered
  *       (loaded); each round does both, after waiting for a quiet machine. p50 and p99 over all
@@ -78,9 +78,6 @@ public final class SignInBench {
         "SIYU_JOURNEYS_DIR", Files.createDirectories(work.resolve("journeys")).toString()));
     PeakMemory peak = PeakMemory.watch(server);
     Api api = new Api(server);
-    List<Double> hashes = hashTimes();
-    log("one hash in this JVM: median %.0f ms (min %.0f, max %.0f)", Stats.median(hashes), Collections.min(hashes),
-        Collections.max(hashes));
     List<String> emails = new ArrayList<>();
     for (int i = 0; i < o.signers; i++) {
       String email = "signer" + i + "@bench.example.com";
@@ -88,19 +85,24 @@ public final class SignInBench {
           "password", PASSWORD)), 201);
       emails.add(email);
     }
+    Quiet quiet = new Quiet(notes, o.quietMinutes);
+    List<Double> hashes;
     List<Double> sequential = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      sequential.add(signIn(server, emails.get(i % emails.size())));
-    }
-    log("20 sign-ins one after another: median %.0f ms", Stats.median(sequential));
-
     List<Double> idle = new ArrayList<>();
     List<Double> loaded = new ArrayList<>();
     List<Double> signIns = new ArrayList<>();
-    Quiet quiet = new Quiet(notes, o.quietMinutes);
     String database;
     try (Connection db = server.connect()) {
       database = Sql.scalar(db, "SELECT version()").replaceAll(" on .*", "");
+      quiet.await(db, "the hash timing");
+      hashes = hashTimes();
+      log("one hash in this JVM: median %.0f ms (min %.0f, max %.0f)", Stats.median(hashes), Collections.min(hashes),
+          Collections.max(hashes));
+      quiet.await(db, "the sign-ins one at a time");
+      for (int i = 0; i < 20; i++) {
+        sequential.add(signIn(server, emails.get(i % emails.size())));
+      }
+      log("20 sign-ins one after another: median %.0f ms", Stats.median(sequential));
       for (int r = 1; r <= o.rounds; r++) {
         quiet.await(db, "round " + r + " (idle)");
         Sample a = new Sample(probe(server));
