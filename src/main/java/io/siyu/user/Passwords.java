@@ -45,7 +45,8 @@ public final class Passwords {
   }
 
   public Passwords(Vertx vertx, int threads) {
-    // the longest a hash may run before Vert.x's blocked-thread checker warns: a busy machine's hash is slow
+    // a shared executor is closed with Vert.x; 60 s before the blocked-thread checker warns, as a busy
+    // machine's hash is slow
     this.executor = vertx.createSharedWorkerExecutor("siyu-passwords", threads, 60, java.util.concurrent.TimeUnit.SECONDS);
   }
 
@@ -66,10 +67,6 @@ public final class Passwords {
   /** True when {@code phc} was made with other parameters than today's (sign-in then stores a new hash). */
   public static boolean outdated(String phc) {
     return !phc.startsWith(PREFIX + CURRENT.phc() + "$");
-  }
-
-  public Future<Void> close() {
-    return executor.close();
   }
 
   private <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {

@@ -34,10 +34,6 @@ public final class People {
     return users.bootstrap(settings.adminEmail(), settings.adminPassword());
   }
 
-  public Future<Void> close() {
-    return passwords.close();
-  }
-
   UserService users() {
     return users;
   }
