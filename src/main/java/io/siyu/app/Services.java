@@ -45,6 +45,7 @@ public final class Services {
   private static final int OUTBOX_RECORD_POOL_SIZE = 2;
   private final Database database;
   private final TokenService tokens;
+  private final io.siyu.user.People people;
   private final AttributeService attributes;
   private final ContactService contacts;
   private final TagService tags;
@@ -86,6 +87,7 @@ public final class Services {
     this.pool = pool;
     this.database = database;
     this.tokens = new TokenService(pool);
+    this.people = new io.siyu.user.People(vertx, pool, config.people());
     this.attributes = new AttributeService(pool);
     this.segments = new SegmentService(pool, attributes);
     this.contacts = new ContactService(pool, attributes, segments::condition, config.contactDefaults());
@@ -163,6 +165,8 @@ public final class Services {
   }
   public Database database() { return database; }
   public TokenService tokens() { return tokens; }
+  /** People who sign in: users, passwords, sessions. */
+  public io.siyu.user.People people() { return people; }
   public AttributeService attributes() { return attributes; }
   public ContactService contacts() { return contacts; }
   public TagService tags() { return tags; }
