@@ -58,6 +58,9 @@ public final class JourneyFile {
       "removeTag", Map.entry("tagGroup", JourneyReferences.Kind.TAG_GROUP),
       "setAttribute", Map.entry("attribute", JourneyReferences.Kind.ATTRIBUTE));
 
+  /** Process ids that would name another route under /api/v1/journeys rather than the journey. */
+  private static final Set<String> RESERVED_KEYS = Set.of("samples", "validate", "instances");
+
   /** Either a journey or the problems that keep it from being one. */
   public record Checked(Journey journey, List<JsonObject> problems) {
     public boolean ok() {
@@ -87,6 +90,10 @@ public final class JourneyFile {
       return new Checked(null, problems);
     }
     Process process = processes.iterator().next();
+    if (RESERVED_KEYS.contains(process.getId())) {
+      problems.add(Trigger.problem(process.getId(), "a journey cannot be called " + process.getId()
+          + ": /api/v1/journeys/" + process.getId() + " is another route; give the process another id"));
+    }
     if (!process.isExecutable()) {
       problems.add(Trigger.problem(process.getId(), "the process must be marked executable"));
     }
