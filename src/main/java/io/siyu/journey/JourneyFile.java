@@ -118,6 +118,7 @@ public final class JourneyFile {
     if (!problems.isEmpty()) {
       return new Checked(null, problems);
     }
+    dropIndentation(model.getDocument().getDomSource().getNode());
     String completed = Bpmn.convertToString(model);
     // what Siyu wrote in is held to the same allow-list as what the operator wrote
     problems.addAll(JourneyAllowList.check(completed));
@@ -342,6 +343,28 @@ public final class JourneyFile {
       splits.put(g.getId(), branches);
     }
     return splits;
+  }
+
+  /**
+   * Removes the whitespace between elements, which the writer indents anew: kept, it came back
+   * indented once more on every round trip, so a deployed file uploaded again (as the console does
+   * with a version it opened) made a new version although nothing had changed. Text of elements that
+   * hold only text (documentation, conditions, timers) is kept as written.
+   */
+  private static void dropIndentation(org.w3c.dom.Node node) {
+    org.w3c.dom.NodeList children = node.getChildNodes();
+    boolean hasElements = false;
+    for (int i = 0; i < children.getLength(); i++) {
+      hasElements |= children.item(i).getNodeType() == org.w3c.dom.Node.ELEMENT_NODE;
+    }
+    for (int i = children.getLength() - 1; i >= 0; i--) {
+      org.w3c.dom.Node child = children.item(i);
+      if (hasElements && child.getNodeType() == org.w3c.dom.Node.TEXT_NODE && child.getNodeValue().isBlank()) {
+        node.removeChild(child);
+      } else if (child.getNodeType() == org.w3c.dom.Node.ELEMENT_NODE) {
+        dropIndentation(child);
+      }
+    }
   }
 
   /** The bean a delegate expression like {@code ${addTag}} names, or null. */

@@ -7,6 +7,7 @@ import io.siyu.db.Rows;
 import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -64,6 +65,9 @@ public final class JourneyQueries {
   private static final String FUNNEL_BRANCHES = "SELECT j.branch, count(*) AS entered, count(j.goal_reached_at) AS goal "
       + "FROM journey_entries j WHERE " + FUNNEL_SCOPE + " AND j.branch IS NOT NULL GROUP BY j.branch ORDER BY j.branch";
   private static final String JOURNEY_EXISTS = "SELECT 1 FROM journeys WHERE key = $1";
+  /** The file the engine holds for version $2 of journey $1: the XML as deployed, after Siyu completed it. */
+  private static final String VERSION_XML = "SELECT b.bytes_ FROM act_re_procdef d JOIN act_ge_bytearray b "
+      + "ON b.deployment_id_ = d.deployment_id_ AND b.name_ = d.resource_name_ WHERE d.key_ = $1 AND d.version_ = $2";
 
   private final Pool pool;
   private final Vertx vertx;
@@ -82,6 +86,15 @@ public final class JourneyQueries {
   public Future<JsonObject> get(String key) {
     return pool.preparedQuery(JOURNEY + " WHERE j.key = $1").execute(Tuple.of(key))
         .map(rows -> Rows.one(rows, "Journey " + key, RowJson::of));
+  }
+
+  /** The deployed XML of one version of a journey; a 404 problem when there is no such journey or version. */
+  public Future<Buffer> versionXml(String key, long version) {
+    if (version > Integer.MAX_VALUE) {
+      return Future.failedFuture(Problem.notFound("Version " + version + " of journey " + key));
+    }
+    return pool.preparedQuery(VERSION_XML).execute(Tuple.of(key, (int) version))
+        .map(rows -> Rows.first(rows, "Version " + version + " of journey " + key).getBuffer("bytes_"));
   }
 
   /** Pauses or activates a journey; one suspended for a refused version stays so until a corrected file is deployed. */

@@ -60,6 +60,10 @@ public final class JourneyRoutes {
         queries.list().onSuccess(list -> Bodies.ok(ctx, new JsonObject().put("items", list))).onFailure(ctx::fail));
     api.get("/journeys/:key").handler(Access.READ).handler(ctx ->
         queries.get(ctx.pathParam("key")).onSuccess(j -> Bodies.ok(ctx, j)).onFailure(ctx::fail));
+    api.get("/journeys/:key/versions/:version/bpmn").handler(Access.READ).handler(ctx ->
+        queries.versionXml(ctx.pathParam("key"), Bodies.id(ctx, "version", "Version of journey " + ctx.pathParam("key")))
+            .onSuccess(xml -> ctx.response().putHeader("Content-Type", "application/xml; charset=utf-8").end(xml))
+            .onFailure(ctx::fail));
     api.post("/journeys/:key/pause").handler(Access.WRITE).handler(ctx -> status(ctx, queries, feature, "paused"));
     api.post("/journeys/:key/activate").handler(Access.WRITE).handler(ctx -> status(ctx, queries, feature, "active"));
     api.get("/journeys/:key/funnel").handler(Access.READ).handler(ctx -> {
