@@ -25,13 +25,27 @@ import java.util.function.Supplier;
  * non-blocking pool): journeys with their versions, a contact's journeys, and funnels.
  */
 public final class JourneyQueries {
-  /** A journey as the API shows it, in the order of its JSON; followed by its WHERE or ORDER BY. */
+  /**
+   * A journey as the API shows it, in the order of its JSON; followed by its WHERE or ORDER BY. Its
+   * counts come from two aggregates joined by key, not a query per journey: one pass over
+   * {@code journey_entries} (entries of all time and of the last 7 days, and those that reached the
+   * goal), and the engine's running process instances ({@code act_ru_execution} holds running ones
+   * only) by definition. Listing every journey reads every entry once; one journey (a WHERE on the key,
+   * which PostgreSQL pushes into the aggregates) reads its own through the entries' key index.
+   */
   private static final String JOURNEY = "SELECT j.key, j.name, j.status, j.refused, j.trigger, j.reentry, j.version, "
       + "(SELECT coalesce(jsonb_agg(jsonb_build_object('version', d.version_, 'id', d.id_, 'deployment_id', d.deployment_id_) "
       + "   ORDER BY d.version_ DESC), '[]') FROM act_re_procdef d WHERE d.key_ = j.key) AS versions, "
-      + "(SELECT count(*) FROM journey_entries e WHERE e.journey_key = j.key) AS entered, "
+      + "coalesce(e.entered_total, 0) AS entered, coalesce(e.entered_total, 0) AS entered_total, "
+      + "coalesce(e.entered_7d, 0) AS entered_7d, coalesce(r.running_now, 0) AS running_now, "
+      + "coalesce(e.goal_conversions, 0) AS goal_conversions, "
       + "j.created_at, j.updated_at "
-      + "FROM journeys j";
+      + "FROM journeys j "
+      + "LEFT JOIN (SELECT journey_key, count(*) AS entered_total, "
+      + "  count(*) FILTER (WHERE entered_at >= now() - interval '7 days') AS entered_7d, "
+      + "  count(goal_reached_at) AS goal_conversions FROM journey_entries GROUP BY journey_key) e ON e.journey_key = j.key "
+      + "LEFT JOIN (SELECT d.key_, count(*) AS running_now FROM act_ru_execution x JOIN act_re_procdef d ON d.id_ = x.proc_def_id_ "
+      + "  WHERE x.id_ = x.proc_inst_id_ GROUP BY d.key_) r ON r.key_ = j.key";
   private static final String SET_STATUS = "UPDATE journeys SET status = CASE WHEN status = 'suspended' THEN status "
       + "ELSE $2 END, updated_at = now() WHERE key = $1 RETURNING status";
   /**
