@@ -58,6 +58,10 @@ public final class JourneyRoutes {
     });
     api.get("/journeys").handler(Access.READ).handler(ctx ->
         queries.list().onSuccess(list -> Bodies.ok(ctx, new JsonObject().put("items", list))).onFailure(ctx::fail));
+    // before /journeys/:key, which would take "samples" for a key (deploy refuses it as one)
+    api.get("/journeys/samples").handler(Access.READ).handler(ctx -> Bodies.ok(ctx, feature.get().samples().list()));
+    api.get("/journeys/samples/:name").handler(Access.READ).handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/xml; charset=utf-8").end(feature.get().samples().xml(ctx.pathParam("name"))));
     api.get("/journeys/:key").handler(Access.READ).handler(ctx ->
         queries.get(ctx.pathParam("key")).onSuccess(j -> Bodies.ok(ctx, j)).onFailure(ctx::fail));
     api.get("/journeys/:key/versions/:version/bpmn").handler(Access.READ).handler(ctx ->
