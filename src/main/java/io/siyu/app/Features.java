@@ -59,6 +59,7 @@ final class Features {
     TouchRoutes.mount(v1, s.touches());
     io.siyu.template.TemplateRoutes.mount(v1, s.templates());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments(), ZoneId.of(s.config().defaultTimezone()));
+    io.siyu.journey.DesignerChoices.mount(v1, s.pool(), s.channels().configured());
     io.siyu.wecom.chat.GroupChatRoutes.mount(v1, s.groupChats());
     io.siyu.wecom.channelcode.ChannelCodeRoutes.mount(v1, s.channelCodes(), s.channelCodeStatistics());
     io.siyu.wecom.contact.WecomContactRoutes.mount(v1, s.pool());
