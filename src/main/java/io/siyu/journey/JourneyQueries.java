@@ -16,8 +16,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -55,7 +55,7 @@ public final class JourneyQueries {
   private static final String ENTRIES_OF_CONTACT = "SELECT e.journey_key, e.version, e.entry_key, e.process_instance_id, "
       + "e.source, e.entered_at, e.goal, e.goal_reached_at, e.branch, p.state_ AS state, p.end_time_ AS ended_at, "
       + "x.proc_def_id_ AS definition_id, (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.act_id_, "
-      + "  'type', a.act_type_) ORDER BY a.act_id_), '[]') FROM act_hi_actinst a "
+      + "  'type', a.act_type_, 'name', a.act_name_) ORDER BY a.act_id_), '[]') FROM act_hi_actinst a "
       + "  WHERE a.proc_inst_id_ = x.proc_inst_id_ AND a.end_time_ IS NULL) AS open_steps "
       + "FROM journey_entries e LEFT JOIN act_hi_procinst p ON p.id_ = e.process_instance_id "
       + "LEFT JOIN act_ru_execution x ON x.id_ = e.process_instance_id "
@@ -147,7 +147,12 @@ public final class JourneyQueries {
 
   private JsonArray entries(List<Row> rows) {
     JsonArray out = new JsonArray();
-    rows.forEach(r -> out.add(RowJson.except(r, WORKING_COLUMNS).put("current_steps", currentSteps(r))));
+    rows.forEach(r -> {
+      SortedMap<String, String> steps = currentSteps(r);
+      String first = steps.isEmpty() ? null : steps.firstKey();
+      out.add(RowJson.except(r, WORKING_COLUMNS).put("current_steps", new JsonArray(new ArrayList<>(steps.keySet())))
+          .put("current_step_id", first).put("current_step_name", first == null ? null : steps.get(first)));
+    });
     return out;
   }
 
@@ -155,18 +160,22 @@ public final class JourneyQueries {
     return (JsonArray) r.getJson("open_steps");
   }
 
-  /** The entry's open steps, each event-based gateway replaced by the waits behind it. */
-  private JsonArray currentSteps(Row r) {
-    SortedSet<String> steps = new TreeSet<>();
+  /**
+   * The entry's open steps by id, with their names (null for an unnamed element), each event-based
+   * gateway replaced by the waits behind it: where the contact waits, as the diagram names it.
+   */
+  private SortedMap<String, String> currentSteps(Row r) {
+    SortedMap<String, String> steps = new TreeMap<>();
     for (Object o : openSteps(r)) {
       JsonObject step = (JsonObject) o;
       if (GatewayWaits.TYPE.equals(step.getString("type"))) {
-        steps.addAll(gatewayWaits.behind(r.getString("definition_id"), step.getString("id")));
+        gatewayWaits.behind(r.getString("definition_id"), step.getString("id"), step.getString("name"))
+            .forEach(w -> steps.put(w.id(), w.name()));
       } else {
-        steps.add(step.getString("id"));
+        steps.put(step.getString("id"), step.getString("name"));
       }
     }
-    return new JsonArray(new ArrayList<>(steps));
+    return steps;
   }
 
   /**
