@@ -149,15 +149,30 @@ public final class JourneyQueries {
     JsonArray out = new JsonArray();
     rows.forEach(r -> {
       SortedMap<String, String> steps = currentSteps(r);
-      String first = steps.isEmpty() ? null : steps.firstKey();
+      String shown = shownStep(steps.keySet(), openSteps(r));
       out.add(RowJson.except(r, WORKING_COLUMNS).put("current_steps", new JsonArray(new ArrayList<>(steps.keySet())))
-          .put("current_step_id", first).put("current_step_name", first == null ? null : steps.get(first)));
+          .put("current_step_id", shown).put("current_step_name", shown == null ? null : steps.get(shown)));
     });
     return out;
   }
 
   private static JsonArray openSteps(Row r) {
     return (JsonArray) r.getJson("open_steps");
+  }
+
+  /**
+   * The step a contact is shown in: the first by id that is not a sub-process holding another open
+   * step (inside one, the wait is where the contact is), else the first; null when none is open.
+   */
+  private static String shownStep(java.util.Set<String> steps, JsonArray open) {
+    java.util.Set<String> subProcesses = new java.util.HashSet<>();
+    open.forEach(o -> {
+      if (((JsonObject) o).getString("type").toLowerCase(java.util.Locale.ROOT).contains("subprocess")) {
+        subProcesses.add(((JsonObject) o).getString("id"));
+      }
+    });
+    return steps.stream().filter(id -> !subProcesses.contains(id)).findFirst()
+        .orElse(steps.isEmpty() ? null : steps.iterator().next());
   }
 
   /**

@@ -106,6 +106,24 @@ class JourneyFunnelTest {
     assertEquals("Wait for the redemption", e.getString("current_step_name"));
   }
 
+  /** Inside a sub-process the step shown is the wait, not the sub-process around it (whose id sorts first). */
+  @Test
+  void aWaitInsideASubProcessIsTheStepShown() {
+    String key = JourneyDeployTest.key();
+    Reply deployed = JourneyDeployTest.deploy(api, manualJourney(key, "aaFollowUp",
+        "<bpmn:subProcess id=\"aaFollowUp\" name=\"Follow-up\"><bpmn:startEvent id=\"inner\" />" + flow("inner", "pause")
+            + TIMER_WAIT.formatted("pause").replace("id=\"pause\"", "id=\"pause\" name=\"30 天后\"")
+            + flow("pause", "innerEnd") + "<bpmn:endEvent id=\"innerEnd\" /></bpmn:subProcess>"
+            + flow("aaFollowUp", "end") + "<bpmn:endEvent id=\"end\" />"));
+    assertEquals(201, deployed.status(), deployed.toString());
+    long contact = contact();
+    start(key, contact);
+    JsonObject e = entry(contact, key);
+    assertEquals(new JsonArray().add("aaFollowUp").add("pause"), e.getJsonArray("current_steps"));
+    assertEquals("pause", e.getString("current_step_id"), e.encode());
+    assertEquals("30 天后", e.getString("current_step_name"), e.encode());
+  }
+
   /** Two entries an hour apart across midnight in Shanghai (one day in UTC). */
   @Test
   void theFunnelTakesPlainDatesInTheDefaultTimeZoneAndToIncludesItsWholeDay() throws Exception {
