@@ -61,8 +61,9 @@ final class Features {
     ReferralRoutes.mount(v1, s.referrals());
     ScheduleRoutes.mount(v1, s.vertx(), s.pool(), s::schedules);
     TouchRoutes.mount(v1, s.touches());
-    io.siyu.template.TemplateRoutes.mount(v1, s.templates());
+    io.siyu.template.TemplateRoutes.mount(v1, s.templates(), s.testSends());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments(), ZoneId.of(s.config().defaultTimezone()));
+    io.siyu.journey.DesignerChoices.mount(v1, s.pool(), s.channels().configured());
     io.siyu.wecom.chat.GroupChatRoutes.mount(v1, s.groupChats());
     io.siyu.wecom.channelcode.ChannelCodeRoutes.mount(v1, s.channelCodes(), s.channelCodeStatistics());
     io.siyu.wecom.contact.WecomContactRoutes.mount(v1, s.pool());

@@ -66,6 +66,7 @@ public final class Services {
   private final TrackedLinks links;
   private final Unsubscribes unsubscribes;
   private final TouchService touches;
+  private final io.siyu.outbox.TestSends testSends;
   private final io.siyu.template.TemplateService templates;
   /** The WeCom channel's client, shared by the callback handlers below; null when WeCom's API is not configured. */
   private final io.siyu.wecom.api.WecomClient wecom;
@@ -128,6 +129,7 @@ public final class Services {
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes, instanceId);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
+    this.testSends = new io.siyu.outbox.TestSends(pool, channels, dispatcher);
     this.groupChatCallbacks = new io.siyu.wecom.chat.GroupChatCallbacks(pool, events, wecom);
     this.corpTagCallbacks = new io.siyu.wecom.tag.CorpTagCallbacks(pool, tags, wecom);
     this.groupChats = new io.siyu.wecom.chat.GroupChats(pool, config.defaultTimezone());
@@ -238,6 +240,7 @@ public final class Services {
   public TrackedLinks links() { return links; }
   public Unsubscribes unsubscribes() { return unsubscribes; }
   public TouchService touches() { return touches; }
+  public io.siyu.outbox.TestSends testSends() { return testSends; }
   /** Message templates: rendering for the dispatcher, and the files loaded at start. */
   public io.siyu.template.TemplateService templates() { return templates; }
   /** The WeCom server API client, or null when WeCom is not configured. */
