@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
-import io.siyu.support.Browser;
+import io.siyu.support.Person;
 import io.siyu.support.OwnServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -46,7 +46,7 @@ class ContractRolesTest {
       String email = "roles-" + role + "@example.com";
       assertEquals(201, server.api().post("/api/v1/users", new JsonObject().put("email", email).put("display_name", role)
           .put("role", role).put("password", "roles passphrase")).status());
-      Browser person = new Browser(server.siyu()).signedIn(email, "roles passphrase");
+      Person person = new Person(server.siyu()).signedIn(email, "roles passphrase");
       as.put(role + " (signed in)", (method, path, json) -> person.send(method, path, json ? new JsonObject() : null, true));
     }
     Api anonymous = new Api(server.siyu().vertx(), server.siyu().httpPort(), "");

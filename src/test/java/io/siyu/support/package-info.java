@@ -8,7 +8,7 @@
  *       extension; {@link io.siyu.support.SiyuProcess} is Siyu as a process of its own.
  *   <li>Requests: {@link io.siyu.support.Api}, from {@code TestSiyu.admin()}, {@code as(...)} or
  *       {@code OwnServer.api()}/{@code as(...)}; every request goes out through
- *       {@code Api.send}; {@link io.siyu.support.Browser} is a person signed in with the session
+ *       {@code Api.send}; {@link io.siyu.support.Person} is a person signed in with the session
  *       cookie and CSRF token, its requests going through the same {@code Api.send}.
  *   <li>Waiting: {@link io.siyu.support.Await} for a future's result or failure,
  *       {@link io.siyu.support.Eventually} for what Siyu does in the background.

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SessionTest {
   private static final String AGE_SEEN = "UPDATE user_sessions SET last_seen_at = last_seen_at - %s WHERE csrf_token = $1";
 
-  /** A person signed in as a new person of {@code role}, counted as coming from an address of its own. */
+  /** A browser signed in as a new person of {@code role}, counted as coming from an address of its own. */
   private static Person signedIn(JsonObject person) {
     return Person.ofTestServer().from(address()).signedIn(person.getString("email"), TestPeople.PASSWORD);
   }
@@ -37,8 +37,8 @@ class SessionTest {
   @Test
   void signInSetsAStrictHttpOnlyCookieAndAnswersWhoAndTheCsrfToken() {
     JsonObject person = TestPeople.make("operator");
-    Person person = Person.ofTestServer().from(address());
-    Api.Reply r = person.signIn(person.getString("email").toUpperCase(), TestPeople.PASSWORD);
+    Person browser = Person.ofTestServer().from(address());
+    Api.Reply r = browser.signIn(person.getString("email").toUpperCase(), TestPeople.PASSWORD);
     assertEquals(201, r.status(), r.body());
     assertEquals(person.getLong("id"), r.json().getJsonObject("user").getLong("id"), "the email's case does not matter");
     assertNotNull(r.json().getJsonObject("user").getString("last_sign_in_at"));
@@ -55,13 +55,13 @@ class SessionTest {
     assertTrue(cookie.contains("Path=/"), cookie);
     assertTrue(cookie.contains("Max-Age=43200"), "the absolute lifetime, 12 h: " + cookie);
     assertFalse(cookie.contains("Secure"), "not over plain http: " + cookie);
-    assertTrue(person.cookie().length() >= 43, "256 random bits");
-    assertFalse(r.body().contains(person.cookie()), "the session id is only in the cookie");
+    assertTrue(browser.cookie().length() >= 43, "256 random bits");
+    assertFalse(r.body().contains(browser.cookie()), "the session id is only in the cookie");
 
-    Api.Reply current = person.get("/api/v1/sessions/current");
+    Api.Reply current = browser.get("/api/v1/sessions/current");
     assertEquals(200, current.status(), current.body());
     assertEquals(r.json().getJsonObject("user").getString("email"), current.json().getJsonObject("user").getString("email"));
-    assertEquals(person.csrf(), current.json().getString("csrf_token"));
+    assertEquals(browser.csrf(), current.json().getString("csrf_token"));
   }
 
   @Test
@@ -87,31 +87,31 @@ class SessionTest {
 
   @Test
   void aChangeWithTheCookieNeedsTheSessionsCsrfToken() {
-    Person person = signedIn(TestPeople.make("operator"));
+    Person browser = signedIn(TestPeople.make("operator"));
     JsonObject group = new JsonObject().put("name", "csrf-" + System.nanoTime());
-    Api.Reply without = person.send(HttpMethod.POST, "/api/v1/tag-groups", group, false);
+    Api.Reply without = browser.send(HttpMethod.POST, "/api/v1/tag-groups", group, false);
     assertEquals(403, without.status(), without.body());
     assertEquals("csrf", without.problemType());
-    Api.Reply wrong = person.send(HttpMethod.POST, "/api/v1/tag-groups", group, "not-" + person.csrf());
+    Api.Reply wrong = browser.send(HttpMethod.POST, "/api/v1/tag-groups", group, "not-" + browser.csrf());
     assertEquals(403, wrong.status());
     assertEquals("csrf", wrong.problemType());
     Person other = signedIn(TestPeople.make("operator"));
-    assertEquals(403, person.send(HttpMethod.POST, "/api/v1/tag-groups", group, other.csrf()).status(),
+    assertEquals(403, browser.send(HttpMethod.POST, "/api/v1/tag-groups", group, other.csrf()).status(),
         "another session's token is no good");
-    assertEquals(403, person.send(HttpMethod.DELETE, "/api/v1/sessions/current", null, false).status(),
+    assertEquals(403, browser.send(HttpMethod.DELETE, "/api/v1/sessions/current", null, false).status(),
         "sign-out too: no page of another site may end the session");
 
-    assertEquals(201, person.post("/api/v1/tag-groups", group).status(), "with the token it goes through");
-    assertEquals(200, person.get("/api/v1/tag-groups").status(), "reads need no token");
+    assertEquals(201, browser.post("/api/v1/tag-groups", group).status(), "with the token it goes through");
+    assertEquals(200, browser.get("/api/v1/tag-groups").status(), "reads need no token");
     assertEquals(201, TestSiyu.withRole("operator").post("/api/v1/tag-groups",
         new JsonObject().put("name", "bearer-" + System.nanoTime())).status(), "bearer requests need none");
   }
 
   @Test
   void signOutEndsTheSessionAndClearsTheCookie() {
-    Person person = signedIn(TestPeople.make("integration"));
-    Person copy = person.copy(TestSiyu.get());
-    Api.Reply out = person.delete("/api/v1/sessions/current");
+    Person browser = signedIn(TestPeople.make("integration"));
+    Person copy = browser.copy(TestSiyu.get());
+    Api.Reply out = browser.delete("/api/v1/sessions/current");
     assertEquals(204, out.status(), out.body());
     String cleared = Person.Cookies.header(out, "siyu_session");
     assertNotNull(cleared);
@@ -126,40 +126,40 @@ class SessionTest {
 
   @Test
   void aSessionUnusedForTheIdleTimeHasEnded() {
-    Person person = signedIn(TestPeople.make("operator"));
-    TestPeople.sql(String.format(AGE_SEEN, "interval '29 minutes'"), person.csrf());
-    assertEquals(200, person.get("/api/v1/sessions/current").status(), "29 minutes: still on (and now used again)");
-    TestPeople.sql(String.format(AGE_SEEN, "interval '31 minutes'"), person.csrf());
-    Api.Reply idle = person.get("/api/v1/sessions/current");
+    Person browser = signedIn(TestPeople.make("operator"));
+    TestPeople.sql(String.format(AGE_SEEN, "interval '29 minutes'"), browser.csrf());
+    assertEquals(200, browser.get("/api/v1/sessions/current").status(), "29 minutes: still on (and now used again)");
+    TestPeople.sql(String.format(AGE_SEEN, "interval '31 minutes'"), browser.csrf());
+    Api.Reply idle = browser.get("/api/v1/sessions/current");
     assertEquals(401, idle.status(), idle.body());
     assertEquals("", Person.Cookies.value(idle, "siyu_session"), "the ended session's cookie is cleared");
   }
 
   @Test
   void aSessionEndsAtItsAbsoluteExpiryHoweverMuchItIsUsed() {
-    Person person = signedIn(TestPeople.make("operator"));
+    Person browser = signedIn(TestPeople.make("operator"));
     TestPeople.sql("UPDATE user_sessions SET created_at = created_at - interval '11 hours 58 minutes' WHERE csrf_token = $1",
-        person.csrf());
-    Api.Reply late = person.get("/api/v1/sessions/current");
+        browser.csrf());
+    Api.Reply late = browser.get("/api/v1/sessions/current");
     assertEquals(200, late.status());
     Instant expires = Instant.parse(late.json().getString("expires_at"));
     assertTrue(Duration.between(Instant.now(), expires).toMinutes() <= 2, "the absolute end comes first: " + expires);
     TestPeople.sql("UPDATE user_sessions SET created_at = created_at - interval '3 minutes' WHERE csrf_token = $1",
-        person.csrf());
-    assertEquals(401, person.get("/api/v1/sessions/current").status(), "12 hours after sign-in, though used a moment ago");
+        browser.csrf());
+    assertEquals(401, browser.get("/api/v1/sessions/current").status(), "12 hours after sign-in, though used a moment ago");
   }
 
   @Test
   void useIsWrittenAtMostOnceAMinute() {
-    Person person = signedIn(TestPeople.make("manager"));
-    TestPeople.sql(String.format(AGE_SEEN, "interval '30 seconds'"), person.csrf());
-    Instant before = Instant.parse(person.get("/api/v1/sessions/current").json().getString("expires_at"));
-    Instant again = Instant.parse(person.get("/api/v1/sessions/current").json().getString("expires_at"));
+    Person browser = signedIn(TestPeople.make("manager"));
+    TestPeople.sql(String.format(AGE_SEEN, "interval '30 seconds'"), browser.csrf());
+    Instant before = Instant.parse(browser.get("/api/v1/sessions/current").json().getString("expires_at"));
+    Instant again = Instant.parse(browser.get("/api/v1/sessions/current").json().getString("expires_at"));
     assertEquals(before, again, "used within the minute: nothing written");
     assertTrue(Duration.between(Instant.now().plus(Duration.ofMinutes(30)), before).toSeconds() < -20,
         "expiry counted from the use 30 s ago: " + before);
-    TestPeople.sql(String.format(AGE_SEEN, "interval '2 minutes'"), person.csrf());
-    Instant touched = Instant.parse(person.get("/api/v1/sessions/current").json().getString("expires_at"));
+    TestPeople.sql(String.format(AGE_SEEN, "interval '2 minutes'"), browser.csrf());
+    Instant touched = Instant.parse(browser.get("/api/v1/sessions/current").json().getString("expires_at"));
     assertTrue(Math.abs(Duration.between(Instant.now().plus(Duration.ofMinutes(30)), touched).toSeconds()) < 15,
         "a use a minute or more after the last is written: " + touched);
   }
