@@ -3,6 +3,7 @@
 #   bench/run.sh [--build] SiyuBench [import|segment|all|recompute] [options]
 #   bench/run.sh [--build] JourneyBench [welcome|birthday|all|dispatch] [options]
 #   bench/run.sh [--build] WecomIngestBench [options]
+#   bench/run.sh [--build] SignInBench [options]
 # Builds target/siyu.jar and the bench classes (mvn -Pbench package -DskipTests) when either is
 # missing, or always with --build. Run from anywhere: it works from the repository root.
 set -euo pipefail
@@ -15,8 +16,8 @@ if [ "${1:-}" = "--build" ]; then
 fi
 program="${1:-}"
 case "$program" in
-  SiyuBench|JourneyBench|WecomIngestBench) shift ;;
-  *) echo "usage: bench/run.sh [--build] SiyuBench|JourneyBench|WecomIngestBench [scenario] [options]" >&2; exit 64 ;;
+  SiyuBench|JourneyBench|WecomIngestBench|SignInBench) shift ;;
+  *) echo "usage: bench/run.sh [--build] SiyuBench|JourneyBench|WecomIngestBench|SignInBench [scenario] [options]" >&2; exit 64 ;;
 esac
 
 if [ "$build" = 1 ] || [ ! -f target/siyu.jar ] || [ ! -f "target/test-classes/io/siyu/bench/$program.class" ]; then

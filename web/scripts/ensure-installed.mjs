@@ -1,6 +1,6 @@
 // Installs web/'s locked dependencies (npm ci) when node_modules is missing or older than
 // package-lock.json: a fresh clone, or a pull that changed the lock. Maven runs it before building
-// the API reference page, and the tests before running a script of web/, so both see the same tree.
+// the console and the API reference page, and the tests before running a script of web/, so both see the same tree.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

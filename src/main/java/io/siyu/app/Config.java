@@ -42,6 +42,7 @@ public record Config(
     OutboxSettings outbox,
     io.siyu.journey.JourneyFeature.Settings journeys,
     Path templatesDir,
+    io.siyu.user.PeopleSettings people,
     Map<String, String> env) {
 
   /** Where the database is (see {@link Database.Settings}). */
@@ -107,6 +108,7 @@ public record Config(
             cron(env, "SIYU_BIRTHDAY_SCAN_CRON", "0 0/15 * * * ?"),
             cron(env, "SIYU_SEGMENT_SCAN_CRON", "0 0/5 * * * ?")),
         env.path("SIYU_TEMPLATES_DIR", "templates"),
+        io.siyu.user.PeopleSettings.fromEnv(environment),
         siyuOnly(environment));
   }
 

@@ -23,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.ZoneId;
 
-/** The map of the API: every feature's routes under {@code /api/v1}, behind the token check. */
+/** The map of the API: every feature's routes under {@code /api/v1}, behind the token or session check. */
 final class Features {
   private Features() {}
 
@@ -40,11 +40,15 @@ final class Features {
         json.handle(ctx);
       }
     });
-    api.route("/v1/*").handler(new AuthHandler(s.tokens()));
+    // signing in is the one thing under /v1 done without credentials
+    io.siyu.user.SessionRoutes.mountSignIn(api, s.people());
+    api.route("/v1/*").handler(new AuthHandler(s.tokens(), s.people().sessionCheck()));
     Router v1 = Router.router(s.vertx());
     ProblemHandler.install(v1);
     ImportRoutes.mount(v1, s.imports());
     TokenRoutes.mount(v1, s.tokens());
+    io.siyu.user.SessionRoutes.mount(v1, s.people());
+    io.siyu.user.UserRoutes.mount(v1, s.people());
     AttributeRoutes.mount(v1, s.attributes());
     ContactRoutes.mount(v1, s.contacts(), s.tags()::ofContact);
     TagRoutes.mount(v1, s.tags(), s.contacts());
@@ -57,8 +61,9 @@ final class Features {
     ReferralRoutes.mount(v1, s.referrals());
     ScheduleRoutes.mount(v1, s.vertx(), s.pool(), s::schedules);
     TouchRoutes.mount(v1, s.touches());
-    io.siyu.template.TemplateRoutes.mount(v1, s.templates());
+    io.siyu.template.TemplateRoutes.mount(v1, s.templates(), s.testSends());
     JourneyRoutes.mount(v1, s.vertx(), s.pool(), s::journeys, s.segments(), ZoneId.of(s.config().defaultTimezone()));
+    io.siyu.journey.DesignerChoices.mount(v1, s.pool(), s.channels().configured());
     io.siyu.wecom.chat.GroupChatRoutes.mount(v1, s.groupChats());
     io.siyu.wecom.channelcode.ChannelCodeRoutes.mount(v1, s.channelCodes(), s.channelCodeStatistics());
     io.siyu.wecom.contact.WecomContactRoutes.mount(v1, s.pool());

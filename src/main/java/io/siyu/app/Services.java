@@ -45,6 +45,7 @@ public final class Services {
   private static final int OUTBOX_RECORD_POOL_SIZE = 2;
   private final Database database;
   private final TokenService tokens;
+  private final io.siyu.user.People people;
   private final AttributeService attributes;
   private final ContactService contacts;
   private final TagService tags;
@@ -65,6 +66,7 @@ public final class Services {
   private final TrackedLinks links;
   private final Unsubscribes unsubscribes;
   private final TouchService touches;
+  private final io.siyu.outbox.TestSends testSends;
   private final io.siyu.template.TemplateService templates;
   /** The WeCom channel's client, shared by the callback handlers below; null when WeCom's API is not configured. */
   private final io.siyu.wecom.api.WecomClient wecom;
@@ -86,6 +88,7 @@ public final class Services {
     this.pool = pool;
     this.database = database;
     this.tokens = new TokenService(pool);
+    this.people = new io.siyu.user.People(vertx, pool, config.people());
     this.attributes = new AttributeService(pool);
     this.segments = new SegmentService(pool, attributes);
     this.contacts = new ContactService(pool, attributes, segments::condition, config.contactDefaults());
@@ -126,6 +129,7 @@ public final class Services {
         new io.siyu.template.TemplateTouchRenderer(templates), links, unsubscribes, instanceId);
     this.receipts = new Receipts(pool);
     this.touches = new TouchService(pool, dispatcher);
+    this.testSends = new io.siyu.outbox.TestSends(pool, channels, dispatcher);
     this.groupChatCallbacks = new io.siyu.wecom.chat.GroupChatCallbacks(pool, events, wecom);
     this.corpTagCallbacks = new io.siyu.wecom.tag.CorpTagCallbacks(pool, tags, wecom);
     this.groupChats = new io.siyu.wecom.chat.GroupChats(pool, config.defaultTimezone());
@@ -163,6 +167,8 @@ public final class Services {
   }
   public Database database() { return database; }
   public TokenService tokens() { return tokens; }
+  /** People who sign in: users, passwords, sessions. */
+  public io.siyu.user.People people() { return people; }
   public AttributeService attributes() { return attributes; }
   public ContactService contacts() { return contacts; }
   public TagService tags() { return tags; }
@@ -234,6 +240,7 @@ public final class Services {
   public TrackedLinks links() { return links; }
   public Unsubscribes unsubscribes() { return unsubscribes; }
   public TouchService touches() { return touches; }
+  public io.siyu.outbox.TestSends testSends() { return testSends; }
   /** Message templates: rendering for the dispatcher, and the files loaded at start. */
   public io.siyu.template.TemplateService templates() { return templates; }
   /** The WeCom server API client, or null when WeCom is not configured. */

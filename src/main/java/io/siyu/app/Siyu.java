@@ -109,18 +109,27 @@ public final class Siyu {
         });
   }
 
+  /** What a first start made up and prints once: the bootstrap admin token and the admin person's password. */
+  private record Generated(String adminToken, String adminPassword) {}
+
   /**
-   * The last words of a start. A generated bootstrap token comes after every start-up line, in a
-   * block of its own, so it is not lost among them: it is printed once, on the first start of an
-   * empty database, and stored only as a hash.
+   * The last words of a start. A generated bootstrap token or admin password comes after every
+   * start-up line, in a block of its own, so it is not lost among them: it is printed once, on the
+   * first start of an empty database, never through the logger, and stored only as a hash.
    */
-  private void announce(String generatedAdminToken, long millis) {
+  private void announce(Generated generated, long millis) {
     log.info("Siyu started in {} ms: http://{}:{}/api/v1", millis, config.httpHost(), httpPort());
-    if (generatedAdminToken != null) {
-      String rule = "=".repeat(72);
+    String rule = "=".repeat(72);
+    if (generated.adminToken() != null) {
       System.out.println("\n" + rule + "\n  Siyu bootstrap admin token (shown once, keep it safe):\n\n    "
-          + generatedAdminToken + "\n\n  Use it as  Authorization: Bearer <token>  and create other tokens with it;\n"
+          + generated.adminToken() + "\n\n  Use it as  Authorization: Bearer <token>  and create other tokens with it;\n"
           + "  or set SIYU_ADMIN_TOKEN (openssl rand -base64 32) to choose one yourself.\n" + rule + "\n");
+    }
+    if (generated.adminPassword() != null) {
+      System.out.println("\n" + rule + "\n  Siyu admin sign-in (shown once, keep it safe):\n\n    email:     "
+          + config.people().adminEmail() + "\n    password:  " + generated.adminPassword()
+          + "\n\n  Sign in with it and change it (POST /api/v1/users/me/password);\n"
+          + "  or set SIYU_ADMIN_PASSWORD before the first start to choose one yourself.\n" + rule + "\n");
     }
   }
 
@@ -141,6 +150,7 @@ public final class Siyu {
       return s == null ? null : new HealthRoutes.Source(s.database(), s.pool());
     }, metrics);
     io.siyu.apidocs.ApiDocsRoutes.mount(root);
+    io.siyu.console.ConsoleRoutes.mount(root);
     api = Router.router(vertx);
     ProblemHandler.install(api);
     webhooks = Router.router(vertx);
@@ -220,14 +230,15 @@ public final class Siyu {
     }
   }
 
-  /** Wires every feature and starts the background work; answers the bootstrap token it generated, if any. */
-  private Future<String> wireFeatures() {
+  /** Wires every feature and starts the background work; answers the bootstrap secrets it generated, if any. */
+  private Future<Generated> wireFeatures() {
     Pool pool = database.reactivePool(vertx, config.dbPoolSize());
     Services s = new Services(config, vertx, pool, database, metrics, instanceId);
     Features.mount(api, s);
     Features.mountWebhooks(webhooks, s);
     Features.mountLinks(links, s);
     return s.tokens().bootstrap(config.adminToken())
+        .compose(token -> s.people().bootstrap().map(password -> new Generated(token, password)))
         // journeys are checked against the templates they send, and the template files' lines are
         // part of the start-up log the bootstrap token comes after: they are loaded first
         .compose(generated -> s.templates().ready().map(generated))

@@ -21,7 +21,7 @@ public final class TokenRoutes {
       if (role == null) {
         throw Problem.invalid("role", "must be one of admin, operator, manager, integration");
       }
-      tokens.create(name, role, Principal.of(ctx).tokenId())
+      tokens.create(name, role, Principal.of(ctx))
           .onSuccess(t -> Bodies.created(ctx, t, "/api/v1/tokens", t.getLong("id")))
           .onFailure(ctx::fail);
     });

@@ -35,8 +35,8 @@ public final class TokenService {
   private static final String COLUMNS = "id, name, role, token_prefix, bootstrap, created_at, revoked_at, last_used_at";
   private static final String VERIFY = "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL "
       + "RETURNING id, name, role";
-  private static final String INSERT = "INSERT INTO api_tokens (name, role, token_hash, token_prefix, created_by, bootstrap) "
-      + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS;
+  private static final String INSERT = "INSERT INTO api_tokens (name, role, token_hash, token_prefix, created_by, "
+      + "created_by_user, bootstrap) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS;
   private static final String ANY_LIVE_ADMIN = "SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1";
   /** See {@link #useConfigured}. */
   private static final String USE_CONFIGURED = "WITH made AS (INSERT INTO api_tokens (name, role, token_hash, token_prefix, bootstrap) "
@@ -84,22 +84,23 @@ public final class TokenService {
             return null;
           }
           Row r = rows.iterator().next();
-          Principal p = new Principal(r.getLong("id"), r.getString("name"), Role.fromWire(r.getString("role")));
+          Principal p = Principal.token(r.getLong("id"), r.getString("name"), Role.fromWire(r.getString("role")));
           cache.put(token, new Cached(p, System.currentTimeMillis() + CACHE_MILLIS));
           return p;
         });
   }
 
-  /** Creates a token; the returned JSON is the only place its secret ever appears. */
-  public Future<JsonObject> create(String name, Role role, Long createdBy) {
-    return insert(name, role, createdBy, false);
+  /** Creates a token for {@code creator} (a token or a person); the returned JSON is the only place its secret appears. */
+  public Future<JsonObject> create(String name, Role role, Principal creator) {
+    return insert(name, role, creator, false);
   }
 
-  private Future<JsonObject> insert(String name, Role role, Long createdBy, boolean bootstrap) {
+  private Future<JsonObject> insert(String name, Role role, Principal creator, boolean bootstrap) {
     String secret = newSecret();
     return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(name, role.wire(), Buffer.buffer(hash(secret)), TokenStrength.shownPrefix(secret), createdBy,
-            bootstrap))
+        .execute(Tuple.from(java.util.Arrays.asList(name, role.wire(), Buffer.buffer(hash(secret)),
+            TokenStrength.shownPrefix(secret), creator == null ? null : creator.tokenId(),
+            creator == null ? null : creator.userId(), bootstrap)))
         .map(rows -> RowJson.of(rows.iterator().next()).put("token", secret));
   }
 
@@ -156,7 +157,7 @@ public final class TokenService {
         .map(rows -> {
           Rows.first(rows, "Token " + id);
           // this instance forgets it at once; other instances within CACHE_MILLIS
-          cache.values().removeIf(c -> c.principal.tokenId() == id);
+          cache.values().removeIf(c -> c.principal.id() == id);
           return null;
         });
   }

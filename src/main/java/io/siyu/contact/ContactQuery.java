@@ -11,10 +11,10 @@ import java.util.Set;
 
 /** The filters of {@code GET /api/v1/contacts}, validated; an unknown parameter is a 422, not ignored. */
 public record ContactQuery(Map<String, String> identities, String name, String lifecycleStage,
-    OffsetDateTime updatedSince, Long tagId, Long segmentId) {
+    OffsetDateTime updatedSince, Long tagId, Long segmentId, ContactSearch search) {
 
   private static final Set<String> KNOWN = Page.paramsWith("external_userid", "unionid", "openid", "mobile", "email",
-      "name", "lifecycle_stage", "lifecycle", "updated_since", "tag", "segment");
+      "name", "lifecycle_stage", "lifecycle", "updated_since", "tag", "segment", "q");
 
   public static ContactQuery from(MultiMap params, String countryCode) {
     for (String name : params.names()) {
@@ -41,7 +41,11 @@ public record ContactQuery(Map<String, String> identities, String name, String l
     if (name != null && (name.isBlank() || name.length() > 200)) {
       throw Problem.invalid("name", "must be 1 to 200 characters");
     }
+    String q = params.get("q");
+    if (q != null && (q.isBlank() || q.length() > 200)) {
+      throw Problem.invalid("q", "must be 1 to 200 characters: a mobile, an email, an external_userid or the start of a name");
+    }
     return new ContactQuery(ids, name, stage, Params.timestamp(params, "updated_since"),
-        Params.positiveId(params, "tag"), Params.positiveId(params, "segment"));
+        Params.positiveId(params, "tag"), Params.positiveId(params, "segment"), q == null ? null : ContactSearch.of(q, countryCode));
   }
 }

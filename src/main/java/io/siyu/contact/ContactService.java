@@ -268,6 +268,9 @@ public final class ContactService {
     if (query.name() != null) {
       where.add("c.name ILIKE " + p.add("%" + Like.escape(query.name()) + "%"));
     }
+    if (query.search() != null) {
+      where.add(query.search().condition(p::add));
+    }
     if (query.lifecycleStage() != null) {
       where.add("c.lifecycle_stage = " + p.add(query.lifecycleStage()));
     }

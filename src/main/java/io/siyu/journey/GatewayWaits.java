@@ -1,7 +1,6 @@
 package io.siyu.journey;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,28 +21,31 @@ import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 final class GatewayWaits {
   static final String TYPE = "eventBasedGateway";
 
+  /** A wait behind a gateway: its id and its name (null when it has none). */
+  record Wait(String id, String name) {}
+
   private final Supplier<RepositoryService> repository;
-  private final Map<String, Map<String, List<String>>> byDefinition = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, List<Wait>>> byDefinition = new ConcurrentHashMap<>();
 
   GatewayWaits(Supplier<RepositoryService> repository) {
     this.repository = repository;
   }
 
-  /** Blocking the first time a definition is asked for: the ids of the waits behind the gateway, sorted. */
-  List<String> behind(String definitionId, String gatewayId) {
-    return byDefinition.computeIfAbsent(definitionId, this::read).getOrDefault(gatewayId, List.of(gatewayId));
+  /** Blocking the first time a definition is asked for: the waits behind the gateway, by id. */
+  List<Wait> behind(String definitionId, String gatewayId, String gatewayName) {
+    return byDefinition.computeIfAbsent(definitionId, this::read).getOrDefault(gatewayId, List.of(new Wait(gatewayId, gatewayName)));
   }
 
-  private Map<String, List<String>> read(String definitionId) {
+  private Map<String, List<Wait>> read(String definitionId) {
     BpmnModelInstance model = repository.get().getBpmnModelInstance(definitionId);
     // by the flows' sourceRef: a gateway's own <outgoing> list is optional in BPMN, and often absent
-    Map<String, List<String>> waits = new HashMap<>();
+    Map<String, List<Wait>> waits = new HashMap<>();
     for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
       if (flow.getSource() instanceof EventBasedGateway gateway) {
-        waits.computeIfAbsent(gateway.getId(), g -> new ArrayList<>()).add(flow.getTarget().getId());
+        waits.computeIfAbsent(gateway.getId(), g -> new ArrayList<>()).add(new Wait(flow.getTarget().getId(), flow.getTarget().getName()));
       }
     }
-    waits.values().forEach(Collections::sort);
+    waits.values().forEach(list -> list.sort(java.util.Comparator.comparing(Wait::id)));
     return waits;
   }
 }

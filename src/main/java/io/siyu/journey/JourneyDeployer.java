@@ -66,20 +66,7 @@ public final class JourneyDeployer {
 
   /** Blocking: checks and deploys one file; a 422 problem lists every element and what is wrong with it. */
   public JsonObject deploy(String xml) {
-    JourneyFile.Checked checked = JourneyFile.check(xml);
-    if (!checked.ok()) {
-      throw invalid(checked.problems());
-    }
-    JourneyFile.Journey j = checked.journey();
-    List<JsonObject> missing;
-    try {
-      missing = references.missing(j.references());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    if (!missing.isEmpty()) {
-      throw invalid(missing);
-    }
+    JourneyFile.Journey j = checked(xml);
     RepositoryService repository = engine.engine().getRepositoryService();
     ProcessDefinition before = latest(j.key());
     try {
@@ -101,6 +88,40 @@ public final class JourneyDeployer {
         .put("changed", before == null || !before.getId().equals(now.getId()))
         .put("trigger", j.trigger().toJson()).put("reentry", j.trigger().reentry().name().toLowerCase(java.util.Locale.ROOT))
         .put("listens", new JsonArray(new ArrayList<>(j.listens())));
+  }
+
+  /**
+   * Blocking: every check {@link #deploy} makes — the palette and allow-list, the names that must
+   * exist, the engine's own parse with its schema and {@code EngineGuard} — with nothing deployed
+   * and no version made. Answers the journey the file would deploy as; a 422 problem as deploy's.
+   */
+  public JourneyFile.Journey validate(String xml) {
+    JourneyFile.Journey j = checked(xml);
+    try {
+      engine.parse(j.key() + ".bpmn", j.xml());
+    } catch (ParseException e) {
+      throw invalid(problems(e));
+    }
+    return j;
+  }
+
+  /** The file checked and completed, and the names it uses found: the journey, or a 422 listing every problem. */
+  private JourneyFile.Journey checked(String xml) {
+    JourneyFile.Checked checked = JourneyFile.check(xml);
+    if (!checked.ok()) {
+      throw invalid(checked.problems());
+    }
+    JourneyFile.Journey j = checked.journey();
+    List<JsonObject> missing;
+    try {
+      missing = references.missing(j.references());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    if (!missing.isEmpty()) {
+      throw invalid(missing);
+    }
+    return j;
   }
 
   /**
@@ -148,13 +169,20 @@ public final class JourneyDeployer {
   private static List<JsonObject> problems(ParseException e) {
     List<JsonObject> out = new ArrayList<>();
     for (ResourceReport report : e.getResorceReports()) {
-      report.getErrors().forEach(p -> out.add(Trigger.problem(
-          p.getMainElementId() == null ? "(file)" : p.getMainElementId(), p.getMessage())));
+      report.getErrors().forEach(p -> out.add(Trigger.problem(elementOf(p), p.getMessage())));
     }
     if (out.isEmpty()) {
       out.add(Trigger.problem("(file)", e.getMessage()));
     }
     return out;
+  }
+
+  /** The element a problem of the engine's parse is about: its main element, else the first it names, else the file. */
+  private static String elementOf(org.camunda.bpm.engine.Problem p) {
+    if (p.getMainElementId() != null) {
+      return p.getMainElementId();
+    }
+    return p.getElementIds() == null || p.getElementIds().isEmpty() ? "(file)" : p.getElementIds().get(0);
   }
 
   static Problem invalid(List<JsonObject> problems) {

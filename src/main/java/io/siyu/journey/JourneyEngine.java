@@ -7,11 +7,14 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
+import org.camunda.bpm.engine.impl.bpmn.deployer.BpmnDeployer;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser;
 import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
 import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
+import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
 
 /**
  * The embedded Camunda 7 engine, on Siyu's own database (tables from migration V9; the engine
@@ -99,6 +102,24 @@ public final class JourneyEngine implements AutoCloseable {
   /** Runs {@code command} in one engine transaction: Siyu's SQL on its connection commits with the engine's. */
   public <T> T inTransaction(Command<T> command) {
     return configuration.getCommandExecutorTxRequired().execute(command);
+  }
+
+  /**
+   * Blocking: parses {@code xml} as a deployment of it would — the BPMN schema, the engine's own
+   * rules, the parse listeners ({@link EngineGuard} among them) — inside an engine command that
+   * writes nothing, so no deployment or version is made. Throws the engine's
+   * {@link org.camunda.bpm.engine.ParseException} with every problem it found.
+   */
+  public void parse(String resourceName, String xml) {
+    BpmnParser parser = configuration.getDeployers().stream().filter(BpmnDeployer.class::isInstance)
+        .map(d -> ((BpmnDeployer) d).getBpmnParser()).findFirst()
+        .orElseThrow(() -> new IllegalStateException("the engine has no BPMN deployer"));
+    inTransaction(context -> {
+      DeploymentEntity deployment = new DeploymentEntity();
+      deployment.setName(resourceName);
+      parser.createParse().sourceString(xml).deployment(deployment).name(resourceName).execute();
+      return null;
+    });
   }
 
   @Override

@@ -47,6 +47,7 @@ public final class JourneyFeature implements AutoCloseable {
   private final SegmentScan segmentScan;
   private final ScheduledEntry scheduledEntry;
   private final JourneyMigration migration;
+  private final JourneySamples samples;
   private final Settings settings;
 
   /** Blocking: starts the engine, deploys the journeys directory and starts the inbox. */
@@ -75,6 +76,7 @@ public final class JourneyFeature implements AutoCloseable {
     segmentScan = new SegmentScan(pool, segments, registry, entries);
     scheduledEntry = new ScheduledEntry(pool, segments, registry, entries);
     migration = new JourneyMigration(engine);
+    samples = JourneySamples.load();
     try {
       deployer.recheckDeployed();
       deployer.deployDirectory(settings.dir());
@@ -94,6 +96,7 @@ public final class JourneyFeature implements AutoCloseable {
   public SegmentScan segmentScan() { return segmentScan; }
   public ScheduledEntry scheduledEntry() { return scheduledEntry; }
   public JourneyMigration migration() { return migration; }
+  public JourneySamples samples() { return samples; }
 
   /**
    * Blocking: while the database is away, the inbox and the engine's job executor rest. Both would

@@ -58,6 +58,9 @@ public final class JourneyFile {
       "removeTag", Map.entry("tagGroup", JourneyReferences.Kind.TAG_GROUP),
       "setAttribute", Map.entry("attribute", JourneyReferences.Kind.ATTRIBUTE));
 
+  /** Process ids that would name another route under /api/v1/journeys rather than the journey. */
+  private static final Set<String> RESERVED_KEYS = Set.of("samples", "validate", "instances");
+
   /** Either a journey or the problems that keep it from being one. */
   public record Checked(Journey journey, List<JsonObject> problems) {
     public boolean ok() {
@@ -87,6 +90,10 @@ public final class JourneyFile {
       return new Checked(null, problems);
     }
     Process process = processes.iterator().next();
+    if (RESERVED_KEYS.contains(process.getId())) {
+      problems.add(Trigger.problem(process.getId(), "a journey cannot be called " + process.getId()
+          + ": /api/v1/journeys/" + process.getId() + " is another route; give the process another id"));
+    }
     if (!process.isExecutable()) {
       problems.add(Trigger.problem(process.getId(), "the process must be marked executable"));
     }
@@ -111,6 +118,7 @@ public final class JourneyFile {
     if (!problems.isEmpty()) {
       return new Checked(null, problems);
     }
+    canonicalLayout((org.w3c.dom.Document) model.getDocument().getDomSource().getNode());
     String completed = Bpmn.convertToString(model);
     // what Siyu wrote in is held to the same allow-list as what the operator wrote
     problems.addAll(JourneyAllowList.check(completed));
@@ -335,6 +343,53 @@ public final class JourneyFile {
       splits.put(g.getId(), branches);
     }
     return splits;
+  }
+
+  /**
+   * Lays the completed file out the same way whatever the upload's layout, so a deployed file
+   * uploaded again (as the console does with a version it opened) completes to the same XML and
+   * makes no new version. Two things differed on every round trip: the whitespace between elements,
+   * which the writer indents anew (kept, it came back indented once more), and the elements Siyu
+   * adds, which the model writes without a prefix and with a namespace declaration of their own (read
+   * back, that declaration became an attribute in another place). So the whitespace between elements
+   * goes (text of elements that hold only text — documentation, conditions, timers — is kept), and
+   * every element of a namespace the root binds to a prefix takes that prefix, its own default
+   * declaration of it dropped.
+   */
+  private static void canonicalLayout(org.w3c.dom.Document document) {
+    org.w3c.dom.Element root = document.getDocumentElement();
+    Map<String, String> prefixes = new HashMap<>();
+    org.w3c.dom.NamedNodeMap attributes = root.getAttributes();
+    for (int i = 0; i < attributes.getLength(); i++) {
+      org.w3c.dom.Node a = attributes.item(i);
+      if (javax.xml.XMLConstants.XMLNS_ATTRIBUTE_NS_URI.equals(a.getNamespaceURI()) && a.getPrefix() != null) {
+        prefixes.putIfAbsent(a.getNodeValue(), a.getLocalName());
+      }
+    }
+    canonicalLayout(root, prefixes);
+  }
+
+  private static void canonicalLayout(org.w3c.dom.Element element, Map<String, String> prefixes) {
+    if (element.getPrefix() == null && prefixes.containsKey(element.getNamespaceURI())) {
+      element.setPrefix(prefixes.get(element.getNamespaceURI()));
+    }
+    org.w3c.dom.Attr own = element.getAttributeNodeNS(javax.xml.XMLConstants.XMLNS_ATTRIBUTE_NS_URI, "xmlns");
+    if (own != null && prefixes.containsKey(own.getValue())) {
+      element.removeAttributeNode(own);
+    }
+    org.w3c.dom.NodeList children = element.getChildNodes();
+    boolean hasElements = false;
+    for (int i = 0; i < children.getLength(); i++) {
+      hasElements |= children.item(i).getNodeType() == org.w3c.dom.Node.ELEMENT_NODE;
+    }
+    for (int i = children.getLength() - 1; i >= 0; i--) {
+      org.w3c.dom.Node child = children.item(i);
+      if (hasElements && child.getNodeType() == org.w3c.dom.Node.TEXT_NODE && child.getNodeValue().isBlank()) {
+        element.removeChild(child);
+      } else if (child instanceof org.w3c.dom.Element e) {
+        canonicalLayout(e, prefixes);
+      }
+    }
   }
 
   /** The bean a delegate expression like {@code ${addTag}} names, or null. */

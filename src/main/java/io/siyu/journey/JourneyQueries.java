@@ -7,6 +7,7 @@ import io.siyu.db.Rows;
 import io.siyu.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -15,8 +16,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,13 +25,27 @@ import java.util.function.Supplier;
  * non-blocking pool): journeys with their versions, a contact's journeys, and funnels.
  */
 public final class JourneyQueries {
-  /** A journey as the API shows it, in the order of its JSON; followed by its WHERE or ORDER BY. */
+  /**
+   * A journey as the API shows it, in the order of its JSON; followed by its WHERE or ORDER BY. Its
+   * counts come from two aggregates joined by key, not a query per journey: one pass over
+   * {@code journey_entries} (entries of all time and of the last 7 days, and those that reached the
+   * goal), and the engine's running process instances ({@code act_ru_execution} holds running ones
+   * only) by definition. Listing every journey reads every entry once; one journey (a WHERE on the key,
+   * which PostgreSQL pushes into the aggregates) reads its own through the entries' key index.
+   */
   private static final String JOURNEY = "SELECT j.key, j.name, j.status, j.refused, j.trigger, j.reentry, j.version, "
       + "(SELECT coalesce(jsonb_agg(jsonb_build_object('version', d.version_, 'id', d.id_, 'deployment_id', d.deployment_id_) "
       + "   ORDER BY d.version_ DESC), '[]') FROM act_re_procdef d WHERE d.key_ = j.key) AS versions, "
-      + "(SELECT count(*) FROM journey_entries e WHERE e.journey_key = j.key) AS entered, "
+      + "coalesce(e.entered_total, 0) AS entered, coalesce(e.entered_total, 0) AS entered_total, "
+      + "coalesce(e.entered_7d, 0) AS entered_7d, coalesce(r.running_now, 0) AS running_now, "
+      + "coalesce(e.goal_conversions, 0) AS goal_conversions, "
       + "j.created_at, j.updated_at "
-      + "FROM journeys j";
+      + "FROM journeys j "
+      + "LEFT JOIN (SELECT journey_key, count(*) AS entered_total, "
+      + "  count(*) FILTER (WHERE entered_at >= now() - interval '7 days') AS entered_7d, "
+      + "  count(goal_reached_at) AS goal_conversions FROM journey_entries GROUP BY journey_key) e ON e.journey_key = j.key "
+      + "LEFT JOIN (SELECT d.key_, count(*) AS running_now FROM act_ru_execution x JOIN act_re_procdef d ON d.id_ = x.proc_def_id_ "
+      + "  WHERE x.id_ = x.proc_inst_id_ GROUP BY d.key_) r ON r.key_ = j.key";
   private static final String SET_STATUS = "UPDATE journeys SET status = CASE WHEN status = 'suspended' THEN status "
       + "ELSE $2 END, updated_at = now() WHERE key = $1 RETURNING status";
   /**
@@ -40,7 +55,7 @@ public final class JourneyQueries {
   private static final String ENTRIES_OF_CONTACT = "SELECT e.journey_key, e.version, e.entry_key, e.process_instance_id, "
       + "e.source, e.entered_at, e.goal, e.goal_reached_at, e.branch, p.state_ AS state, p.end_time_ AS ended_at, "
       + "x.proc_def_id_ AS definition_id, (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.act_id_, "
-      + "  'type', a.act_type_) ORDER BY a.act_id_), '[]') FROM act_hi_actinst a "
+      + "  'type', a.act_type_, 'name', a.act_name_) ORDER BY a.act_id_), '[]') FROM act_hi_actinst a "
       + "  WHERE a.proc_inst_id_ = x.proc_inst_id_ AND a.end_time_ IS NULL) AS open_steps "
       + "FROM journey_entries e LEFT JOIN act_hi_procinst p ON p.id_ = e.process_instance_id "
       + "LEFT JOIN act_ru_execution x ON x.id_ = e.process_instance_id "
@@ -64,6 +79,9 @@ public final class JourneyQueries {
   private static final String FUNNEL_BRANCHES = "SELECT j.branch, count(*) AS entered, count(j.goal_reached_at) AS goal "
       + "FROM journey_entries j WHERE " + FUNNEL_SCOPE + " AND j.branch IS NOT NULL GROUP BY j.branch ORDER BY j.branch";
   private static final String JOURNEY_EXISTS = "SELECT 1 FROM journeys WHERE key = $1";
+  /** The file the engine holds for version $2 of journey $1: the XML as deployed, after Siyu completed it. */
+  private static final String VERSION_XML = "SELECT b.bytes_ FROM act_re_procdef d JOIN act_ge_bytearray b "
+      + "ON b.deployment_id_ = d.deployment_id_ AND b.name_ = d.resource_name_ WHERE d.key_ = $1 AND d.version_ = $2";
 
   private final Pool pool;
   private final Vertx vertx;
@@ -82,6 +100,15 @@ public final class JourneyQueries {
   public Future<JsonObject> get(String key) {
     return pool.preparedQuery(JOURNEY + " WHERE j.key = $1").execute(Tuple.of(key))
         .map(rows -> Rows.one(rows, "Journey " + key, RowJson::of));
+  }
+
+  /** The deployed XML of one version of a journey; a 404 problem when there is no such journey or version. */
+  public Future<Buffer> versionXml(String key, long version) {
+    if (version > Integer.MAX_VALUE) {
+      return Future.failedFuture(Problem.notFound("Version " + version + " of journey " + key));
+    }
+    return pool.preparedQuery(VERSION_XML).execute(Tuple.of(key, (int) version))
+        .map(rows -> Rows.first(rows, "Version " + version + " of journey " + key).getBuffer("bytes_"));
   }
 
   /** Pauses or activates a journey; one suspended for a refused version stays so until a corrected file is deployed. */
@@ -120,7 +147,12 @@ public final class JourneyQueries {
 
   private JsonArray entries(List<Row> rows) {
     JsonArray out = new JsonArray();
-    rows.forEach(r -> out.add(RowJson.except(r, WORKING_COLUMNS).put("current_steps", currentSteps(r))));
+    rows.forEach(r -> {
+      SortedMap<String, String> steps = currentSteps(r);
+      String shown = shownStep(steps.keySet(), openSteps(r));
+      out.add(RowJson.except(r, WORKING_COLUMNS).put("current_steps", new JsonArray(new ArrayList<>(steps.keySet())))
+          .put("current_step_id", shown).put("current_step_name", shown == null ? null : steps.get(shown)));
+    });
     return out;
   }
 
@@ -128,18 +160,37 @@ public final class JourneyQueries {
     return (JsonArray) r.getJson("open_steps");
   }
 
-  /** The entry's open steps, each event-based gateway replaced by the waits behind it. */
-  private JsonArray currentSteps(Row r) {
-    SortedSet<String> steps = new TreeSet<>();
+  /**
+   * The step a contact is shown in: the first by id that is not a sub-process holding another open
+   * step (inside one, the wait is where the contact is), else the first; null when none is open.
+   */
+  private static String shownStep(java.util.Set<String> steps, JsonArray open) {
+    java.util.Set<String> subProcesses = new java.util.HashSet<>();
+    open.forEach(o -> {
+      if (((JsonObject) o).getString("type").toLowerCase(java.util.Locale.ROOT).contains("subprocess")) {
+        subProcesses.add(((JsonObject) o).getString("id"));
+      }
+    });
+    return steps.stream().filter(id -> !subProcesses.contains(id)).findFirst()
+        .orElse(steps.isEmpty() ? null : steps.iterator().next());
+  }
+
+  /**
+   * The entry's open steps by id, with their names (null for an unnamed element), each event-based
+   * gateway replaced by the waits behind it: where the contact waits, as the diagram names it.
+   */
+  private SortedMap<String, String> currentSteps(Row r) {
+    SortedMap<String, String> steps = new TreeMap<>();
     for (Object o : openSteps(r)) {
       JsonObject step = (JsonObject) o;
       if (GatewayWaits.TYPE.equals(step.getString("type"))) {
-        steps.addAll(gatewayWaits.behind(r.getString("definition_id"), step.getString("id")));
+        gatewayWaits.behind(r.getString("definition_id"), step.getString("id"), step.getString("name"))
+            .forEach(w -> steps.put(w.id(), w.name()));
       } else {
-        steps.add(step.getString("id"));
+        steps.put(step.getString("id"), step.getString("name"));
       }
     }
-    return new JsonArray(new ArrayList<>(steps));
+    return steps;
   }
 
   /**

@@ -46,18 +46,28 @@ public final class JourneyRoutes {
       ZoneId zone) {
     JourneyQueries queries = new JourneyQueries(pool, vertx, feature);
     api.post("/journeys").handler(Access.WRITE).handler(ctx -> {
-      String xml = ctx.body().asString();
-      if (xml == null || xml.isBlank()) {
-        ctx.fail(Problem.badRequest("Send the journey's BPMN file as the request body"));
-        return;
-      }
+      String xml = journeyFile(ctx);
       vertx.executeBlocking(() -> feature.get().deployer().deploy(xml), false)
           .onSuccess(r -> Bodies.json(ctx, r.getBoolean("changed") ? 201 : 200, r)).onFailure(ctx::fail);
     });
+    api.post("/journeys/validate").handler(Access.WRITE).handler(ctx -> {
+      String xml = journeyFile(ctx);
+      vertx.executeBlocking(() -> feature.get().deployer().validate(xml), false)
+          .onSuccess(j -> Bodies.ok(ctx, new JsonObject().put("ok", true).put("key", j.key()).put("name", j.name())))
+          .onFailure(ctx::fail);
+    });
     api.get("/journeys").handler(Access.READ).handler(ctx ->
         queries.list().onSuccess(list -> Bodies.ok(ctx, new JsonObject().put("items", list))).onFailure(ctx::fail));
+    // before /journeys/:key, which would take "samples" for a key (deploy refuses it as one)
+    api.get("/journeys/samples").handler(Access.READ).handler(ctx -> Bodies.ok(ctx, feature.get().samples().list()));
+    api.get("/journeys/samples/:name").handler(Access.READ).handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/xml; charset=utf-8").end(feature.get().samples().xml(ctx.pathParam("name"))));
     api.get("/journeys/:key").handler(Access.READ).handler(ctx ->
         queries.get(ctx.pathParam("key")).onSuccess(j -> Bodies.ok(ctx, j)).onFailure(ctx::fail));
+    api.get("/journeys/:key/versions/:version/bpmn").handler(Access.READ).handler(ctx ->
+        queries.versionXml(ctx.pathParam("key"), Bodies.id(ctx, "version", "Version of journey " + ctx.pathParam("key")))
+            .onSuccess(xml -> ctx.response().putHeader("Content-Type", "application/xml; charset=utf-8").end(xml))
+            .onFailure(ctx::fail));
     api.post("/journeys/:key/pause").handler(Access.WRITE).handler(ctx -> status(ctx, queries, feature, "paused"));
     api.post("/journeys/:key/activate").handler(Access.WRITE).handler(ctx -> status(ctx, queries, feature, "active"));
     api.get("/journeys/:key/funnel").handler(Access.READ).handler(ctx -> {
@@ -99,6 +109,15 @@ public final class JourneyRoutes {
     api.get("/contacts/:id/journeys").handler(Access.READ).handler(ctx ->
         queries.ofContact(Bodies.id(ctx, "id", "Contact"))
             .onSuccess(list -> Bodies.ok(ctx, new JsonObject().put("items", list))).onFailure(ctx::fail));
+  }
+
+  /** The BPMN file a deploy or a validation sends as its body. */
+  private static String journeyFile(RoutingContext ctx) {
+    String xml = ctx.body().asString();
+    if (xml == null || xml.isBlank()) {
+      throw Problem.badRequest("Send the journey's BPMN file as the request body");
+    }
+    return xml;
   }
 
   private static void status(RoutingContext ctx, JourneyQueries queries, Supplier<JourneyFeature> feature, String status) {

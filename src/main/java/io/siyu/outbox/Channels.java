@@ -98,7 +98,7 @@ public final class Channels {
   }
 
   /** The channels whose settings are complete, by name. */
-  java.util.Set<String> configured() {
+  public java.util.Set<String> configured() {
     return configured;
   }
 

@@ -30,6 +30,7 @@ public final class TouchService {
   /** A touch as the API shows it, in the order of its JSON; followed by its WHERE. */
   private static final String SELECT = "SELECT t.id, t.touch_key, t.contact_id, t.journey_key, t.process_instance_id, "
       + "t.activity_id, t.channel, t.requested_channel, t.kind, t.template_key, t.payload, "
+      + "t.touch_key LIKE '" + TestSends.KEY_PREFIX + "%' AS test, "
       + STATUS + " AS status, coalesce(q.attempts, t.attempts) AS attempts, t.next_attempt_at, "
       + "t.last_error, t.sent_at, t.delivered_at, t.read_at, t.created_at, t.updated_at "
       + "FROM touches t LEFT JOIN touch_queue q ON q.touch_id = t.id ";

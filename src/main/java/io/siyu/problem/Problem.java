@@ -89,6 +89,14 @@ public final class Problem extends RuntimeException {
         "The database cannot be reached right now; retry after " + seconds + " s", null, seconds);
   }
 
+  /**
+   * A refusal that passes with time (a lock, a busy queue): {@code seconds} go into {@code Retry-After}
+   * (at least 1).
+   */
+  public static Problem retryLater(int status, String slug, String title, String detail, int seconds) {
+    return new Problem(status, slug, title, detail, null, Math.max(1, seconds));
+  }
+
   /** Seconds the client should wait before trying again ({@code Retry-After}); 0 when not said. */
   public int retryAfterSeconds() {
     return retryAfterSeconds;

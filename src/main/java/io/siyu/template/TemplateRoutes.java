@@ -2,6 +2,7 @@ package io.siyu.template;
 
 import io.siyu.auth.Access;
 import io.siyu.auth.Principal;
+import io.siyu.outbox.TestSends;
 import io.siyu.web.Bodies;
 import io.siyu.web.Page;
 import io.vertx.ext.web.Router;
@@ -16,7 +17,8 @@ public final class TemplateRoutes {
     return (int) Math.min(Bodies.id(ctx, "version", "Version of template " + ctx.pathParam("key")), Integer.MAX_VALUE);
   }
 
-  public static void mount(Router api, TemplateService templates) {
+  /** {@code sends}: where test sends go (the outbox). */
+  public static void mount(Router api, TemplateService templates, TestSends sends) {
     api.get("/templates").handler(Access.READ).handler(ctx ->
         templates.list(Page.of(ctx, TemplateStore.SORTS)).onSuccess(p -> Bodies.ok(ctx, p)).onFailure(ctx::fail));
     api.post("/templates").handler(Access.WRITE).handler(ctx ->
@@ -35,6 +37,9 @@ public final class TemplateRoutes {
             }).onFailure(ctx::fail));
     api.get("/templates/:key/versions/:version").handler(Access.READ).handler(ctx ->
         templates.version(ctx.pathParam("key"), version(ctx)).onSuccess(v -> Bodies.ok(ctx, v)).onFailure(ctx::fail));
+    api.post("/templates/:key/test-send").handler(Access.WRITE).handler(ctx ->
+        templates.testSend(ctx.pathParam("key"), Bodies.object(ctx), ctx.request().getHeader("Idempotency-Key"),
+            Principal.of(ctx).actor(), sends).onSuccess(r -> Bodies.json(ctx, 202, r)).onFailure(ctx::fail));
     api.post("/templates/:key/preview").handler(Access.READ).handler(ctx ->
         templates.preview(ctx.pathParam("key"), Bodies.object(ctx)).onSuccess(r -> Bodies.ok(ctx, r)).onFailure(ctx::fail));
   }

@@ -1,5 +1,6 @@
 package io.siyu.template;
 
+import io.siyu.outbox.TestSends;
 import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.vertx.core.Future;
@@ -176,13 +177,40 @@ public final class TemplateService {
 
   /** {@code {contact_id, channel, locale?, variables?}}: the template rendered for that contact, nothing sent. */
   public Future<JsonObject> preview(String key, JsonObject body) {
-    PreviewInput in = PreviewInput.of(body);
+    return preview(key, PreviewInput.of(body)).map(Rendered::toJson);
+  }
+
+  private Future<Rendered> preview(String key, PreviewInput in) {
     return loaded.compose(v -> currentRow(key))
         .compose(row -> contacts.of(in.contactId())
             .compose(contact -> render(row, in.channel(), localeFor(in.locale(), contact),
                 in.variables().copy().put("contact", contact), null)))
-        .map(Rendered::toJson)
         .recover(e -> Future.failedFuture(e instanceof RenderException r ? r.problem() : e));
+  }
+
+  /**
+   * The body of a preview: the current version is rendered for the contact first (so what would not
+   * render is a 422 here, not a dead touch later), then {@code sends} checks the channel reaches the
+   * contact and queues the test touch, which the dispatcher renders and sends as it does a journey's.
+   * {@code idempotencyKey} (null: none) makes a retried request the same touch. Answers the touch's id.
+   */
+  public Future<JsonObject> testSend(String key, JsonObject body, String idempotencyKey, String actor, TestSends sends) {
+    PreviewInput in = PreviewInput.of(body);
+    if (idempotencyKey != null) {
+      JsonArray errors = new JsonArray();
+      io.siyu.web.JsonValues.key(idempotencyKey, "Idempotency-Key", 150, errors);
+      if (!errors.isEmpty()) {
+        throw Problem.invalid(errors);
+      }
+    }
+    JsonObject data = new JsonObject().put("variables", in.variables());
+    if (in.locale() != null) {
+      data.put("locale", in.locale());
+    }
+    return preview(key, in).compose(rendered -> sends.check(in.contactId(), in.channel())
+        .compose(v -> sends.enqueue(key, in.contactId(), in.channel(), data, idempotencyKey, actor))
+        .map(id -> new JsonObject().put("touch_id", id).put("template", key).put("version", rendered.version())
+            .put("channel", in.channel()).put("test", true)));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.siyu.journey;
 import static io.siyu.journey.WelcomeJourneyTest.entry;
 import static io.siyu.support.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.siyu.support.Api;
 import io.siyu.support.Api.Reply;
@@ -55,9 +56,9 @@ class JourneyFunnelTest {
   @Test
   void aContactBehindAnEventBasedGatewayWaitsInTheWaitsNotTheGateway() {
     String key = JourneyDeployTest.key();
-    String xml = manualJourney(key, "paidOrNot", "<bpmn:eventBasedGateway id=\"paidOrNot\" />"
+    String xml = manualJourney(key, "paidOrNot", "<bpmn:eventBasedGateway id=\"paidOrNot\" name=\"Paid or not?\" />"
         + flow("paidOrNot", "paid") + flow("paidOrNot", "redeemed") + flow("paidOrNot", "timeout")
-        + "<bpmn:intermediateCatchEvent id=\"paid\">" + eventProperty("purchase") + "</bpmn:intermediateCatchEvent>"
+        + "<bpmn:intermediateCatchEvent id=\"paid\" name=\"等待购买 Paid\">" + eventProperty("purchase") + "</bpmn:intermediateCatchEvent>"
         + "<bpmn:intermediateCatchEvent id=\"redeemed\">" + eventProperty("right.redeemed") + "</bpmn:intermediateCatchEvent>"
         + TIMER_WAIT.formatted("timeout")
         + flow("paid", "end") + flow("redeemed", "end") + flow("timeout", "end") + "<bpmn:endEvent id=\"end\" />"
@@ -69,7 +70,11 @@ class JourneyFunnelTest {
     assertEquals(201, deployed.status(), deployed.toString());
     long contact = contact();
     start(key, contact);
-    assertEquals(new JsonArray().add("paid").add("redeemed").add("timeout"), entry(contact, key).getJsonArray("current_steps"));
+    JsonObject waiting = entry(contact, key);
+    assertEquals(new JsonArray().add("paid").add("redeemed").add("timeout"), waiting.getJsonArray("current_steps"));
+    // the step shown is a wait with its name from the diagram, not the gateway
+    assertEquals("paid", waiting.getString("current_step_id"), waiting.encode());
+    assertEquals("等待购买 Paid", waiting.getString("current_step_name"), waiting.encode());
 
     Reply purchase = api.post("/api/v1/events", new JsonObject().put("id", "funnel-buy-" + contact).put("type", "purchase")
         .put("contact_id", contact).put("amount", 10));
@@ -79,6 +84,8 @@ class JourneyFunnelTest {
       return e.getString("ended_at") != null ? e : null;
     });
     assertEquals(new JsonArray(), done.getJsonArray("current_steps"));
+    assertTrue(done.containsKey("current_step_id") && done.getValue("current_step_id") == null, done.encode());
+    assertTrue(done.containsKey("current_step_name") && done.getValue("current_step_name") == null, done.encode());
   }
 
   /** A receive task takes its timeout as a boundary timer (Camunda allows only catch events behind an event-based gateway). */
@@ -86,14 +93,35 @@ class JourneyFunnelTest {
   void aReceiveTaskIsTheStepItsContactWaitsIn() {
     String key = JourneyDeployTest.key();
     Reply deployed = JourneyDeployTest.deploy(api, manualJourney(key, "redeemed",
-        "<bpmn:receiveTask id=\"redeemed\">" + eventProperty("right.redeemed") + "</bpmn:receiveTask>"
+        "<bpmn:receiveTask id=\"redeemed\" name=\"Wait for the redemption\">" + eventProperty("right.redeemed") + "</bpmn:receiveTask>"
         + "<bpmn:boundaryEvent id=\"timeout\" attachedToRef=\"redeemed\"><bpmn:timerEventDefinition>"
         + "<bpmn:timeDuration>P30D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>"
         + flow("redeemed", "end") + flow("timeout", "end") + "<bpmn:endEvent id=\"end\" />"));
     assertEquals(201, deployed.status(), deployed.toString());
     long contact = contact();
     start(key, contact);
-    assertEquals(new JsonArray().add("redeemed"), entry(contact, key).getJsonArray("current_steps"));
+    JsonObject e = entry(contact, key);
+    assertEquals(new JsonArray().add("redeemed"), e.getJsonArray("current_steps"));
+    assertEquals("redeemed", e.getString("current_step_id"));
+    assertEquals("Wait for the redemption", e.getString("current_step_name"));
+  }
+
+  /** Inside a sub-process the step shown is the wait, not the sub-process around it (whose id sorts first). */
+  @Test
+  void aWaitInsideASubProcessIsTheStepShown() {
+    String key = JourneyDeployTest.key();
+    Reply deployed = JourneyDeployTest.deploy(api, manualJourney(key, "aaFollowUp",
+        "<bpmn:subProcess id=\"aaFollowUp\" name=\"Follow-up\"><bpmn:startEvent id=\"inner\" />" + flow("inner", "pause")
+            + TIMER_WAIT.formatted("pause").replace("id=\"pause\"", "id=\"pause\" name=\"30 天后\"")
+            + flow("pause", "innerEnd") + "<bpmn:endEvent id=\"innerEnd\" /></bpmn:subProcess>"
+            + flow("aaFollowUp", "end") + "<bpmn:endEvent id=\"end\" />"));
+    assertEquals(201, deployed.status(), deployed.toString());
+    long contact = contact();
+    start(key, contact);
+    JsonObject e = entry(contact, key);
+    assertEquals(new JsonArray().add("aaFollowUp").add("pause"), e.getJsonArray("current_steps"));
+    assertEquals("pause", e.getString("current_step_id"), e.encode());
+    assertEquals("30 天后", e.getString("current_step_name"), e.encode());
   }
 
   /** Two entries an hour apart across midnight in Shanghai (one day in UTC). */

@@ -22,6 +22,9 @@ import java.util.UUID;
  */
 public final class TestSiyu {
   public static final String ADMIN_TOKEN = io.siyu.auth.TokenService.newSecret();
+  /** The bootstrap admin person of every test server (SIYU_ADMIN_EMAIL is left at its default). */
+  public static final String ADMIN_EMAIL = "admin@localhost";
+  public static final String ADMIN_PASSWORD = "test admin " + UUID.randomUUID();
   private static Siyu instance;
   /** Databases this run created on an external server, dropped at the end. */
   private static final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -63,6 +66,11 @@ public final class TestSiyu {
       }
       return as(reply.json().getString("token"));
     });
+  }
+
+  /** Where the shared server answers, for a browser: {@code http://127.0.0.1:<port>}. */
+  public static String baseUrl() {
+    return "http://127.0.0.1:" + get().httpPort();
   }
 
   /** A client without a token. */
@@ -108,6 +116,7 @@ public final class TestSiyu {
     env.put("SIYU_HTTP_HOST", "127.0.0.1");
     env.put("SIYU_DATA_DIR", Files.createTempDirectory("siyu-test").toString());
     env.put("SIYU_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("SIYU_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("SIYU_DB_POOL_SIZE", "8");
     env.put("SIYU_JOB_ACQUISITION_MAX_WAIT_MS", "200");
     env.put("SIYU_JOURNEY_INBOX_POLL_MS", "100");

@@ -58,8 +58,8 @@ public final class WebProject {
     }
   }
 
-  /** {@code name} on the PATH; a missing Node or npm fails with what to install. */
-  private static String executable(String name) {
+  /** The program {@code name} on the PATH (node, npm); a missing one fails with what the tests need. */
+  public static String executable(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
       if (Files.isExecutable(candidate)) {

@@ -237,6 +237,19 @@ class ListSortingTest {
   }
 
   @Test
+  void usersByIdEmailNameAndCreation() {
+    String u = unique();
+    List<Long> ids = new ArrayList<>();
+    // emails differ in letters only where they differ; two people share a name (a tie)
+    for (String[] person : new String[][] {{"b", "n" + u + "b"}, {"a", "n" + u + "a"}, {"c", "n" + u + "b"}}) {
+      ids.add(created(api.post("/api/v1/users", new JsonObject().put("email", "sort" + u + person[0] + "@example.com")
+          .put("display_name", person[1]).put("role", "manager").put("password", "a long passphrase"))));
+    }
+    assertSorts("/api/v1/users", "items", "id", ids, number("id"), text("email"), text("display_name"), time("created_at"));
+    assertDefault("/api/v1/users", "-id");
+  }
+
+  @Test
   void scheduleRuns() throws Exception {
     String job = "sort-" + unique();
     List<Long> ids = new ArrayList<>();
