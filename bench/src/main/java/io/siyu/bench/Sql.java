@@ -46,9 +46,12 @@ final class Sql {
     }
   }
 
-  static long count(Connection db, String sql, String param) throws SQLException {
+  /** The count {@code sql} answers with {@code params} bound in order. */
+  static long count(Connection db, String sql, Object... params) throws SQLException {
     try (PreparedStatement st = db.prepareStatement(sql)) {
-      st.setString(1, param);
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
       return count(st);
     }
   }
