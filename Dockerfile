@@ -19,6 +19,8 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -ntp -q dependency:go-offline
 COPY src src
+# the shipped journeys go into the jar too, as the console's samples
+COPY bpmn/*.bpmn bpmn/
 # what was built above goes into the jar as Maven's own build puts it there
 COPY --from=apidocs /out/apidocs target/classes/apidocs
 COPY --from=apidocs /out/console target/classes/console
