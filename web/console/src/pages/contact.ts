@@ -64,7 +64,8 @@ const page: PageFactory = async ({ params }) => {
         return table('contact-journeys', [t('contact.journey'), t('contact.state'), t('contact.step'), t('contact.entered'), t('contact.goal')], items, j => [
           h('a', { href: `/console/journeys/${seg(j.journey_key ?? '')}/versions/${j.version}` }, `${j.journey_key} v${j.version}`),
           j.state ?? '—',
-          h('span', { 'data-testid': `step-${j.journey_key}` }, j.current_step_name ?? (j.current_steps ?? []).join(', ') ?? '—'),
+          // the step's name, its id when it has none, a dash once the instance has ended
+          h('span', { 'data-testid': `step-${j.journey_key}` }, j.current_step_name || j.current_step_id || '—'),
           when(j.entered_at),
           j.goal_reached_at ? [j.goal ?? '', ' ', when(j.goal_reached_at)] : '—',
         ], t('contact.noJourneys'));
