@@ -63,7 +63,7 @@ const page: PageFactory = async ({ params }) => {
         const { items = [] } = await api.get<{ items?: ContactJourney[] }>(`/api/v1/contacts/${id}/journeys`);
         return table('contact-journeys', [t('contact.journey'), t('contact.state'), t('contact.step'), t('contact.entered'), t('contact.goal')], items, j => [
           h('a', { href: `/console/journeys/${seg(j.journey_key ?? '')}/versions/${j.version}` }, `${j.journey_key} v${j.version}`),
-          j.state ?? '—',
+          j.state ? h('span', { 'data-testid': `run-${j.journey_key}` }, runState(j.state)) : '—',
           // the step's name, its id when it has none, a dash once the instance has ended
           h('span', { 'data-testid': `step-${j.journey_key}` }, j.current_step_name || j.current_step_id || '—'),
           when(j.entered_at),
@@ -80,6 +80,12 @@ const page: PageFactory = async ({ params }) => {
         e => [when(e.occurred_at), e.type ?? '', e.amount ?? '—', e.source ?? '—'], t('contact.noEvents')), 'wide')));
   return { element, title: contact.name || `#${id}` };
 };
+
+/** The engine's state of a journey instance (ACTIVE, COMPLETED, …) in words; one the console does not know, as sent. */
+function runState(state: string): string {
+  const words = t(`run.${state}`);
+  return words === `run.${state}` ? state : words;
+}
 
 /** A titled part of the page, filled when its data arrives. */
 function card(testid: string, title: string, fill: () => Promise<Child>, wide = ''): HTMLElement {
