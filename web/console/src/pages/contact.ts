@@ -58,7 +58,7 @@ const page: PageFactory = async ({ params }) => {
       card('rights', t('contact.rights'), async () => paged<Grant>('rights', `/api/v1/contacts/${id}/rights`, 20,
         [t('contact.right'), t('contact.state'), t('contact.granted'), t('contact.expires'), t('contact.redeemed')],
         g => [g.right_code, h('span', { class: `badge ${g.state}` }, t(`grant.${g.state ?? 'granted'}`)), when(g.granted_at), when(g.expires_at), when(g.redeemed_at)],
-        t('contact.noRights'))),
+        t('contact.noRights')), 'wide'),
       card('journeys', t('contact.journeys'), async () => {
         const { items = [] } = await api.get<{ items?: ContactJourney[] }>(`/api/v1/contacts/${id}/journeys`);
         return table('contact-journeys', [t('contact.journey'), t('contact.state'), t('contact.step'), t('contact.entered'), t('contact.goal')], items, j => [
@@ -69,7 +69,7 @@ const page: PageFactory = async ({ params }) => {
           when(j.entered_at),
           j.goal_reached_at ? [j.goal ?? '', ' ', when(j.goal_reached_at)] : '—',
         ], t('contact.noJourneys'));
-      }),
+      }, 'wide'),
       card('touches', t('contact.touches'), async () => paged<Touch>('touches', `/api/v1/touches${query({ contact_id: id })}`, 20,
         [t('contact.template'), t('contact.channel'), t('contact.state'), t('contact.journey'), t('common.at'), ''],
         x => [x.template_key ?? '—', x.channel ?? '—', h('span', { class: `badge ${x.status}` }, x.status ?? ''), x.journey_key ?? '—',

@@ -131,6 +131,7 @@ class OperatorJourneyBrowserTest {
       Locator history = page.getByTestId("touch-history-" + touch);
       history.locator("summary").click();
       assertThat(history.locator("ol li").last()).containsText("sent");
+      journeys.evaluate("part => part.scrollIntoView()");
       tab.screenshot("contact-360");
 
       // the journeys list counts the entry
@@ -209,6 +210,7 @@ class OperatorJourneyBrowserTest {
       assertThat(message.locator("h1")).hasText(name + "，您好");
       assertThat(message.locator("script")).hasCount(0);
       assertThat(page.getByTestId("preview-output")).containsText(name + "，积分到账");
+      frame.evaluate("frame => frame.scrollIntoView({ block: 'end' })");
       tab.screenshot("template-preview");
 
       page.getByTestId("preview-channel").selectOption("sms");
