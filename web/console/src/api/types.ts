@@ -1,11 +1,6 @@
-// The API's shapes for the pages. Those of routes the contract has come from the types generated
-// from src/main/resources/openapi.yaml at build time (schema.d.ts, npm run api-types), so a page
-// that reads a field the contract does not have fails the build.
-//
-// The routes of issue 19 that the contract does not describe yet on this branch (sessions, users'
-// passwords, journey samples, designer choices, validate, a version's BPMN, per-journey counts,
-// template test-send, `q=`, `current_step_name`) are written below as their agreed contract says;
-// once openapi.yaml has them, each becomes an alias of its generated type.
+// The API's shapes for the pages, every one an alias of the types generated from
+// src/main/resources/openapi.yaml at build time (schema.d.ts, npm run api-types), so a page that
+// reads a field the contract does not have fails the build.
 import type { components, paths } from './schema';
 
 type S = components['schemas'];
@@ -32,23 +27,14 @@ export type TemplateVersion = S['TemplateVersion'];
 export type TemplateVariant = S['TemplateVariant'];
 export type Preview = Json<'/api/v1/templates/{key}/preview', 'post'>;
 export type PreviewInput = NonNullable<paths['/api/v1/templates/{key}/preview']['post']['requestBody']>['content']['application/json'];
-export type Journey = S['Journey'] & Partial<JourneyCounts>;
+export type Journey = S['Journey'];
 export type JourneyDeployment = S['JourneyDeployment'];
 export type Migration = Json<'/api/v1/journeys/{key}/migrate', 'post'>;
-export type ContactJourney = NonNullable<Json<'/api/v1/contacts/{id}/journeys', 'get'>['items']>[number] & { current_step_name?: string | null };
+export type ContactJourney = NonNullable<Json<'/api/v1/contacts/{id}/journeys', 'get'>['items']>[number];
 export type Page<T> = { items: T[]; next_cursor: string | null };
 
-// ---- agreed for issue 19, not yet in this branch's contract
-export type Role = 'admin' | 'operator' | 'manager' | 'integration';
-export interface User { id: number; email: string; display_name: string; role: Role }
-export interface Session { user: User; csrf_token: string; expires_at: string }
-export interface JourneyCounts { entered_total: number; entered_7d: number; running_now: number; goal_conversions: number }
-export interface Sample { name: string; title: string }
-export interface Choices {
-  templates: { key: string; name: string; channels: string[] }[];
-  rights: { code: string; name: string }[];
-  segments: { id: number; name: string }[];
-  tag_groups: { id: number; name: string; tags: { id: number; name: string }[] }[];
-  event_types: string[];
-  channels: string[];
-}
+export type Role = S['Role'];
+export type User = S['User'];
+export type Session = S['Session'];
+export type Sample = NonNullable<Json<'/api/v1/journeys/samples', 'get'>['items']>[number];
+export type Choices = Json<'/api/v1/designer/choices', 'get'>;

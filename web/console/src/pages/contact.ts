@@ -58,17 +58,18 @@ const page: PageFactory = async ({ params }) => {
       card('rights', t('contact.rights'), async () => paged<Grant>('rights', `/api/v1/contacts/${id}/rights`, 20,
         [t('contact.right'), t('contact.state'), t('contact.granted'), t('contact.expires'), t('contact.redeemed')],
         g => [g.right_code, h('span', { class: `badge ${g.state}` }, t(`grant.${g.state ?? 'granted'}`)), when(g.granted_at), when(g.expires_at), when(g.redeemed_at)],
-        t('contact.noRights'))),
+        t('contact.noRights')), 'wide'),
       card('journeys', t('contact.journeys'), async () => {
         const { items = [] } = await api.get<{ items?: ContactJourney[] }>(`/api/v1/contacts/${id}/journeys`);
         return table('contact-journeys', [t('contact.journey'), t('contact.state'), t('contact.step'), t('contact.entered'), t('contact.goal')], items, j => [
           h('a', { href: `/console/journeys/${seg(j.journey_key ?? '')}/versions/${j.version}` }, `${j.journey_key} v${j.version}`),
-          j.state ?? '—',
-          h('span', { 'data-testid': `step-${j.journey_key}` }, j.current_step_name ?? (j.current_steps ?? []).join(', ') ?? '—'),
+          j.state ? h('span', { 'data-testid': `run-${j.journey_key}` }, runState(j.state)) : '—',
+          // the step's name, its id when it has none, a dash once the instance has ended
+          h('span', { 'data-testid': `step-${j.journey_key}` }, j.current_step_name || j.current_step_id || '—'),
           when(j.entered_at),
           j.goal_reached_at ? [j.goal ?? '', ' ', when(j.goal_reached_at)] : '—',
         ], t('contact.noJourneys'));
-      }),
+      }, 'wide'),
       card('touches', t('contact.touches'), async () => paged<Touch>('touches', `/api/v1/touches${query({ contact_id: id })}`, 20,
         [t('contact.template'), t('contact.channel'), t('contact.state'), t('contact.journey'), t('common.at'), ''],
         x => [x.template_key ?? '—', x.channel ?? '—', h('span', { class: `badge ${x.status}` }, x.status ?? ''), x.journey_key ?? '—',
@@ -79,6 +80,12 @@ const page: PageFactory = async ({ params }) => {
         e => [when(e.occurred_at), e.type ?? '', e.amount ?? '—', e.source ?? '—'], t('contact.noEvents')), 'wide')));
   return { element, title: contact.name || `#${id}` };
 };
+
+/** The engine's state of a journey instance (ACTIVE, COMPLETED, …) in words; one the console does not know, as sent. */
+function runState(state: string): string {
+  const words = t(`run.${state}`);
+  return words === `run.${state}` ? state : words;
+}
 
 /** A titled part of the page, filled when its data arrives. */
 function card(testid: string, title: string, fill: () => Promise<Child>, wide = ''): HTMLElement {

@@ -265,7 +265,8 @@ public final class JourneyFile {
       if (!Palette.SEND_WINDOW.equals(p.get(Palette.TASK))) {
         continue;
       }
-      if (p.containsKey(Palette.WINDOW) && SendWindow.parse(p.get(Palette.WINDOW)) == null) {
+      // an empty window (the palette's field left empty) is the default window
+      if (!p.getOrDefault(Palette.WINDOW, "").isBlank() && SendWindow.parse(p.get(Palette.WINDOW)) == null) {
         problems.add(Trigger.problem(e.getId(), "siyu.window must look like 09:00-21:00"));
       }
       TimerEventDefinition timer = e.getEventDefinitions().stream().filter(TimerEventDefinition.class::isInstance)

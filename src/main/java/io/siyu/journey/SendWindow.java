@@ -36,7 +36,7 @@ public final class SendWindow {
   /** Called by the engine from a timer expression: {@code ${sendWindow.opens(execution)}}. */
   public Date opens(DelegateExecution execution) {
     String spec = BpmnProperties.of((BaseElement) execution.getBpmnModelElementInstance()).get(Palette.WINDOW);
-    Window window = spec == null ? defaults : parse(spec);
+    Window window = spec == null || spec.isBlank() ? defaults : parse(spec);
     ZoneId zone = contacts.zone(Journeys.contactId(execution));
     return Date.from(next(ClockUtil.getCurrentTime().toInstant().atZone(zone), window).toInstant());
   }

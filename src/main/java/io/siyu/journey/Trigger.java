@@ -59,8 +59,13 @@ public record Trigger(String type, List<String> events, JsonObject match, Long s
     }
   }
 
-  /** Reads the trigger from the start event's properties, adding a problem for each bad one. */
-  static Trigger read(String startId, Map<String, String> p, List<JsonObject> problems) {
+  /**
+   * Reads the trigger from the start event's properties, adding a problem for each bad one. An empty
+   * property is one not given: the palette writes every field of the trigger, those left empty too.
+   */
+  static Trigger read(String startId, Map<String, String> properties, List<JsonObject> problems) {
+    Map<String, String> p = new java.util.HashMap<>(properties);
+    p.values().removeIf(String::isBlank);
     String type = p.get("siyu.trigger");
     if (type == null || !TYPES.contains(type)) {
       problems.add(problem(startId, "siyu.trigger must be one of " + TYPES + (type == null ? "" : ", not " + type)));

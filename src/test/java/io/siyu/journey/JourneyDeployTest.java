@@ -181,6 +181,32 @@ class JourneyDeployTest {
   }
 
   @Test
+  void thePalettesEmptyFieldsAreFieldsNotGiven() {
+    // the journey trigger and the send window as the palette writes them: every field, those left empty too
+    String key = key();
+    String empty = "<camunda:property name=\"siyu.event\" value=\"\" /><camunda:property name=\"siyu.match\" value=\"\" />"
+        + "<camunda:property name=\"siyu.segment\" value=\"\" /><camunda:property name=\"siyu.hour\" value=\"\" />"
+        + "<camunda:property name=\"siyu.cron\" value=\"\" /><camunda:property name=\"siyu.existing\" value=\"\" />";
+    String window = "<bpmn:intermediateCatchEvent id=\"window\"><bpmn:extensionElements><camunda:properties>"
+        + "<camunda:property name=\"siyu.task\" value=\"sendWindow\" /><camunda:property name=\"siyu.window\" value=\"\" />"
+        + "</camunda:properties></bpmn:extensionElements></bpmn:intermediateCatchEvent>"
+        + "<bpmn:sequenceFlow id=\"s1\" sourceRef=\"window\" targetRef=\"end\" /><bpmn:endEvent id=\"end\" />";
+    Reply r = deploy(api, journey(key, manual() + empty, "window", window));
+    assertEquals(201, r.status(), r.toString());
+    JsonObject trigger = api.get("/api/v1/journeys/" + key).json().getJsonObject("trigger");
+    assertEquals("manual", trigger.getString("type"));
+    assertEquals(9, trigger.getInteger("hour"), "the default hour");
+    assertEquals(new JsonObject(), trigger.getJsonObject("match"));
+
+    // an event trigger still needs its event types, empty or not
+    Reply refused = deploy(api, journey(key(), empty.replace("siyu.event\" value=\"\"", "siyu.trigger\" value=\"event\"")
+        + "<camunda:property name=\"siyu.event\" value=\" \" />", "end", "<bpmn:endEvent id=\"end\" />"));
+    assertEquals(422, refused.status(), refused.toString());
+    assertEquals(1, refused.json().getJsonArray("problems").size(), refused.toString());
+    assertTrue(refused.body().contains("an event trigger needs siyu.event"), refused.toString());
+  }
+
+  @Test
   void onlyWritersDeployAndManagersRead() {
     String xml = journey(key(), manual(), "end", "<bpmn:endEvent id=\"end\" />");
     assertEquals(403, deploy(TestSiyu.withRole("manager"), xml).status());
