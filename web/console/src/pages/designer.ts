@@ -28,11 +28,14 @@ const page: PageFactory = async ({ params, query, navigate }) => {
     navigate(`journeys/${seg(key)}/versions/${journey.version}`);
     return { element: h('div'), title: key };
   }
-  const draftName = key ?? 'new';
+  // a new journey's draft is kept apart per start (scratch, or each shipped sample), so opening a
+  // sample never brings back the draft of another new journey
+  const sample = query.get('sample');
+  const draftName = key ?? (sample ? `new:${sample}` : 'new');
   const journey = key ? await api.get<Journey>(`/api/v1/journeys/${seg(key)}`) : null;
   const draft = readDraft(draftName);
   const [xml, choices, lib] = await Promise.all([
-    draft ? Promise.resolve(draft.xml) : startingXml(journey, query.get('sample')),
+    draft ? Promise.resolve(draft.xml) : startingXml(journey, sample),
     api.get<Choices>('/api/v1/designer/choices').catch(() => null),
     import('../designer/modeler'),
   ]);
@@ -51,7 +54,7 @@ const page: PageFactory = async ({ params, query, navigate }) => {
       if (!confirm(t('designer.discardConfirm'))) return;
       dropDraft(draftName);
       dirty = false;
-      await designer.modeler.importXML(await startingXml(journey, query.get('sample')));
+      await designer.modeler.importXML(await startingXml(journey, sample));
       restoreNote?.remove();
     } }, t('designer.discard'))) : null;
 
@@ -174,8 +177,26 @@ const page: PageFactory = async ({ params, query, navigate }) => {
 /** The latest version's file, a shipped journey, or an empty process. */
 async function startingXml(journey: Journey | null, sample: string | null): Promise<string> {
   if (journey?.key) return api.getText(`/api/v1/journeys/${seg(journey.key)}/versions/${journey.version}/bpmn`, 'application/xml');
-  if (sample) return api.getText(`/api/v1/journeys/samples/${seg(sample)}`, 'application/xml');
+  if (sample) return asCopy(await api.getText(`/api/v1/journeys/samples/${seg(sample)}`, 'application/xml'), sample);
   return BLANK(`journey_${Date.now().toString(36)}`);
+}
+
+/**
+ * A shipped journey as the start of a new one: its process gets a key of its own (and a name that
+ * says it is a copy), so deploying it makes a new journey instead of a new version of the shipped one.
+ */
+function asCopy(xml: string, sample: string): string {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  const process = doc.getElementsByTagNameNS('http://www.omg.org/spec/BPMN/20100524/MODEL', 'process')[0];
+  if (!process) return xml;
+  const before = process.getAttribute('id');
+  const id = `${sample.replace(/[^A-Za-z0-9_-]/g, '_')}_${Date.now().toString(36)}`;
+  process.setAttribute('id', id);
+  process.setAttribute('name', t('designer.copyOf', { name: process.getAttribute('name') || sample }));
+  for (const plane of Array.from(doc.getElementsByTagNameNS('http://www.omg.org/spec/BPMN/20100524/DI', 'BPMNPlane'))) {
+    if (plane.getAttribute('bpmnElement') === before) plane.setAttribute('bpmnElement', id);
+  }
+  return new XMLSerializer().serializeToString(doc);
 }
 
 function migrateForm(key: string, versions: number[]): HTMLElement {

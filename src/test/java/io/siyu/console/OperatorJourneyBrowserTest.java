@@ -146,6 +146,38 @@ class OperatorJourneyBrowserTest {
   }
 
   @Test
+  void aJourneyStartedFromAShippedOneDeploysAsANewJourneyAndLeavesTheShippedOneAlone() {
+    int shippedVersion = admin.get("/api/v1/journeys/welcome").json().getInteger("version");
+    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
+    String copy = null;
+    try {
+      Page page = ConsoleUser.make("operator").signIn(tab.page());
+      page.getByTestId("sample-select").selectOption("welcome");
+      page.getByTestId("new-from-sample").click();
+      DesignerCanvas canvas = new DesignerCanvas(page);
+      copy = canvas.processId();
+      assertTrue(copy.startsWith("welcome_"), "the copy has a key of its own: " + copy);
+
+      page.getByTestId("deploy").click();
+      assertThat(page).hasURL(Pattern.compile("/console/journeys/" + copy + "$"));
+      Api.Reply made = admin.get("/api/v1/journeys/" + copy);
+      assertEquals(200, made.status(), made.body());
+      // it listens to member.registered like the shipped one: paused at once, so no other test's member enters it
+      assertEquals(200, admin.post("/api/v1/journeys/" + copy + "/pause", null).status());
+      assertTrue(made.json().getString("name").endsWith("（副本）"), made.json().getString("name"));
+      assertEquals(1, made.json().getInteger("version"));
+      assertEquals(shippedVersion, admin.get("/api/v1/journeys/welcome").json().getInteger("version"),
+          "the shipped journey got no new version");
+      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
+    } finally {
+      if (copy != null) {
+        admin.post("/api/v1/journeys/" + copy + "/pause", null);
+      }
+      tab.close();
+    }
+  }
+
+  @Test
   void aSendStepWithoutATemplateShowsTheServersProblemOnItAndNothingIsDeployed() {
     Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
     try {
