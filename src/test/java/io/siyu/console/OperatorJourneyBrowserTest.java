@@ -181,11 +181,10 @@ class OperatorJourneyBrowserTest {
   void unsavedChangesWarnBeforeLeavingAndSurviveAReload() {
     Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
     try {
-      Page page = ConsoleUser.make("operator").signIn(tab.page());
-      page.getByTestId("new-journey").click();
-      DesignerCanvas canvas = new DesignerCanvas(page);
-      String start = canvas.drop("siyu-journey-start", 340, 200);
-      canvas.fill("Event types", "member.upgraded");
+      Drawing drawing = newJourneyTriggeredBy(tab, "member.upgraded");
+      Page page = drawing.page();
+      DesignerCanvas canvas = drawing.canvas();
+      String start = drawing.start();
       String key = canvas.processId();
 
       // leaving through the console's own links asks first; saying no stays on the drawing
@@ -222,11 +221,10 @@ class OperatorJourneyBrowserTest {
   void aSendStepWithoutATemplateShowsTheServersProblemOnItAndNothingIsDeployed() {
     Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
     try {
-      Page page = ConsoleUser.make("operator").signIn(tab.page());
-      page.getByTestId("new-journey").click();
-      DesignerCanvas canvas = new DesignerCanvas(page);
-      String start = canvas.drop("siyu-journey-start", 340, 200);
-      canvas.fill("Event types", "member.registered");
+      Drawing drawing = newJourneyTriggeredBy(tab, "member.registered");
+      Page page = drawing.page();
+      DesignerCanvas canvas = drawing.canvas();
+      String start = drawing.start();
       // the keyboard's way: add the send step after the selected start (connected), then an end from the context pad
       canvas.select(start);
       page.getByTestId("add-step-select").selectOption("io.siyu.send-message");
@@ -293,6 +291,18 @@ class OperatorJourneyBrowserTest {
     } finally {
       tab.close();
     }
+  }
+
+  /** An operator's page with a new journey whose empty canvas got a Journey trigger on {@code eventType}. */
+  private record Drawing(Page page, DesignerCanvas canvas, String start) {}
+
+  private static Drawing newJourneyTriggeredBy(Browser.Tab tab, String eventType) {
+    Page page = ConsoleUser.make("operator").signIn(tab.page());
+    page.getByTestId("new-journey").click();
+    DesignerCanvas canvas = new DesignerCanvas(page);
+    String start = canvas.drop("siyu-journey-start", 340, 200);
+    canvas.fill("Event types", eventType);
+    return new Drawing(page, canvas, start);
   }
 
   private static void made(Api.Reply reply) {
