@@ -1,16 +1,21 @@
 package io.siyu.user;
 
+import io.siyu.auth.Role;
 import io.siyu.db.RowJson;
 import io.siyu.db.Rows;
 import io.siyu.db.Table;
+import io.siyu.problem.Problem;
 import io.siyu.web.Page;
 import io.siyu.web.Sorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** The people who sign in: made and changed by admins; each changes their own password. */
 public final class UserService {
@@ -28,6 +33,11 @@ public final class UserService {
       + "RETURNING u.*, (u.role <> old.role OR u.disabled) AS ends_sessions), "
       + "ended AS (DELETE FROM user_sessions s USING changed WHERE s.user_id = changed.id AND changed.ends_sessions) "
       + "SELECT " + COLUMNS + " FROM changed";
+  /**
+   * The enabled admins, locked (in id order, like every writer of users) for the change that may
+   * leave none: two admins demoting each other at once then take turns, and the second sees the first's change.
+   */
+  private static final String ADMINS = "SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE";
   /** What sign-in needs of a person, found by email whatever its case. */
   private static final String FOR_SIGN_IN = "SELECT id, email, role, password_hash, disabled FROM users "
       + "WHERE lower(email) = lower($1)";
@@ -70,10 +80,28 @@ public final class UserService {
     return table.get(id);
   }
 
+  /**
+   * Changes a person. A change that would leave no enabled admin person (the last one disabled or
+   * given another role) is a 409 and changes nothing: no one could then manage people from the console.
+   */
   Future<JsonObject> change(long id, UserInput.Change c) {
-    return pool.preparedQuery(CHANGE)
-        .execute(Tuple.from(Arrays.asList(id, c.displayName(), c.role() == null ? null : c.role().wire(), c.disabled())))
-        .map(rows -> Rows.one(rows, "User " + id, RowJson::of));
+    boolean mayEndAnAdmin = Boolean.TRUE.equals(c.disabled()) || (c.role() != null && c.role() != Role.ADMIN);
+    return pool.withTransaction(conn -> (mayEndAnAdmin ? keepsAnAdmin(conn, id) : Future.<Void>succeededFuture())
+        .compose(v -> conn.preparedQuery(CHANGE)
+            .execute(Tuple.from(Arrays.asList(id, c.displayName(), c.role() == null ? null : c.role().wire(), c.disabled()))))
+        .map(rows -> Rows.one(rows, "User " + id, RowJson::of)));
+  }
+
+  private static Future<Void> keepsAnAdmin(SqlConnection conn, long id) {
+    return conn.query(ADMINS).execute().compose(rows -> {
+      List<Long> admins = new ArrayList<>();
+      rows.forEach(r -> admins.add(r.getLong("id")));
+      if (admins.size() == 1 && admins.get(0) == id) {
+        return Future.failedFuture(Problem.conflict("User " + id + " is the last enabled admin: make another admin "
+            + "first, then disable this one or change its role", new JsonObject().put("user_id", id)));
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** The person with {@code email}, or null when no one has it. */
