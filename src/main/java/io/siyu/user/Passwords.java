@@ -35,6 +35,7 @@ public final class Passwords {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
 
   private final WorkerExecutor executor;
+  private final int maxWaiting;
   private final AtomicInteger waiting = new AtomicInteger();
 
   /** Argon2id's cost: memory in KiB, passes, lanes. */
@@ -45,6 +46,12 @@ public final class Passwords {
   }
 
   public Passwords(Vertx vertx, int threads) {
+    this(vertx, threads, MAX_WAITING);
+  }
+
+  /** With room for {@code maxWaiting} hashes in the pool's queue (tests fill a small one). */
+  Passwords(Vertx vertx, int threads, int maxWaiting) {
+    this.maxWaiting = maxWaiting;
     // a shared executor is closed with Vert.x; 60 s before the blocked-thread checker warns, as a busy
     // machine's hash is slow
     this.executor = vertx.createSharedWorkerExecutor("siyu-passwords", threads, 60, java.util.concurrent.TimeUnit.SECONDS);
@@ -70,7 +77,7 @@ public final class Passwords {
   }
 
   private <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {
-    if (waiting.incrementAndGet() > MAX_WAITING) {
+    if (waiting.incrementAndGet() > maxWaiting) {
       waiting.decrementAndGet();
       return Future.failedFuture(Problem.retryLater(503, "busy", "Busy",
           "Too many sign-ins are being checked right now; try again in a moment", 1));

@@ -2,10 +2,17 @@ package io.siyu.user;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.siyu.problem.Problem;
+import io.siyu.support.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +41,28 @@ class PasswordsTest {
     assertTrue(Passwords.verifyNow("password", reference));
     assertFalse(Passwords.verifyNow("passwore", reference));
     assertTrue(Passwords.outdated(reference));
+  }
+
+  @Test
+  void beyondTheWaitingRoomASignInIsToldToComeBackInsteadOfQueueing() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Passwords passwords = new Passwords(vertx, 1, 2);
+      List<Future<String>> taken = List.of(passwords.hash("first passphrase"), passwords.hash("second passphrase"));
+      Future<Boolean> third = passwords.verify("third passphrase", null);
+      Throwable refused = Await.failure(third);
+      Problem busy = assertInstanceOf(Problem.class, refused);
+      assertEquals(503, busy.status());
+      assertEquals("busy", busy.slug());
+      assertTrue(busy.retryAfterSeconds() > 0, "told when to come back");
+      // the two that waited are hashed, and then there is room again
+      for (Future<String> f : taken) {
+        assertTrue(PHC.matcher(Await.result(f, Duration.ofSeconds(30))).matches());
+      }
+      assertFalse(Await.result(passwords.verify("third passphrase", null), Duration.ofSeconds(30)));
+    } finally {
+      Await.result(vertx.close(), Duration.ofSeconds(10));
+    }
   }
 
   @Test
