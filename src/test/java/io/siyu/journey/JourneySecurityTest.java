@@ -140,6 +140,10 @@ class JourneySecurityTest {
     JsonArray problems = r.json().getJsonArray("problems");
     assertTrue(problems.stream().anyMatch(p -> element.equals(((JsonObject) p).getString("element"))),
         what + ": no problem names " + element + ": " + problems.encodePrettily());
+    // validating (which also runs the engine's parse) refuses it the same way, before the engine sees it
+    Reply validated = JourneyValidateTest.validate(api, xml);
+    assertEquals(422, validated.status(), what + " (validate): " + validated);
+    assertEquals(problems, validated.json().getJsonArray("problems"), what + ": validate names the same problems");
     assertEquals(404, api.get("/api/v1/journeys/" + key).status(), what);
   }
 
