@@ -8,23 +8,11 @@ import com.microsoft.playwright.Page;
 import io.siyu.support.Browser;
 import io.siyu.support.TestSiyu;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The API reference page as a reader sees it in chromium: the contract rendered and navigable, nothing failing. */
 class ApiDocsPageTest {
-  private static Browser browser;
-
-  @BeforeAll
-  static void openBrowser() {
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    browser.close();
-  }
+  private static final Browser browser = Browser.shared();
 
   @Test
   void theReferenceShowsTheGroupsAndOpensAnOperationWithoutErrors() throws Exception {

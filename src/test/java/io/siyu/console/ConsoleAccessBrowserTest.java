@@ -17,30 +17,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Who may do what in a real browser: a manager reads journeys but cannot deploy (the API refuses too); sign-out ends the session. */
 class ConsoleAccessBrowserTest {
-  /** The session check before sign-in answers 401, which the browser logs; nothing else may fail. */
-  private static final String SESSION_CHECK = "401";
-  private static Browser browser;
-
-  @BeforeAll
-  static void launch() {
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void close() {
-    browser.close();
-  }
+  private static final Browser browser = Browser.shared();
 
   @Test
   void aManagerSeesTheJourneysButNoDeployControlAndTheApiRefusesADeployFromTheSession() {
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Page page = ConsoleUser.make("manager").signIn(tab.page());
       assertThat(page.getByTestId("journey-welcome")).isVisible();
       assertThat(page.getByTestId("journey-state-welcome")).hasText("进行中");
@@ -74,16 +59,13 @@ class ConsoleAccessBrowserTest {
           Buffer.buffer(journey(key)));
       assertEquals(200, valid.status(), "an operator could deploy it: " + valid);
       assertEquals("active", TestSiyu.admin().get("/api/v1/journeys/welcome").json().getString("status"));
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
-    } finally {
-      tab.close();
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK));
     }
   }
 
   @Test
   void signingOutEndsTheSession() throws Exception {
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Page page = tab.page();
       page.navigate("/console/");
       assertThat(page.getByTestId("sign-in-form")).isVisible();
@@ -103,9 +85,7 @@ class ConsoleAccessBrowserTest {
       page.navigate("/console/journeys");
       assertThat(page.getByTestId("sign-in-form")).isVisible();
       assertThat(page.getByTestId("who")).hasCount(0);
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
-    } finally {
-      tab.close();
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK));
     }
   }
 

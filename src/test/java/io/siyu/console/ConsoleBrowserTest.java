@@ -10,30 +10,15 @@ import io.siyu.support.TestSiyu;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The console in a real browser (the machine's Chromium): it loads, without script errors, and asks who you are. */
 class ConsoleBrowserTest {
-  /** The session check before sign-in answers 401, which the browser logs; nothing else may fail. */
-  private static final String SESSION_CHECK = "401";
-  private static Browser browser;
-
-  @BeforeAll
-  static void launch() {
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void close() {
-    browser.close();
-  }
+  private static final Browser browser = Browser.shared();
 
   @Test
   void aDeepLinkWithoutASessionShowsTheSignInFormAndComesBackAfter() {
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Page page = tab.page();
       page.navigate("/console/journeys/welcome");
       assertThat(page.getByTestId("sign-in-form")).isVisible();
@@ -48,16 +33,13 @@ class ConsoleBrowserTest {
       assertThat(page.getByTestId("sign-in-submit")).hasText("Sign in");
       assertThat(page.locator("html")).hasAttribute("lang", "en");
       assertThat(page.getByLabel("Email")).isVisible();
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
-    } finally {
-      tab.close();
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK));
     }
   }
 
   @Test
   void theModellerIsNotLoadedByTheSignInPage() {
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Page page = tab.page();
       List<String> scripts = new CopyOnWriteArrayList<>();
       page.onRequest(r -> {
@@ -69,8 +51,6 @@ class ConsoleBrowserTest {
       assertThat(page.getByTestId("sign-in-form")).isVisible();
       assertTrue(scripts.stream().anyMatch(s -> s.contains("/assets/sign-in-")), scripts::toString);
       assertTrue(scripts.stream().noneMatch(s -> s.contains("modeler") || s.contains("NavigatedViewer")), scripts::toString);
-    } finally {
-      tab.close();
     }
   }
 }

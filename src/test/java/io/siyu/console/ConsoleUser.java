@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 
 /** A person of the shared test server, made with the admin token, who signs in through the console's form. */
 record ConsoleUser(long id, String email, String password, String displayName, String role) {
+  /** The session check before sign-in answers 401, which the browser logs; a page test allows it and nothing else. */
+  static final String SESSION_CHECK = "401";
 
   /** A new person of {@code role} (admin, operator, manager, integration) with a name and email no other test uses. */
   static ConsoleUser make(String role) {

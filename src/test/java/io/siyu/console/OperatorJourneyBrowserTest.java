@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,21 +26,9 @@ import org.junit.jupiter.api.Test;
  * the element and deploys nothing; a template previewed for a contact as they would read it.
  */
 class OperatorJourneyBrowserTest {
-  /** The session check before sign-in answers 401, which the browser logs; nothing else may fail. */
-  private static final String SESSION_CHECK = "401";
   private static final Pattern DEPLOYED = Pattern.compile("/console/journeys/(journey_[a-z0-9]+)$");
   private static final Api admin = TestSiyu.admin();
-  private static Browser browser;
-
-  @BeforeAll
-  static void launch() {
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void close() {
-    browser.close();
-  }
+  private static final Browser browser = Browser.shared();
 
   @Test
   void anOperatorDrawsAJourneyDeploysItAndSeesAMemberGoThroughItOnContact360() throws Exception {
@@ -50,8 +36,7 @@ class OperatorJourneyBrowserTest {
     made(admin.post("/api/v1/templates", new JsonObject().put("key", template).put("kind", "marketing")
         .put("description", "新会员问候").put("variants", new JsonArray().add(new JsonObject().put("channel", "default")
             .put("locale", "zh-CN").put("body", "{{ contact.name | default: \"朋友\" }}，欢迎加入！")))));
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Page page = ConsoleUser.make("operator").signIn(tab.page());
       assertThat(page.getByTestId("journey-welcome")).isVisible();
 
@@ -139,9 +124,7 @@ class OperatorJourneyBrowserTest {
       Locator listed = page.getByTestId("journeys-table").locator("tr", new Locator.LocatorOptions().setHas(page.getByTestId("journey-" + key)));
       assertThat(listed.locator("td")).hasText(new String[] {journeyName, "进行中", "1", "1", "1", "0", "0", "暂停"});
       tab.screenshot("journeys");
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
-    } finally {
-      tab.close();
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK));
     }
   }
 
@@ -168,7 +151,7 @@ class OperatorJourneyBrowserTest {
       assertEquals(1, made.json().getInteger("version"));
       assertEquals(shippedVersion, admin.get("/api/v1/journeys/welcome").json().getInteger("version"),
           "the shipped journey got no new version");
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK));
     } finally {
       if (copy != null) {
         admin.post("/api/v1/journeys/" + copy + "/pause", null);
@@ -179,8 +162,7 @@ class OperatorJourneyBrowserTest {
 
   @Test
   void unsavedChangesWarnBeforeLeavingAndSurviveAReload() {
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Drawing drawing = newJourneyTriggeredBy(tab, "member.upgraded");
       Page page = drawing.page();
       DesignerCanvas canvas = drawing.canvas();
@@ -211,16 +193,13 @@ class OperatorJourneyBrowserTest {
       assertEquals(key, again.processId());
       again.select(start);
       assertThat(again.field("Event types")).hasValue("member.upgraded");
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
-    } finally {
-      tab.close();
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK));
     }
   }
 
   @Test
   void aSendStepWithoutATemplateShowsTheServersProblemOnItAndNothingIsDeployed() {
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Drawing drawing = newJourneyTriggeredBy(tab, "member.registered");
       Page page = drawing.page();
       DesignerCanvas canvas = drawing.canvas();
@@ -247,9 +226,7 @@ class OperatorJourneyBrowserTest {
       assertThat(problem).containsText("missing required field template");
       assertTrue(page.url().endsWith("/console/journeys/new"), page.url());
       assertEquals(404, admin.get("/api/v1/journeys/" + key).status(), "no journey " + key + " was made");
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK, "422"), "only the server's refusals");
-    } finally {
-      tab.close();
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK, "422"), "only the server's refusals");
     }
   }
 
@@ -265,8 +242,7 @@ class OperatorJourneyBrowserTest {
     Api.Reply contact = admin.post("/api/v1/contacts", new JsonObject().put("name", name)
         .put("email", "zhou-" + Unique.unique() + "@example.com"));
     assertEquals(201, contact.status(), contact.toString());
-    Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN");
-    try {
+    try (Browser.Tab tab = browser.newPage(TestSiyu.baseUrl(), "zh-CN")) {
       Page page = ConsoleUser.make("operator").signIn(tab.page());
       page.getByTestId("nav-templates").click();
       assertThat(page.getByTestId("template-welcome")).isVisible();
@@ -287,9 +263,7 @@ class OperatorJourneyBrowserTest {
       page.getByTestId("preview-channel").selectOption("sms");
       page.getByTestId("preview").click();
       assertThat(page.getByTestId("preview-text")).hasText(name + "，您的积分已到账。回TD退订");
-      assertEquals(List.of(), tab.problemsExcept(SESSION_CHECK));
-    } finally {
-      tab.close();
+      assertEquals(List.of(), tab.problemsExcept(ConsoleUser.SESSION_CHECK));
     }
   }
 

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * A real browser for the page tests: the machine's own chromium (Debian's {@code chromium}
  * package), driven by Playwright, whose driver runs on the machine's own Node — nothing is
- * downloaded. One browser per test class ({@link #start()}, closed with the class); each
- * {@link #newPage} is a fresh profile (no cookies, no storage), so a test signs in for itself.
+ * downloaded. One browser serves every page test of a run ({@link #shared()}, closed when the
+ * run ends); each {@link #newPage} is a fresh profile (no cookies, no storage), so a test signs in
+ * for itself.
  *
  * <p>A page remembers what went wrong inside it that a user would not see: script errors and
  * console errors ({@link Tab#problems()}), so a test can assert there were none.
@@ -27,6 +28,8 @@ public final class Browser implements AutoCloseable {
   /** Screenshots go here, or to the folder the system property {@code siyu.screenshots} names (e.g. docs/screenshots). */
   private static final Path SCREENSHOTS = Path.of(System.getProperty("siyu.screenshots", "target/screenshots"));
 
+  private static Browser shared;
+
   private final Playwright playwright;
   private final com.microsoft.playwright.Browser chromium;
 
@@ -35,8 +38,17 @@ public final class Browser implements AutoCloseable {
     this.chromium = chromium;
   }
 
+  /** The run's browser, started on first use and closed as the test JVM ends (tests run one at a time). */
+  public static synchronized Browser shared() {
+    if (shared == null) {
+      shared = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
   /** Starts chromium headless; fails with what to install when the machine has none. */
-  public static Browser start() {
+  private static Browser start() {
     Path executable = chromium();
     if (System.getProperty("playwright.nodejs.path") == null) {
       System.setProperty("playwright.nodejs.path", WebProject.executable("node"));
@@ -86,7 +98,7 @@ public final class Browser implements AutoCloseable {
   }
 
   /** A page and the errors seen in it so far. */
-  public record Tab(Page page, List<String> problems) {
+  public record Tab(Page page, List<String> problems) implements AutoCloseable {
     /** The problems but those containing one of {@code expected} (e.g. the 401 of a session check before sign-in). */
     public List<String> problemsExcept(String... expected) {
       synchronized (problems) {
@@ -95,6 +107,7 @@ public final class Browser implements AutoCloseable {
     }
 
     /** Closes the tab's profile (its cookies and storage go with it). */
+    @Override
     public void close() {
       page.context().close();
     }
